@@ -1,0 +1,138 @@
+//! `resplite`: run the server (`resplite run`); migration commands come with the
+//! migration crate.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use resplite_core::engine::PragmaTemplate;
+use resplite_core::protocol::Limits;
+use resplite_core::{Server, ServerConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "resplite",
+    version,
+    about = "A Redis-compatible server whose data lives in one SQLite file"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// TCP port to listen on (0 = any free port; the chosen one is logged).
+    #[arg(long, env = "RESPLITE_PORT", default_value_t = 6379)]
+    port: u16,
+    /// Address to bind.
+    #[arg(long, env = "RESPLITE_BIND", default_value = "127.0.0.1")]
+    bind: String,
+    /// SQLite database file (created if missing).
+    #[arg(long, env = "RESPLITE_DB", default_value = "./resplite.db")]
+    db: PathBuf,
+    /// SQLite settings: default, performance, safety, minimal, none.
+    #[arg(long, env = "RESPLITE_PRAGMA_TEMPLATE", default_value = "default")]
+    pragma_template: PragmaTemplate,
+    /// Maximum simultaneous clients.
+    #[arg(long, env = "RESPLITE_MAXCLIENTS", default_value_t = 10_000)]
+    maxclients: usize,
+    /// Largest accepted argument, bytes (Redis' proto-max-bulk-len).
+    #[arg(long, env = "RESPLITE_PROTO_MAX_BULK_LEN", default_value_t = 512 * 1024 * 1024)]
+    proto_max_bulk_len: usize,
+    /// Most arguments in one request.
+    #[arg(long, env = "RESPLITE_MAX_MULTIBULK_LEN", default_value_t = 1024 * 1024)]
+    max_multibulk_len: usize,
+    /// Most unparsed bytes buffered per client (Redis' client-query-buffer-limit).
+    #[arg(long, env = "RESPLITE_CLIENT_QUERY_BUFFER_LIMIT", default_value_t = 1024 * 1024 * 1024)]
+    client_query_buffer_limit: usize,
+    /// Log format.
+    #[arg(long, env = "RESPLITE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Run(args) => run(args),
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    init_logging(args.log_format);
+    resplite_commands::link();
+    resplite_migration::link();
+    let config = ServerConfig::new(args.db)
+        .bind(args.bind)
+        .port(args.port)
+        .pragma(args.pragma_template)
+        .max_clients(args.maxclients)
+        .max_query_buffer(args.client_query_buffer_limit)
+        .limits(Limits {
+            max_bulk_len: args.proto_max_bulk_len,
+            max_multibulk_len: args.max_multibulk_len,
+            ..Limits::default()
+        });
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("resplite: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let handle = match Server::start(config).await {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start");
+                return ExitCode::FAILURE;
+            }
+        };
+        let trigger = handle.trigger();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("signal received, shutting down");
+            trigger.shutdown();
+        });
+        handle.wait().await;
+        ExitCode::SUCCESS
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,4 @@
+mod echo;
+mod ping;
+mod quit;
+mod select;

@@ -1,0 +1,183 @@
+use resplite_core::prelude::*;
+
+use crate::common::{Expiry, TimeUnit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    Always,
+    Nx,
+    Xx,
+    Gt,
+    Lt,
+}
+
+/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT key time [NX | XX | GT | LT]
+pub struct Expire {
+    key: Bytes,
+    expiry: Expiry,
+    when: When,
+}
+
+fn parse(
+    args: &mut Args,
+    unit: TimeUnit,
+    absolute: bool,
+    command: &'static str,
+) -> Result<Expire, CommandError> {
+    let key = args.bytes()?;
+    let amount = args.i64()?;
+    let mut when = When::Always;
+    while !args.is_empty() {
+        let raw = args.bytes()?;
+        let next = match String::from_utf8_lossy(&raw).to_ascii_uppercase().as_str() {
+            "NX" => When::Nx,
+            "XX" => When::Xx,
+            "GT" => When::Gt,
+            "LT" => When::Lt,
+            _ => {
+                return Err(CommandError::other(format!(
+                    "ERR Unsupported option {}",
+                    String::from_utf8_lossy(&raw)
+                )))
+            }
+        };
+        when = match (when, next) {
+            (When::Always, n) => n,
+            (a, b) if a == b => a,
+            (When::Nx, _) | (_, When::Nx) => {
+                return Err(CommandError::other(
+                    "ERR NX and XX, GT or LT options at the same time are not compatible",
+                ))
+            }
+            (When::Gt, When::Lt) | (When::Lt, When::Gt) => {
+                return Err(CommandError::other(
+                    "ERR GT and LT options at the same time are not compatible",
+                ))
+            }
+            // XX combines with GT or LT: both conditions must hold.
+            (When::Xx, n) | (n, When::Xx) => n,
+            (a, _) => a,
+        };
+    }
+    Ok(Expire {
+        key,
+        expiry: Expiry {
+            amount,
+            unit,
+            absolute,
+            command,
+        },
+        when,
+    })
+}
+
+impl Expire {
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let now = ctx.now_ms();
+        let at = self.expiry.deadline(now)?;
+        let Some(meta) = ctx.engine.meta(&self.key)? else {
+            return Ok(Reply::Int(0));
+        };
+        // A persistent key has an infinite TTL for GT/LT purposes.
+        let allowed = match (self.when, meta.expires_at) {
+            (When::Always, _) => true,
+            (When::Nx, current) => current.is_none(),
+            (When::Xx, current) => current.is_some(),
+            (When::Gt, None) => false,
+            (When::Gt, Some(current)) => at > current,
+            (When::Lt, None) => true,
+            (When::Lt, Some(current)) => at < current,
+        };
+        if !allowed {
+            return Ok(Reply::Int(0));
+        }
+        if at <= now {
+            ctx.engine.delete(&self.key)?;
+        } else {
+            ctx.engine.set_expiry(&self.key, Some(at))?;
+        }
+        Ok(Reply::Int(1))
+    }
+}
+
+macro_rules! expire_command {
+    ($ty:ident, $name:literal, $unit:expr, $absolute:expr, $since:literal, $summary:literal) => {
+        pub struct $ty(Expire);
+
+        impl Command for $ty {
+            const SPEC: CommandSpec =
+                CommandSpec::new($name, -3, Flags::WRITE.union(Flags::FAST), "generic")
+                    .keys(1, 1, 1)
+                    .summary($summary)
+                    .since($since);
+
+            fn parse(args: &mut Args) -> Result<Self, CommandError> {
+                parse(args, $unit, $absolute, $name).map($ty)
+            }
+
+            fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+                self.0.apply(ctx)
+            }
+        }
+    };
+}
+
+expire_command!(
+    ExpireCmd,
+    "expire",
+    TimeUnit::Seconds,
+    false,
+    "1.0.0",
+    "Sets the expiration time of a key in seconds."
+);
+expire_command!(
+    PExpire,
+    "pexpire",
+    TimeUnit::Millis,
+    false,
+    "2.6.0",
+    "Sets the expiration time of a key in milliseconds."
+);
+expire_command!(
+    ExpireAt,
+    "expireat",
+    TimeUnit::Seconds,
+    true,
+    "1.2.0",
+    "Sets the expiration time of a key to a Unix timestamp."
+);
+expire_command!(
+    PExpireAt,
+    "pexpireat",
+    TimeUnit::Millis,
+    true,
+    "2.6.0",
+    "Sets the expiration time of a key to a Unix milliseconds timestamp."
+);
+
+/// PERSIST key
+pub struct Persist(Bytes);
+
+impl Command for Persist {
+    const SPEC: CommandSpec =
+        CommandSpec::new("persist", 2, Flags::WRITE.union(Flags::FAST), "generic")
+            .keys(1, 1, 1)
+            .summary("Removes the expiration time of a key.")
+            .since("2.2.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        Ok(Persist(args.bytes()?))
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        match ctx.engine.meta(&self.0)? {
+            Some(meta) if meta.expires_at.is_some() => {
+                ctx.engine.set_expiry(&self.0, None)?;
+                Ok(Reply::Int(1))
+            }
+            _ => Ok(Reply::Int(0)),
+        }
+    }
+}
+
+register_command!(ExpireCmd, PExpire, ExpireAt, PExpireAt, Persist);

@@ -1,0 +1,131 @@
+//! COMMAND and its subcommands, generated from the registry's static specs.
+
+use resplite_core::command::CommandEntry;
+use resplite_core::prelude::*;
+
+pub enum CommandCmd {
+    All,
+    Count,
+    Info(Vec<Bytes>),
+    Docs(Vec<Bytes>),
+    List,
+}
+
+impl Command for CommandCmd {
+    const SPEC: CommandSpec =
+        CommandSpec::new("command", -1, Flags::LOADING.union(Flags::STALE), "server")
+            .summary("Returns detailed information about all commands.")
+            .since("2.8.13");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        if args.is_empty() {
+            return Ok(CommandCmd::All);
+        }
+        let sub = args.bytes()?;
+        let upper = String::from_utf8_lossy(&sub).to_ascii_uppercase();
+        let arity = |name: &str| CommandError::WrongArity(format!("command|{name}"));
+        Ok(match upper.as_str() {
+            "COUNT" if args.is_empty() => CommandCmd::Count,
+            "COUNT" => return Err(arity("count")),
+            "INFO" => CommandCmd::Info(args.rest()),
+            "DOCS" => CommandCmd::Docs(args.rest()),
+            // FILTERBY is accepted and ignored: every command is listed.
+            "LIST" => {
+                args.rest();
+                CommandCmd::List
+            }
+            _ => {
+                return Err(CommandError::other(format!(
+                    "ERR unknown subcommand '{}'. Try COMMAND HELP.",
+                    String::from_utf8_lossy(&sub)
+                )))
+            }
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let registry = ctx.registry;
+        let lookup = |names: Vec<Bytes>| -> Vec<Option<&'static CommandEntry>> {
+            names.iter().map(|n| registry.get(n)).collect()
+        };
+        Ok(match self {
+            CommandCmd::All => Reply::Array(registry.iter().map(info).collect()),
+            CommandCmd::Count => Reply::Int(registry.len() as i64),
+            CommandCmd::Info(names) if names.is_empty() => {
+                Reply::Array(registry.iter().map(info).collect())
+            }
+            CommandCmd::Info(names) => Reply::Array(
+                lookup(names)
+                    .into_iter()
+                    .map(|e| e.map_or(Reply::NilArray, info))
+                    .collect(),
+            ),
+            CommandCmd::Docs(names) => {
+                let entries: Vec<_> = if names.is_empty() {
+                    registry.iter().collect()
+                } else {
+                    lookup(names).into_iter().flatten().collect()
+                };
+                Reply::Map(
+                    entries
+                        .into_iter()
+                        .map(|e| (Reply::bulk(e.spec.name), docs(e)))
+                        .collect(),
+                )
+            }
+            CommandCmd::List => Reply::bulks(registry.iter().map(|e| e.spec.name)),
+        })
+    }
+}
+
+/// One COMMAND INFO entry, in Redis 7's ten-field shape.
+fn info(entry: &'static CommandEntry) -> Reply {
+    let spec = entry.spec;
+    let flags = spec.flags.names().map(Reply::simple).collect();
+    let mut categories = vec![Reply::simple(category(spec.group))];
+    if spec.is_write() {
+        categories.push(Reply::simple("@write"));
+    } else if spec.flags.contains(Flags::READONLY) {
+        categories.push(Reply::simple("@read"));
+    }
+    if spec.flags.contains(Flags::FAST) {
+        categories.push(Reply::simple("@fast"));
+    }
+    Reply::Array(vec![
+        Reply::bulk(spec.name),
+        Reply::Int(spec.arity.into()),
+        Reply::Set(flags),
+        Reply::Int(spec.first_key.into()),
+        Reply::Int(spec.last_key.into()),
+        Reply::Int(spec.step.into()),
+        Reply::Set(categories),
+        Reply::Set(vec![]),
+        Reply::Array(vec![]),
+        Reply::Array(vec![]),
+    ])
+}
+
+fn category(group: &str) -> &'static str {
+    match group {
+        "string" => "@string",
+        "generic" => "@keyspace",
+        "connection" => "@connection",
+        "hash" => "@hash",
+        "list" => "@list",
+        "set" => "@set",
+        "sorted-set" => "@sortedset",
+        _ => "@admin",
+    }
+}
+
+/// One COMMAND DOCS entry.
+fn docs(entry: &'static CommandEntry) -> Reply {
+    let spec = entry.spec;
+    Reply::Map(vec![
+        (Reply::bulk("summary"), Reply::bulk(spec.summary)),
+        (Reply::bulk("since"), Reply::bulk(spec.since)),
+        (Reply::bulk("group"), Reply::bulk(spec.group)),
+    ])
+}
+
+register_command!(CommandCmd);

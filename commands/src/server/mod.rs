@@ -1,0 +1,3 @@
+mod command;
+mod dbsize;
+mod flush;

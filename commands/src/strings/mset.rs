@@ -1,0 +1,61 @@
+use resplite_core::prelude::*;
+
+/// MSET key value [key value ...]
+pub struct MSet(Vec<(Bytes, Bytes)>);
+
+/// MSETNX key value [key value ...]: all or nothing, only if no key exists.
+pub struct MSetNx(Vec<(Bytes, Bytes)>);
+
+fn set_all(ctx: &mut Ctx, pairs: &[(Bytes, Bytes)]) -> Result<(), CommandError> {
+    for (k, v) in pairs {
+        ctx.engine.set_string(k, v, None)?;
+    }
+    Ok(())
+}
+
+impl Command for MSet {
+    const SPEC: CommandSpec =
+        CommandSpec::new("mset", -3, Flags::WRITE.union(Flags::DENYOOM), "string")
+            .keys(1, -1, 2)
+            .summary("Atomically creates or modifies the string values of one or more keys.")
+            .since("1.0.1");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        args.pairs("mset").map(MSet)
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        set_all(ctx, &self.0)?;
+        Ok(Reply::ok())
+    }
+}
+
+impl Command for MSetNx {
+    const SPEC: CommandSpec = CommandSpec::new(
+        "msetnx",
+        -3,
+        Flags::WRITE.union(Flags::DENYOOM),
+        "string",
+    )
+    .keys(1, -1, 2)
+    .summary(
+        "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+    )
+    .since("1.0.1");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        args.pairs("msetnx").map(MSetNx)
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        for (k, _) in &self.0 {
+            if ctx.engine.meta(k)?.is_some() {
+                return Ok(Reply::Int(0));
+            }
+        }
+        set_all(ctx, &self.0)?;
+        Ok(Reply::Int(1))
+    }
+}
+
+register_command!(MSet, MSetNx);

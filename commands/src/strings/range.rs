@@ -1,0 +1,95 @@
+use resplite_core::prelude::*;
+
+use crate::common::MAX_STRING;
+
+/// GETRANGE key start end (inclusive, negative counts from the end)
+pub struct GetRange {
+    key: Bytes,
+    start: i64,
+    end: i64,
+}
+
+/// SETRANGE key offset value
+pub struct SetRange {
+    key: Bytes,
+    offset: usize,
+    value: Bytes,
+}
+
+impl Command for GetRange {
+    const SPEC: CommandSpec = CommandSpec::new("getrange", 4, Flags::READONLY, "string")
+        .keys(1, 1, 1)
+        .summary("Returns a substring of the string stored at a key.")
+        .since("2.4.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        Ok(GetRange {
+            key: args.bytes()?,
+            start: args.i64()?,
+            end: args.i64()?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let value = ctx.engine.get_string(&self.key)?.unwrap_or_default();
+        let len = value.len() as i64;
+        let (mut start, mut end) = (self.start, self.end);
+        if start < 0 && end < 0 && start > end {
+            return Ok(Reply::bulk(""));
+        }
+        if start < 0 {
+            start = (len + start).max(0);
+        }
+        if end < 0 {
+            end = (len + end).max(0);
+        }
+        end = end.min(len - 1);
+        if len == 0 || start > end {
+            return Ok(Reply::bulk(""));
+        }
+        Ok(Reply::bulk(value[start as usize..=end as usize].to_vec()))
+    }
+}
+
+impl Command for SetRange {
+    const SPEC: CommandSpec =
+        CommandSpec::new("setrange", 4, Flags::WRITE.union(Flags::DENYOOM), "string")
+            .keys(1, 1, 1)
+            .summary("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.")
+            .since("2.2.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        let key = args.bytes()?;
+        let offset = args.i64()?;
+        let offset = usize::try_from(offset)
+            .map_err(|_| CommandError::other("ERR offset is out of range"))?;
+        let value = args.bytes()?;
+        if !value.is_empty() && offset.saturating_add(value.len()) > MAX_STRING {
+            return Err(CommandError::StringTooLong);
+        }
+        Ok(SetRange { key, offset, value })
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let current = ctx.engine.get_string(&self.key)?;
+        if self.value.is_empty() {
+            // Nothing to write: report the length, create nothing.
+            return Ok(Reply::Int(current.map_or(0, |v| v.len() as i64)));
+        }
+        let existed = current.is_some();
+        let mut value = current.unwrap_or_default();
+        let end = self.offset + self.value.len();
+        if value.len() < end {
+            value.resize(end, 0);
+        }
+        value[self.offset..end].copy_from_slice(&self.value);
+        if existed {
+            ctx.engine.update_string(&self.key, &value)?;
+        } else {
+            ctx.engine.set_string(&self.key, &value, None)?;
+        }
+        Ok(Reply::Int(value.len() as i64))
+    }
+}
+
+register_command!(GetRange, SetRange);

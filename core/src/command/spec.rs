@@ -1,0 +1,137 @@
+use super::{Args, CommandError, Ctx};
+use crate::protocol::Reply;
+
+/// Command flags, as `COMMAND INFO` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flags(pub u32);
+
+impl Flags {
+    pub const NONE: Flags = Flags(0);
+    pub const WRITE: Flags = Flags(1);
+    pub const READONLY: Flags = Flags(1 << 1);
+    pub const DENYOOM: Flags = Flags(1 << 2);
+    pub const ADMIN: Flags = Flags(1 << 3);
+    pub const PUBSUB: Flags = Flags(1 << 4);
+    pub const NOSCRIPT: Flags = Flags(1 << 5);
+    pub const BLOCKING: Flags = Flags(1 << 6);
+    pub const LOADING: Flags = Flags(1 << 7);
+    pub const STALE: Flags = Flags(1 << 8);
+    pub const FAST: Flags = Flags(1 << 9);
+    pub const NO_AUTH: Flags = Flags(1 << 10);
+    pub const NO_MULTI: Flags = Flags(1 << 11);
+
+    const NAMES: [(Flags, &'static str); 12] = [
+        (Flags::WRITE, "write"),
+        (Flags::READONLY, "readonly"),
+        (Flags::DENYOOM, "denyoom"),
+        (Flags::ADMIN, "admin"),
+        (Flags::PUBSUB, "pubsub"),
+        (Flags::NOSCRIPT, "noscript"),
+        (Flags::BLOCKING, "blocking"),
+        (Flags::LOADING, "loading"),
+        (Flags::STALE, "stale"),
+        (Flags::FAST, "fast"),
+        (Flags::NO_AUTH, "no_auth"),
+        (Flags::NO_MULTI, "no_multi"),
+    ];
+
+    pub const fn union(self, other: Flags) -> Flags {
+        Flags(self.0 | other.0)
+    }
+
+    pub const fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Flag names in COMMAND INFO order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Flags::NAMES
+            .into_iter()
+            .filter(move |(f, _)| self.contains(*f))
+            .map(|(_, n)| n)
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+    fn bitor(self, rhs: Flags) -> Flags {
+        self.union(rhs)
+    }
+}
+
+/// The static description of a command: drives dispatch, arity checks, key
+/// extraction and `COMMAND` introspection.
+#[derive(Debug)]
+pub struct CommandSpec {
+    /// Lower-case name, as COMMAND reports it.
+    pub name: &'static str,
+    /// Redis' convention: `n` exactly n arguments (name included), `-n` at least n.
+    pub arity: i32,
+    pub flags: Flags,
+    pub first_key: i32,
+    /// Negative counts from the end (`-1` = last argument).
+    pub last_key: i32,
+    pub step: i32,
+    /// COMMAND DOCS group (`string`, `generic`, `connection`, `server`, ...).
+    pub group: &'static str,
+    pub summary: &'static str,
+    pub since: &'static str,
+}
+
+impl CommandSpec {
+    /// A spec with no keys; fill the rest with struct update syntax.
+    pub const fn new(name: &'static str, arity: i32, flags: Flags, group: &'static str) -> Self {
+        CommandSpec {
+            name,
+            arity,
+            flags,
+            first_key: 0,
+            last_key: 0,
+            step: 0,
+            group,
+            summary: "",
+            since: "1.0.0",
+        }
+    }
+
+    /// Sets the key positions (first, last, step).
+    pub const fn keys(mut self, first: i32, last: i32, step: i32) -> Self {
+        self.first_key = first;
+        self.last_key = last;
+        self.step = step;
+        self
+    }
+
+    pub const fn summary(mut self, summary: &'static str) -> Self {
+        self.summary = summary;
+        self
+    }
+
+    pub const fn since(mut self, since: &'static str) -> Self {
+        self.since = since;
+        self
+    }
+
+    /// Does `argc` (name included) satisfy the arity?
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = i64::from(self.arity);
+        if arity >= 0 {
+            argc == arity
+        } else {
+            argc >= -arity
+        }
+    }
+
+    pub fn is_write(&self) -> bool {
+        self.flags.contains(Flags::WRITE)
+    }
+}
+
+/// What inventory collects: a spec and the monomorphized parse-and-apply.
+pub struct CommandEntry {
+    pub spec: &'static CommandSpec,
+    pub run: fn(&mut Args, &mut Ctx) -> Result<Reply, CommandError>,
+}
+
+inventory::collect!(CommandEntry);

@@ -1,0 +1,136 @@
+//! The semantic storage interface. Commands see only [`Engine`]; the SQLite
+//! implementation lives in [`sqlite`].
+
+pub mod sqlite;
+
+pub use sqlite::{PragmaTemplate, SqliteEngine};
+
+/// Failures of the storage layer. `WrongType` is semantic (a command asked a key
+/// for the wrong kind of value); the rest are real faults.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("key holds another type")]
+    WrongType,
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("corrupt database: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// The Redis type of a key; the numbers are the `redis_keys.type` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum KeyType {
+    String = 1,
+    Hash = 2,
+    Set = 3,
+    List = 4,
+    ZSet = 5,
+}
+
+impl KeyType {
+    /// As TYPE names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyType::String => "string",
+            KeyType::Hash => "hash",
+            KeyType::Set => "set",
+            KeyType::List => "list",
+            KeyType::ZSet => "zset",
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<KeyType> {
+        Some(match code {
+            1 => KeyType::String,
+            2 => KeyType::Hash,
+            3 => KeyType::Set,
+            4 => KeyType::List,
+            5 => KeyType::ZSet,
+            _ => return None,
+        })
+    }
+
+    /// Parses a TYPE name (`SCAN ... TYPE hash`), case-insensitively.
+    pub fn from_name(name: &[u8]) -> Option<KeyType> {
+        [
+            KeyType::String,
+            KeyType::Hash,
+            KeyType::Set,
+            KeyType::List,
+            KeyType::ZSet,
+        ]
+        .into_iter()
+        .find(|t| name.eq_ignore_ascii_case(t.name().as_bytes()))
+    }
+}
+
+/// What the keyspace knows about a live key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyMeta {
+    pub key_type: KeyType,
+    /// Absolute deadline in ms since epoch; `None` = persistent.
+    pub expires_at: Option<i64>,
+    /// Last write, ms since epoch.
+    pub updated_at: i64,
+}
+
+/// Filters for [`Engine::scan`].
+#[derive(Debug, Default, Clone)]
+pub struct ScanFilter {
+    pub pattern: Option<Vec<u8>>,
+    pub key_type: Option<KeyType>,
+}
+
+/// One SCAN step: the next cursor (0 when done) and the keys found.
+#[derive(Debug, Default)]
+pub struct ScanPage {
+    pub cursor: u64,
+    pub keys: Vec<Vec<u8>>,
+}
+
+/// Semantic storage operations. Every call sees the clock set by
+/// [`Engine::set_clock`]: keys whose deadline has passed are gone (lazily deleted
+/// on access), whichever method looks at them.
+///
+/// Object-safe so commands, migration and downstream crates share `&mut dyn Engine`.
+pub trait Engine {
+    /// Fixes "now" for the command about to run (Redis caches time per command).
+    fn set_clock(&mut self, now_ms: i64);
+    fn now_ms(&self) -> i64;
+
+    /// Type and deadline of a live key.
+    fn meta(&mut self, key: &[u8]) -> Result<Option<KeyMeta>>;
+    /// A string's value; `WrongType` for other types.
+    fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// Stores a string, replacing whatever the key held (of any type).
+    fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()>;
+    /// Replaces the value of an existing string key, keeping its deadline
+    /// (APPEND, INCR, SETRANGE). The caller has checked that it is a string.
+    fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()>;
+    /// Deletes a key of any type. True if it existed.
+    fn delete(&mut self, key: &[u8]) -> Result<bool>;
+    /// Sets or clears the deadline of a live key. True if the key exists.
+    fn set_expiry(&mut self, key: &[u8], expires_at: Option<i64>) -> Result<bool>;
+    /// Moves `from` (with its deadline) to `to`, replacing `to`. False if `from`
+    /// does not exist.
+    fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<bool>;
+    /// Number of keys, counting ones that expired but were not yet collected (as
+    /// Redis' DBSIZE does). O(1).
+    fn dbsize(&mut self) -> Result<u64>;
+    /// Deletes every key.
+    fn flush(&mut self) -> Result<()>;
+    /// One step of a cursor iteration over live keys.
+    fn scan(&mut self, cursor: u64, count: usize, filter: &ScanFilter) -> Result<ScanPage>;
+    /// Every live key matching a glob pattern.
+    fn keys(&mut self, pattern: &[u8]) -> Result<Vec<Vec<u8>>>;
+    fn random_key(&mut self) -> Result<Option<Vec<u8>>>;
+    /// Deletes up to `limit` expired keys; returns how many.
+    fn sweep_expired(&mut self, limit: usize) -> Result<usize>;
+    /// Keys with a deadline (INFO keyspace `expires=`).
+    fn expires_count(&mut self) -> Result<u64>;
+    /// Keys removed because their deadline passed, since start.
+    fn expired_keys(&self) -> u64;
+}

@@ -1,0 +1,498 @@
+//! The SQLite engine: the design's schema, one write connection, owned by the
+//! storage thread. Statements are prepared once and cached by rusqlite.
+
+mod pragma;
+mod schema;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub use pragma::PragmaTemplate;
+
+use super::{Engine, EngineError, KeyMeta, KeyType, Result, ScanFilter, ScanPage};
+use crate::util::glob::glob_match;
+
+pub struct SqliteEngine {
+    conn: Connection,
+    now: i64,
+    /// Rows in `redis_keys`, kept in memory so DBSIZE is O(1). Recounted after
+    /// any rollback, the only event that can make it drift.
+    key_count: u64,
+    expired_keys: u64,
+    rng: u64,
+}
+
+impl SqliteEngine {
+    /// Opens (creating if needed) the database file with a pragma template.
+    pub fn open(path: &std::path::Path, pragma: PragmaTemplate) -> Result<SqliteEngine> {
+        let conn = Connection::open(path)?;
+        Self::with_connection(conn, pragma)
+    }
+
+    pub fn with_connection(conn: Connection, pragma: PragmaTemplate) -> Result<SqliteEngine> {
+        conn.set_prepared_statement_cache_capacity(256);
+        pragma.apply(&conn)?;
+        schema::create(&conn)?;
+        let mut engine = SqliteEngine {
+            conn,
+            now: crate::util::now_ms(),
+            key_count: 0,
+            expired_keys: 0,
+            rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
+        };
+        engine.recount()?;
+        Ok(engine)
+    }
+
+    /// The raw connection, for the executor's transaction control and for tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn exec(&self, sql: &str) -> Result<()> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    }
+
+    pub fn begin(&mut self) -> Result<()> {
+        self.exec("BEGIN IMMEDIATE")
+    }
+
+    pub fn commit(&mut self) -> Result<()> {
+        self.exec("COMMIT")
+    }
+
+    /// Rolls back the open transaction, if any.
+    pub fn rollback(&mut self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.exec("ROLLBACK")?;
+        }
+        self.recount()
+    }
+
+    pub fn savepoint(&mut self) -> Result<()> {
+        self.exec("SAVEPOINT cmd")
+    }
+
+    pub fn release_savepoint(&mut self) -> Result<()> {
+        self.exec("RELEASE cmd")
+    }
+
+    /// Undoes everything since [`savepoint`](Self::savepoint) and drops it.
+    pub fn rollback_savepoint(&mut self) -> Result<()> {
+        self.exec("ROLLBACK TO cmd")?;
+        self.exec("RELEASE cmd")?;
+        self.recount()
+    }
+
+    /// Moves the WAL's content into the main file and truncates the WAL.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .optional()?;
+        Ok(())
+    }
+
+    fn recount(&mut self) -> Result<()> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM redis_keys")?
+            .query_row([], |r| r.get(0))?;
+        self.key_count = n as u64;
+        Ok(())
+    }
+
+    fn is_expired(&self, expires_at: Option<i64>) -> bool {
+        expires_at.is_some_and(|at| at <= self.now)
+    }
+
+    /// Deletes a key's row and its contents. The caller knows its type.
+    fn remove(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM redis_keys WHERE key = ?1")?
+            .execute([key])?;
+        self.delete_contents(key, key_type)?;
+        self.key_count = self.key_count.saturating_sub(1);
+        Ok(())
+    }
+
+    fn delete_contents(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
+        for table in schema::content_tables(key_type) {
+            self.conn
+                .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1"))?
+                .execute([key])?;
+        }
+        Ok(())
+    }
+
+    /// Deletes `key` if its deadline has passed. True if it did.
+    fn expire_if_due(&mut self, key: &[u8], meta: &KeyMeta) -> Result<bool> {
+        if !self.is_expired(meta.expires_at) {
+            return Ok(false);
+        }
+        self.remove(key, meta.key_type)?;
+        self.expired_keys += 1;
+        Ok(true)
+    }
+
+    fn next_random(&mut self) -> u64 {
+        // xorshift64*: plenty for RANDOMKEY, no dependency.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+fn key_type(code: i64) -> Result<KeyType> {
+    KeyType::from_code(code).ok_or_else(|| EngineError::Corrupt(format!("unknown key type {code}")))
+}
+
+impl Engine for SqliteEngine {
+    fn set_clock(&mut self, now_ms: i64) {
+        self.now = now_ms;
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.now
+    }
+
+    fn meta(&mut self, key: &[u8]) -> Result<Option<KeyMeta>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT type, expires_at, updated_at FROM redis_keys WHERE key = ?1")?
+            .query_row([key], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                ))
+            })
+            .optional()?;
+        let Some((code, expires_at, updated_at)) = row else {
+            return Ok(None);
+        };
+        let meta = KeyMeta {
+            key_type: key_type(code)?,
+            expires_at,
+            updated_at: updated_at.unwrap_or(0),
+        };
+        if self.expire_if_due(key, &meta)? {
+            return Ok(None);
+        }
+        Ok(Some(meta))
+    }
+
+    fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT k.type, k.expires_at, s.value FROM redis_keys k \
+                 LEFT JOIN redis_strings s ON s.key = k.key WHERE k.key = ?1",
+            )?
+            .query_row([key], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<Vec<u8>>>(2)?,
+                ))
+            })
+            .optional()?;
+        let Some((code, expires_at, value)) = row else {
+            return Ok(None);
+        };
+        let meta = KeyMeta {
+            key_type: key_type(code)?,
+            expires_at,
+            updated_at: 0,
+        };
+        if self.expire_if_due(key, &meta)? {
+            return Ok(None);
+        }
+        if meta.key_type != KeyType::String {
+            return Err(EngineError::WrongType);
+        }
+        // A string key whose value row is missing is damage, not an empty string.
+        value
+            .map(Some)
+            .ok_or_else(|| EngineError::Corrupt("string key without a value".into()))
+    }
+
+    fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()> {
+        match self.meta(key)? {
+            Some(meta) => {
+                if meta.key_type != KeyType::String {
+                    self.delete_contents(key, meta.key_type)?;
+                }
+                self.conn
+                    .prepare_cached(
+                        "UPDATE redis_keys SET type = 1, expires_at = ?2, \
+                         version = version + 1, updated_at = ?3 WHERE key = ?1",
+                    )?
+                    .execute(params![key, expires_at, self.now])?;
+            }
+            None => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
+                         VALUES (?1, 1, ?2, 1, ?3)",
+                    )?
+                    .execute(params![key, expires_at, self.now])?;
+                self.key_count += 1;
+            }
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO redis_strings (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![key, value])?;
+        Ok(())
+    }
+
+    fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE redis_keys SET version = version + 1, updated_at = ?2 WHERE key = ?1",
+            )?
+            .execute(params![key, self.now])?;
+        self.conn
+            .prepare_cached("UPDATE redis_strings SET value = ?2 WHERE key = ?1")?
+            .execute(params![key, value])?;
+        Ok(())
+    }
+
+    fn delete(&mut self, key: &[u8]) -> Result<bool> {
+        match self.meta(key)? {
+            Some(meta) => {
+                self.remove(key, meta.key_type)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn set_expiry(&mut self, key: &[u8], expires_at: Option<i64>) -> Result<bool> {
+        if self.meta(key)?.is_none() {
+            return Ok(false);
+        }
+        self.conn
+            .prepare_cached(
+                "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
+                 WHERE key = ?1",
+            )?
+            .execute(params![key, expires_at, self.now])?;
+        Ok(true)
+    }
+
+    fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<bool> {
+        let Some(meta) = self.meta(from)? else {
+            return Ok(false);
+        };
+        if from == to {
+            return Ok(true);
+        }
+        if let Some(old) = self.meta(to)? {
+            self.remove(to, old.key_type)?;
+        }
+        self.conn
+            .prepare_cached(
+                "UPDATE redis_keys SET key = ?2, version = version + 1, updated_at = ?3 \
+                 WHERE key = ?1",
+            )?
+            .execute(params![from, to, self.now])?;
+        for table in schema::content_tables(meta.key_type) {
+            self.conn
+                .prepare_cached(&format!("UPDATE {table} SET key = ?2 WHERE key = ?1"))?
+                .execute([from, to])?;
+        }
+        Ok(true)
+    }
+
+    fn dbsize(&mut self) -> Result<u64> {
+        Ok(self.key_count)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        for table in schema::ALL_DATA_TABLES {
+            self.conn.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        self.key_count = 0;
+        Ok(())
+    }
+
+    fn scan(&mut self, cursor: u64, count: usize, filter: &ScanFilter) -> Result<ScanPage> {
+        // The cursor is a rowid: a key keeps its rowid for as long as it exists
+        // (overwrites update in place), so a full iteration returns every key that
+        // was present throughout, and no cursor state lives on the server.
+        let count = count.clamp(1, 100_000);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, key, type, expires_at FROM redis_keys \
+             WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+        )?;
+        let mut rows = stmt.query(params![cursor as i64, count as i64])?;
+        let mut page = ScanPage::default();
+        let mut seen = 0usize;
+        let mut last = 0i64;
+        while let Some(row) = rows.next()? {
+            seen += 1;
+            last = row.get(0)?;
+            let key: Vec<u8> = row.get(1)?;
+            let code: i64 = row.get(2)?;
+            let expires_at: Option<i64> = row.get(3)?;
+            if expires_at.is_some_and(|at| at <= self.now) {
+                continue;
+            }
+            if filter.key_type.is_some_and(|t| t as i64 != code) {
+                continue;
+            }
+            if let Some(p) = &filter.pattern {
+                if !glob_match(p, &key, false) {
+                    continue;
+                }
+            }
+            page.keys.push(key);
+        }
+        page.cursor = if seen < count { 0 } else { last as u64 };
+        Ok(page)
+    }
+
+    fn keys(&mut self, pattern: &[u8]) -> Result<Vec<Vec<u8>>> {
+        // A literal prefix narrows the index range instead of reading every key.
+        let prefix = literal_prefix(pattern);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, expires_at FROM redis_keys \
+             WHERE key >= ?1 AND (?2 IS NULL OR key < ?2) ORDER BY key",
+        )?;
+        let upper = prefix_upper_bound(&prefix);
+        let mut rows = stmt.query(params![prefix, upper])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let key: Vec<u8> = row.get(0)?;
+            let expires_at: Option<i64> = row.get(1)?;
+            if !self.is_expired(expires_at) && glob_match(pattern, &key, false) {
+                out.push(key);
+            }
+        }
+        Ok(out)
+    }
+
+    fn random_key(&mut self) -> Result<Option<Vec<u8>>> {
+        for _ in 0..16 {
+            let bounds: (Option<i64>, Option<i64>) = self
+                .conn
+                .prepare_cached("SELECT min(rowid), max(rowid) FROM redis_keys")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (Some(lo), Some(hi)) = bounds else {
+                return Ok(None);
+            };
+            let pick = lo + (self.next_random() % (hi - lo + 1) as u64) as i64;
+            let key: Vec<u8> = self
+                .conn
+                .prepare_cached(
+                    "SELECT key FROM redis_keys WHERE rowid >= ?1 ORDER BY rowid LIMIT 1",
+                )?
+                .query_row([pick], |r| r.get(0))?;
+            if self.meta(&key)?.is_some() {
+                return Ok(Some(key));
+            }
+        }
+        // Mostly expired keys: fall back to the first live one in order.
+        let page = self.scan(0, 1000, &ScanFilter::default())?;
+        Ok(page.keys.into_iter().next())
+    }
+
+    fn sweep_expired(&mut self, limit: usize) -> Result<usize> {
+        let due: Vec<(Vec<u8>, i64)> = self
+            .conn
+            .prepare_cached("SELECT key, type FROM redis_keys WHERE expires_at <= ?1 LIMIT ?2")?
+            .query_map(params![self.now, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (key, code) in &due {
+            self.remove(key, key_type(*code)?)?;
+        }
+        self.expired_keys += due.len() as u64;
+        Ok(due.len())
+    }
+
+    fn expires_count(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM redis_keys WHERE expires_at IS NOT NULL")?
+            .query_row([], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn expired_keys(&self) -> u64 {
+        self.expired_keys
+    }
+}
+
+/// The bytes every match of `pattern` must start with.
+fn literal_prefix(pattern: &[u8]) -> Vec<u8> {
+    pattern
+        .iter()
+        .take_while(|&&b| !matches!(b, b'*' | b'?' | b'[' | b'\\'))
+        .copied()
+        .collect()
+}
+
+/// The smallest byte string greater than every string starting with `prefix`
+/// (`None`: no bound, the prefix is empty or all 0xff).
+fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut upper = prefix.to_vec();
+    while let Some(last) = upper.pop() {
+        if last < 0xff {
+            upper.push(last + 1);
+            return Some(upper);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> SqliteEngine {
+        SqliteEngine::with_connection(
+            Connection::open_in_memory().unwrap(),
+            PragmaTemplate::Default,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn strings_types_and_expiry() {
+        let mut e = engine();
+        e.set_clock(1_000);
+        e.set_string(b"k", b"v", Some(2_000)).unwrap();
+        assert_eq!(e.get_string(b"k").unwrap(), Some(b"v".to_vec()));
+        assert_eq!(e.dbsize().unwrap(), 1);
+        e.set_clock(2_000);
+        assert_eq!(e.get_string(b"k").unwrap(), None);
+        assert_eq!(e.dbsize().unwrap(), 0);
+        assert_eq!(e.expired_keys(), 1);
+    }
+
+    #[test]
+    fn prefix_bounds() {
+        assert_eq!(prefix_upper_bound(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_upper_bound(b"a\xff"), Some(b"b".to_vec()));
+        assert_eq!(prefix_upper_bound(b"\xff\xff"), None);
+        assert_eq!(literal_prefix(b"user:*"), b"user:".to_vec());
+    }
+
+    #[test]
+    fn keys_uses_prefix_and_glob() {
+        let mut e = engine();
+        for k in ["user:1", "user:2", "usex", "other"] {
+            e.set_string(k.as_bytes(), b"", None).unwrap();
+        }
+        let mut got = e.keys(b"user:*").unwrap();
+        got.sort();
+        assert_eq!(got, vec![b"user:1".to_vec(), b"user:2".to_vec()]);
+        assert_eq!(e.keys(b"*").unwrap().len(), 4);
+    }
+}

@@ -1,0 +1,84 @@
+//! The on-disk schema: RESPlite 1.x's tables, so a database written by the
+//! Node.js original opens unchanged. `CREATE ... IF NOT EXISTS` leaves an existing
+//! file's tables as they are.
+
+use rusqlite::Connection;
+
+use crate::engine::KeyType;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS redis_keys (
+    key        BLOB PRIMARY KEY,
+    type       INTEGER NOT NULL,      -- 1 string, 2 hash, 3 set, 4 list, 5 zset
+    expires_at INTEGER,               -- absolute deadline, ms since epoch; NULL = none
+    version    INTEGER NOT NULL DEFAULT 1,
+    updated_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS redis_keys_expires_at_idx
+    ON redis_keys(expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS redis_strings (
+    key   BLOB PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_hashes (
+    key   BLOB NOT NULL,
+    field BLOB NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (key, field)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_sets (
+    key    BLOB NOT NULL,
+    member BLOB NOT NULL,
+    PRIMARY KEY (key, member)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_list_meta (
+    key      BLOB PRIMARY KEY,
+    head_seq INTEGER NOT NULL,
+    tail_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_list_items (
+    key   BLOB NOT NULL,
+    seq   INTEGER NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_zsets (
+    key    BLOB NOT NULL,
+    member BLOB NOT NULL,
+    score  REAL NOT NULL,
+    PRIMARY KEY (key, member)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS redis_zsets_score_idx ON redis_zsets(key, score, member);
+";
+
+/// Every table holding key data, `redis_keys` first.
+pub const ALL_DATA_TABLES: [&str; 7] = [
+    "redis_keys",
+    "redis_strings",
+    "redis_hashes",
+    "redis_sets",
+    "redis_list_meta",
+    "redis_list_items",
+    "redis_zsets",
+];
+
+/// The tables that hold a key's contents, by type.
+pub fn content_tables(t: KeyType) -> &'static [&'static str] {
+    match t {
+        KeyType::String => &["redis_strings"],
+        KeyType::Hash => &["redis_hashes"],
+        KeyType::Set => &["redis_sets"],
+        KeyType::List => &["redis_list_meta", "redis_list_items"],
+        KeyType::ZSet => &["redis_zsets"],
+    }
+}
+
+pub fn create(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA)
+}

@@ -1,0 +1,156 @@
+//! One client connection: read what is buffered, parse every complete request,
+//! send them to the storage thread as one batch, write all replies, flush once.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{oneshot, watch};
+
+use super::Shared;
+use crate::command::Session;
+use crate::executor::{Job, Request};
+use crate::protocol::{Reply, RequestParser};
+
+/// Most requests sent to the storage thread as one batch; the rest of a deep
+/// pipeline waits in the buffer for the next round.
+const MAX_BATCH: usize = 1024;
+
+pub(crate) async fn serve(
+    mut socket: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let Some(id) = shared.client_connected() else {
+        let _ = socket
+            .write_all(b"-ERR max number of clients reached\r\n")
+            .await;
+        return;
+    };
+    let _ = socket.set_nodelay(true);
+    let mut conn = Connection {
+        socket,
+        shared: shared.clone(),
+        session: Session {
+            id,
+            resp: 2,
+            peer: peer.to_string(),
+            ..Session::default()
+        },
+        parser: RequestParser::new(shared.config.limits),
+        input: BytesMut::with_capacity(16 * 1024),
+        output: BytesMut::with_capacity(16 * 1024),
+    };
+    if let Err(e) = conn.run(&mut shutdown).await {
+        tracing::debug!(client = id, error = %e, "connection closed");
+    }
+    shared.client_disconnected();
+}
+
+struct Connection {
+    socket: TcpStream,
+    shared: Arc<Shared>,
+    session: Session,
+    parser: RequestParser,
+    input: BytesMut,
+    output: BytesMut,
+}
+
+impl Connection {
+    async fn run(&mut self, shutdown: &mut watch::Receiver<bool>) -> std::io::Result<()> {
+        loop {
+            let mut requests = Vec::new();
+            let mut fatal = None;
+            let mut need_bytes = false;
+            while requests.len() < MAX_BATCH {
+                match self.parser.next(&mut self.input) {
+                    Ok(Some(argv)) => requests.push(self.resolve(argv)),
+                    Ok(None) => {
+                        need_bytes = true;
+                        break;
+                    }
+                    Err(e) => {
+                        fatal = Some(Reply::error(e.message()));
+                        break;
+                    }
+                }
+            }
+            if !requests.is_empty() {
+                self.execute(requests).await?;
+                if self.session.close_after_reply {
+                    return self.socket.shutdown().await;
+                }
+            }
+            if let Some(err) = fatal {
+                // Malformed input: answer, then close; the server serves on.
+                err.encode(&mut self.output, self.session.resp == 3);
+                self.flush().await?;
+                return self.socket.shutdown().await;
+            }
+            if self.input.len() > self.shared.config.max_query_buffer {
+                Reply::error("ERR Protocol error: client query buffer limit exceeded")
+                    .encode(&mut self.output, false);
+                self.flush().await?;
+                return self.socket.shutdown().await;
+            }
+            if need_bytes {
+                // Wait for the socket, unless shutting down: in-flight work is done.
+                let stopping = *shutdown.borrow();
+                if stopping {
+                    return Ok(());
+                }
+                self.input.reserve(16 * 1024);
+                tokio::select! {
+                    n = self.socket.read_buf(&mut self.input) => {
+                        if n? == 0 {
+                            return Ok(());
+                        }
+                    }
+                    _ = super::stopped(shutdown) => return Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Looks the command up and checks arity here, off the storage thread.
+    fn resolve(&self, argv: Vec<bytes::Bytes>) -> Request {
+        match self.shared.registry.resolve(&argv) {
+            Ok(entry) => Request::Run { entry, argv },
+            Err(e) => Request::Reply(e.to_reply()),
+        }
+    }
+
+    async fn execute(&mut self, requests: Vec<Request>) -> std::io::Result<()> {
+        let (done, result) = oneshot::channel();
+        let job = Job {
+            requests,
+            session: std::mem::take(&mut self.session),
+            done,
+        };
+        if !self.shared.storage.submit(job) {
+            return Err(std::io::Error::other("storage thread stopped"));
+        }
+        let result = result
+            .await
+            .map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
+        self.session = result.session;
+        let resp3 = self.session.resp == 3;
+        for reply in &result.replies {
+            reply.encode(&mut self.output, resp3);
+        }
+        self.flush().await
+    }
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        self.socket.write_all(&self.output).await?;
+        self.output.clear();
+        // Do not keep a huge reply buffer around after one big reply.
+        if self.output.capacity() > 1 << 20 {
+            self.output = BytesMut::with_capacity(16 * 1024);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! The TCP server, embeddable: build a [`ServerConfig`], [`Server::start`] it,
+//! get a [`ServerHandle`] with the bound address and a way to shut down.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let handle = resplite_core::Server::start(
+//!     resplite_core::ServerConfig::new("app.db").port(0),
+//! ).await?;
+//! println!("serving on {}", handle.local_addr());
+//! handle.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod connection;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinSet;
+
+use crate::command::Registry;
+use crate::engine::{PragmaTemplate, SqliteEngine};
+use crate::executor::{self, StorageHandle};
+use crate::protocol::Limits;
+
+/// Everything `resplite run` can set, with Redis' defaults.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: String,
+    pub port: u16,
+    pub db_path: PathBuf,
+    pub pragma: PragmaTemplate,
+    pub limits: Limits,
+    pub max_clients: usize,
+    /// Bytes a client may have buffered unparsed (`client-query-buffer-limit`).
+    pub max_query_buffer: usize,
+}
+
+impl ServerConfig {
+    pub fn new(db_path: impl Into<PathBuf>) -> Self {
+        ServerConfig {
+            bind: "127.0.0.1".into(),
+            port: 6379,
+            db_path: db_path.into(),
+            pragma: PragmaTemplate::Default,
+            limits: Limits::default(),
+            max_clients: 10_000,
+            max_query_buffer: 1024 * 1024 * 1024,
+        }
+    }
+
+    /// Port to listen on; 0 picks any free port (see [`ServerHandle::local_addr`]).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    pub fn bind(mut self, bind: impl Into<String>) -> Self {
+        self.bind = bind.into();
+        self
+    }
+
+    pub fn pragma(mut self, pragma: PragmaTemplate) -> Self {
+        self.pragma = pragma;
+        self
+    }
+
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn max_clients(mut self, n: usize) -> Self {
+        self.max_clients = n;
+        self
+    }
+
+    pub fn max_query_buffer(mut self, bytes: usize) -> Self {
+        self.max_query_buffer = bytes;
+        self
+    }
+}
+
+/// State shared by the accept loop and every connection task.
+pub(crate) struct Shared {
+    pub config: ServerConfig,
+    pub registry: Arc<Registry>,
+    pub storage: StorageHandle,
+    pub next_client_id: AtomicU64,
+    pub connected: AtomicUsize,
+}
+
+pub struct Server;
+
+impl Server {
+    /// Opens the database, starts the storage thread and the accept loop.
+    /// Requires a tokio runtime. The command crates must be linked (call their
+    /// `link()`) before this, or their commands are missing.
+    pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
+        let registry = Arc::new(Registry::from_inventory().map_err(std::io::Error::other)?);
+        let engine = SqliteEngine::open(&config.db_path, config.pragma).map_err(|e| {
+            std::io::Error::other(format!("cannot open {}: {e}", config.db_path.display()))
+        })?;
+        let listener = TcpListener::bind((config.bind.as_str(), config.port)).await?;
+        let addr = listener.local_addr()?;
+        let (storage_done_tx, storage_done) = oneshot::channel();
+        let storage = executor::spawn(engine, registry.clone(), storage_done_tx)?;
+        let shared = Arc::new(Shared {
+            config,
+            registry,
+            storage,
+            next_client_id: AtomicU64::new(1),
+            connected: AtomicUsize::new(0),
+        });
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, shared, shutdown_rx, storage_done));
+        tracing::info!(%addr, "ready to accept connections");
+        Ok(ServerHandle {
+            addr,
+            shutdown: shutdown_tx,
+            task,
+        })
+    }
+}
+
+/// A running server.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ServerHandle {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets every connection finish its in-flight batch, then
+    /// checkpoints the WAL and closes the database. Returns when all is done.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (after [`shutdown`](Self::shutdown) from a clone
+    /// of the trigger, or never).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+
+    /// A trigger that asks the server to shut down, usable from elsewhere (a
+    /// signal handler) while another task waits on the handle.
+    pub fn trigger(&self) -> ShutdownTrigger {
+        ShutdownTrigger(self.shutdown.clone())
+    }
+}
+
+#[derive(Clone)]
+pub struct ShutdownTrigger(watch::Sender<bool>);
+
+impl ShutdownTrigger {
+    pub fn shutdown(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+    storage_done: oneshot::Receiver<()>,
+) {
+    let mut connections = JoinSet::new();
+    let mut stop = shutdown.clone();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((socket, peer)) => {
+                    let shared = shared.clone();
+                    let shutdown = shutdown.clone();
+                    connections.spawn(connection::serve(socket, peer, shared, shutdown));
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: keep serving the others.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            },
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = stopped(&mut stop) => break,
+        }
+    }
+    drop(listener);
+    tracing::info!("shutting down: waiting for in-flight batches");
+    while connections.join_next().await.is_some() {}
+    // The last StorageHandle clone goes with `shared`; the storage thread then
+    // drains its queue, checkpoints and closes the database.
+    drop(shared);
+    let _ = storage_done.await;
+    tracing::info!("database closed");
+}
+
+impl Shared {
+    pub(crate) fn client_connected(&self) -> Option<u64> {
+        let before = self.connected.fetch_add(1, Ordering::SeqCst);
+        if before >= self.config.max_clients {
+            self.connected.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(self.next_client_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    pub(crate) fn client_disconnected(&self) {
+        self.connected.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Resolves once shutdown has been requested (without holding the watch's lock
+/// across an await, which would make the future `!Send`).
+pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await.map(|_| ());
+}

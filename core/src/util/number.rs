@@ -1,0 +1,144 @@
+//! Numbers as Redis reads and prints them.
+
+/// Parses an integer exactly as Redis' `string2ll`: optional `-`, no `+`, no
+/// blanks, no leading zeros, fits in i64.
+pub fn parse_i64(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match s.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, s),
+    };
+    match digits.first() {
+        Some(b'1'..=b'9') => {}
+        _ => return None,
+    }
+    let mut n: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        let d = i64::from(d - b'0');
+        // Accumulate negatively so that i64::MIN parses.
+        n = n.checked_mul(10)?.checked_sub(d)?;
+    }
+    if neg {
+        Some(n)
+    } else {
+        n.checked_neg()
+    }
+}
+
+/// Parses a float as Redis' `string2ld`/`strtold` accept it: no surrounding
+/// blanks, `inf`/`-inf` allowed, NaN refused.
+pub fn parse_f64(s: &[u8]) -> Option<f64> {
+    let text = std::str::from_utf8(s).ok()?;
+    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    if text.ends_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let v: f64 = match text.to_ascii_lowercase().as_str() {
+        "inf" | "+inf" | "infinity" | "+infinity" => f64::INFINITY,
+        "-inf" | "-infinity" => f64::NEG_INFINITY,
+        lower if lower.contains("inf") || lower.contains("nan") => return None,
+        _ => text.parse().ok()?,
+    };
+    (!v.is_nan()).then_some(v)
+}
+
+/// Formats a double the way Redis 7 replies with one (`ZSCORE`, RESP3 doubles):
+/// the shortest text that reads back to the same value, `%g` style exponents
+/// (`1e+20`, `1.5e-07`), and `inf`/`-inf`.
+pub fn format_double(v: f64) -> String {
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if v == 0.0 {
+        return if v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    // `{:e}` gives the shortest round-trip digits with an exponent; pick a layout.
+    let sci = format!("{v:e}");
+    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
+    let exp: i32 = exp.parse().expect("exponent is an integer");
+    if (-5..17).contains(&exp) {
+        // Plain decimal notation: Rust's Display prints the same shortest digits.
+        format!("{v}")
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
+}
+
+/// Formats an INCRBYFLOAT/HINCRBYFLOAT result. Redis computes these in long double
+/// and prints 17 significant digits with trailing zeros trimmed, so `0.1 + 0.2`
+/// reads back as `0.3`. With f64 we reach the same text by rounding the shortest
+/// representation to 17 significant digits only when it needs more than 15 digits,
+/// which is where binary rounding noise lives.
+pub fn format_incr_float(v: f64) -> String {
+    let shortest = format!("{v}");
+    let digits = shortest.bytes().filter(u8::is_ascii_digit).count();
+    if digits <= 15 || v.abs() >= 1e15 {
+        return shortest;
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (14 - magnitude).max(0) as usize;
+    let fixed = format!("{v:.decimals$}");
+    let trimmed = if fixed.contains('.') {
+        fixed.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &fixed
+    };
+    if trimmed == "-0" {
+        "0".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_integers() {
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        for bad in [
+            &b"9223372036854775808"[..],
+            b"01",
+            b"+1",
+            b" 1",
+            b"-0",
+            b"",
+            b"1.0",
+            b"-",
+        ] {
+            assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(parse_f64(b"1e3"), Some(1000.0));
+        assert_eq!(parse_f64(b"-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_f64(b"nan"), None);
+        assert_eq!(parse_f64(b" 1"), None);
+        assert_eq!(format_double(2.5), "2.5");
+        assert_eq!(format_double(1e20), "1e+20");
+        assert_eq!(format_double(0.1), "0.1");
+        assert_eq!(format_double(1.5e-7), "1.5e-07");
+        assert_eq!(format_incr_float(0.1 + 0.2), "0.3");
+        assert_eq!(format_incr_float(10.5 + 0.1), "10.6");
+        assert_eq!(format_incr_float(5200.0), "5200");
+    }
+}
