@@ -3,10 +3,11 @@
 //! Connection tasks send batches of already-resolved requests. The thread takes
 //! the first batch, drains whatever else is queued (bounded), and runs it all in
 //! one `BEGIN IMMEDIATE ... COMMIT` (group commit): SQLite's per-commit cost is
-//! paid once for many clients' commands. Each write command runs under a
-//! savepoint, so a failing command leaves nothing behind and does not abort its
-//! neighbours. Replies are released only after COMMIT returns: an acknowledged
-//! write is in the WAL and survives a crash of the process.
+//! paid once for many clients' commands. Commands validate before they write, so
+//! a failing command leaves nothing behind; a command that breaks half-way makes
+//! the group replay with a savepoint per write (see `run_group`). Replies are
+//! released only after COMMIT returns: an acknowledged write is in the WAL and
+//! survives a crash of the process.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -17,7 +18,7 @@ use bytes::Bytes;
 use tokio::sync::oneshot;
 
 use crate::command::{Args, CommandEntry, CommandError, Ctx, Registry, Session};
-use crate::engine::{Engine, SqliteEngine};
+use crate::engine::{Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
 
 /// A request as the connection task resolved it: a command to run, or an error
@@ -128,64 +129,81 @@ impl Worker {
     }
 
     fn run_group(&mut self, group: Vec<Job>) {
-        if let Err(e) = self.engine.begin() {
-            tracing::error!(error = %e, "cannot begin a transaction");
+        // Fast path: commands validate before they write, so a group normally
+        // needs no savepoints. If a command breaks half-way (storage error,
+        // panic), nothing has been replied yet: roll the group back and replay it
+        // with a savepoint per write command, so only that command fails.
+        let replies = match self.attempt(&group, false) {
+            Ok(Some(replies)) => Ok(replies),
+            Ok(None) => {
+                let _ = self.engine.rollback();
+                self.attempt(&group, true)
+                    .map(|r| r.expect("safe mode never gives up"))
+            }
+            Err(e) => Err(e),
+        };
+        let replies = replies.unwrap_or_else(|e| {
+            // Nothing of this group is durable: no client may be told otherwise.
+            tracing::error!(error = %e, "group transaction failed; rolled back");
+            let _ = self.engine.rollback();
             let reply = CommandError::Internal(e).to_reply();
-            for job in group {
-                let replies = vec![reply.clone(); job.requests.len()];
-                let _ = job.done.send(JobResult {
-                    replies,
-                    session: job.session,
+            group
+                .iter()
+                .map(|job| (vec![reply.clone(); job.requests.len()], job.session.clone()))
+                .collect()
+        });
+        for (job, (replies, session)) in group.into_iter().zip(replies) {
+            // A client that hung up no longer waits; nothing to do.
+            let _ = job.done.send(JobResult { replies, session });
+        }
+    }
+
+    /// Runs a group in one transaction and commits it. `Ok(None)`: a command
+    /// broke without savepoints to contain it (only when `safe` is false).
+    #[allow(clippy::type_complexity)]
+    fn attempt(
+        &mut self,
+        group: &[Job],
+        safe: bool,
+    ) -> Result<Option<Vec<(Vec<Reply>, Session)>>, EngineError> {
+        self.engine.begin()?;
+        let mut out = Vec::with_capacity(group.len());
+        for job in group {
+            let mut session = job.session.clone();
+            let mut replies = Vec::with_capacity(job.requests.len());
+            for req in &job.requests {
+                replies.push(match req {
+                    Request::Reply(r) => r.clone(),
+                    Request::Run { entry, argv } => {
+                        match self.execute(entry, argv, &mut session, safe) {
+                            Some(reply) => reply,
+                            None => return Ok(None),
+                        }
+                    }
                 });
             }
-            return;
-        }
-        let mut results = Vec::with_capacity(group.len());
-        for job in group {
-            let Job {
-                requests,
-                mut session,
-                done,
-            } = job;
-            let replies = requests
-                .into_iter()
-                .map(|req| match req {
-                    Request::Reply(r) => r,
-                    Request::Run { entry, argv } => self.execute(entry, &argv, &mut session),
-                })
-                .collect();
-            results.push((done, JobResult { replies, session }));
+            out.push((replies, session));
         }
         if self.last_sweep.elapsed() >= SWEEP_INTERVAL {
             self.sweep();
         }
-        if let Err(e) = self.engine.commit() {
-            // Nothing of this group is durable: no client may be told otherwise.
-            tracing::error!(error = %e, "group commit failed; rolling back");
-            let _ = self.engine.rollback();
-            let reply = CommandError::Internal(e).to_reply();
-            for (_, result) in &mut results {
-                result.replies.iter_mut().for_each(|r| *r = reply.clone());
-            }
-        }
-        for (done, result) in results {
-            // A client that hung up no longer waits; nothing to do.
-            let _ = done.send(result);
-        }
+        self.engine.commit()?;
+        Ok(Some(out))
     }
 
-    /// Runs one command atomically: a savepoint for writes, and a panic in a
-    /// command is contained to an error reply for that command alone.
+    /// Runs one command. In safe mode a write command runs under a savepoint and
+    /// a break is undone and reported; otherwise a break returns `None`.
     fn execute(
         &mut self,
         entry: &'static CommandEntry,
         argv: &[Bytes],
         session: &mut Session,
-    ) -> Reply {
-        let write = entry.spec.is_write();
-        if write {
+        safe: bool,
+    ) -> Option<Reply> {
+        let savepoint = safe && entry.spec.is_write();
+        if savepoint {
             if let Err(e) = self.engine.savepoint() {
-                return CommandError::Internal(e).to_reply();
+                return Some(CommandError::Internal(e).to_reply());
             }
         }
         self.engine.set_clock(crate::util::now_ms());
@@ -205,22 +223,23 @@ impl Worker {
                 (Err(CommandError::other("ERR internal error")), true)
             }
         };
-        if write {
-            // Validation errors happen before any write, but a storage error or a
-            // panic may strike half-way: undo whatever the command did.
+        if broken && !safe {
+            return None;
+        }
+        if savepoint {
             let done = if broken {
                 self.engine.rollback_savepoint()
             } else {
                 self.engine.release_savepoint()
             };
             if let Err(e) = done {
-                return CommandError::Internal(e).to_reply();
+                return Some(CommandError::Internal(e).to_reply());
             }
         }
-        match result {
+        Some(match result {
             Ok(reply) => reply,
             Err(e) => e.to_reply(),
-        }
+        })
     }
 
     fn sweep(&mut self) {

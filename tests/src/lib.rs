@@ -1,1 +1,332 @@
+//! Test harness: start the real `resplite` binary and a real `redis-server` on
+//! free loopback ports, talk to them with the `redis` crate or a raw RESP client.
+//! Every process started here is killed when its handle drops.
 
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use redis_protocol::resp2::decode::decode_bytes_mut;
+use redis_protocol::resp2::types::BytesFrame;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// The `resplite` binary cargo built next to this test executable.
+pub fn binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    // target/<profile>/deps/<test>-<hash> -> target/<profile>/resplite
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join("resplite");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p resplite` (scripts/test.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+/// A running `resplite run` process with its own database directory.
+pub struct Resplite {
+    child: Option<Child>,
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    extra: Vec<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Resplite {
+    /// A fresh server on a fresh database.
+    pub fn start() -> Resplite {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(extra: &[&str]) -> Resplite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("test.db");
+        let mut server = Self::spawn(&db, extra);
+        server._dir = Some(dir);
+        server
+    }
+
+    /// A fresh database prepared with plain SQL (the documented schema already
+    /// created), then a server on it. For keys of types no command creates yet
+    /// and for files written by other programs.
+    pub fn start_seeded(seed: impl FnOnce(&rusqlite::Connection)) -> Resplite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("test.db");
+        {
+            let engine = resplite_core::engine::SqliteEngine::open(
+                &db,
+                resplite_core::engine::PragmaTemplate::Default,
+            )
+            .expect("create schema");
+            seed(engine.connection());
+        }
+        let mut server = Self::spawn(&db, &[]);
+        server._dir = Some(dir);
+        server
+    }
+
+    /// A server on an existing database file (kept when the server stops).
+    pub fn on_db(db: &Path, extra: &[&str]) -> Resplite {
+        Self::spawn(db, extra)
+    }
+
+    fn spawn(db: &Path, extra: &[&str]) -> Resplite {
+        let mut child = Command::new(binary())
+            .args(["run", "--port", "0", "--db"])
+            .arg(db)
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn resplite");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = mpsc::channel();
+        // Read the log until the ready line names the port; keep draining after
+        // so the child never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(addr) = line.split("addr=").nth(1) {
+                    if let (Some(tx), Ok(addr)) = (tx.take(), addr.trim().parse::<SocketAddr>()) {
+                        let _ = tx.send(addr);
+                    }
+                }
+                if std::env::var_os("RESPLITE_TEST_LOG").is_some() {
+                    eprintln!("[resplite] {line}");
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("resplite did not report its address");
+        Resplite {
+            child: Some(child),
+            addr,
+            db: db.to_path_buf(),
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+            _dir: None,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://{}/", self.addr)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    pub async fn client(&self) -> redis::aio::MultiplexedConnection {
+        connect(&self.url()).await
+    }
+
+    pub async fn raw(&self) -> RawClient {
+        RawClient::connect(self.addr).await
+    }
+
+    /// SIGTERM and wait: the graceful path.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGKILL and wait: a crash.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops (gracefully) and starts again on the same database.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.start_again();
+    }
+
+    /// Starts a stopped or killed server again on the same database.
+    pub fn start_again(&mut self) {
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        let mut next = Self::spawn(&self.db, &extra);
+        self.child = next.child.take();
+        self.addr = next.addr;
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+    }
+}
+
+impl Drop for Resplite {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub async fn connect(url: &str) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(url)
+        .expect("client")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect")
+}
+
+/// A free loopback port (bound, then released for the child to take).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// A real, in-memory `redis-server` (no persistence), the semantic oracle.
+pub struct RedisServer {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl RedisServer {
+    pub async fn start() -> RedisServer {
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (scripts/test.sh installs it)");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        // Ready when it accepts a connection (bounded wait).
+        for _ in 0..500 {
+            if TcpStream::connect(addr).await.is_ok() {
+                return RedisServer { child, addr };
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("redis-server did not start on {addr}");
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://{}/", self.addr)
+    }
+
+    pub async fn raw(&self) -> RawClient {
+        RawClient::connect(self.addr).await
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal RESP2 client that returns replies as frames decoded by the
+/// independent redis-protocol crate: what the wire says, byte for byte.
+pub struct RawClient {
+    stream: TcpStream,
+    buf: BytesMut,
+}
+
+impl RawClient {
+    pub async fn connect(addr: SocketAddr) -> RawClient {
+        RawClient {
+            stream: TcpStream::connect(addr).await.expect("connect"),
+            buf: BytesMut::new(),
+        }
+    }
+
+    /// Sends raw bytes as they are.
+    pub async fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.expect("write");
+    }
+
+    /// Sends one command as a multibulk request and reads its reply.
+    pub async fn call<A: AsRef<[u8]>>(&mut self, args: &[A]) -> BytesFrame {
+        self.send(&encode_command(args)).await;
+        self.read().await.expect("reply")
+    }
+
+    /// Reads one reply; `None` if the server closed the connection.
+    pub async fn read(&mut self) -> Option<BytesFrame> {
+        loop {
+            if let Some((frame, _, _)) = decode_bytes_mut(&mut self.buf).expect("valid RESP") {
+                return Some(frame);
+            }
+            let n =
+                tokio::time::timeout(Duration::from_secs(30), self.stream.read_buf(&mut self.buf))
+                    .await
+                    .expect("reply within 30s")
+                    .ok()?;
+            if n == 0 {
+                return None;
+            }
+        }
+    }
+}
+
+/// The RESP multibulk encoding of a command.
+pub fn encode_command<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        let a = a.as_ref();
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Inserts a hash key through the documented schema (type 2).
+pub fn seed_hash(conn: &rusqlite::Connection, key: &[u8]) {
+    conn.execute(
+        "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) VALUES (?1, 2, NULL, 1, 0)",
+        [key],
+    )
+    .expect("seed key");
+    conn.execute(
+        "INSERT INTO redis_hashes (key, field, value) VALUES (?1, 'f', 'v')",
+        [key],
+    )
+    .expect("seed field");
+}
+
+/// Runs a command with the redis crate.
+pub async fn q<T: redis::FromRedisValue>(
+    con: &mut redis::aio::MultiplexedConnection,
+    args: &[&[u8]],
+) -> redis::RedisResult<T> {
+    let mut cmd = redis::cmd(std::str::from_utf8(args[0]).expect("ascii name"));
+    for a in &args[1..] {
+        cmd.arg(*a);
+    }
+    cmd.query_async(con).await
+}
+
+/// Runs a command expected to fail; returns the error line as Redis sent it
+/// (`WRONGTYPE Operation against ...`, `ERR syntax error`).
+pub async fn q_err(con: &mut redis::aio::MultiplexedConnection, args: &[&[u8]]) -> String {
+    match q::<redis::Value>(con, args).await {
+        Ok(v) => panic!(
+            "expected an error from {:?}, got {v:?}",
+            String::from_utf8_lossy(args[0])
+        ),
+        Err(e) => format!("{} {}", e.code().unwrap_or("?"), e.detail().unwrap_or("")),
+    }
+}
+
+pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";

@@ -218,26 +218,35 @@ impl Engine for SqliteEngine {
     }
 
     fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()> {
-        match self.meta(key)? {
-            Some(meta) => {
-                if meta.key_type != KeyType::String {
+        // Common case first: overwriting a live string is one UPDATE. Anything
+        // else (missing, expired, other type) takes the lookup path below.
+        let overwritten = self
+            .conn
+            .prepare_cached(
+                "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
+                 WHERE key = ?1 AND type = 1 AND (expires_at IS NULL OR expires_at > ?3)",
+            )?
+            .execute(params![key, expires_at, self.now])?;
+        if overwritten == 0 {
+            match self.meta(key)? {
+                Some(meta) => {
                     self.delete_contents(key, meta.key_type)?;
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE redis_keys SET type = 1, expires_at = ?2, \
+                             version = version + 1, updated_at = ?3 WHERE key = ?1",
+                        )?
+                        .execute(params![key, expires_at, self.now])?;
                 }
-                self.conn
-                    .prepare_cached(
-                        "UPDATE redis_keys SET type = 1, expires_at = ?2, \
-                         version = version + 1, updated_at = ?3 WHERE key = ?1",
-                    )?
-                    .execute(params![key, expires_at, self.now])?;
-            }
-            None => {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
-                         VALUES (?1, 1, ?2, 1, ?3)",
-                    )?
-                    .execute(params![key, expires_at, self.now])?;
-                self.key_count += 1;
+                None => {
+                    self.conn
+                        .prepare_cached(
+                            "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
+                             VALUES (?1, 1, ?2, 1, ?3)",
+                        )?
+                        .execute(params![key, expires_at, self.now])?;
+                    self.key_count += 1;
+                }
             }
         }
         self.conn

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what the tests need
+# (redis-server and redis-tools, from Debian's packages) when missing, builds the
+# binary the end-to-end tests start, then runs every test in the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/ensure-redis.sh
+
+cargo build --workspace --bins
+cargo test --workspace -- "$@"
