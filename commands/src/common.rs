@@ -1,6 +1,7 @@
 //! Pieces shared by several commands.
 
 use resplite_core::prelude::*;
+use resplite_core::util::number::parse_i64;
 
 /// How an expiry argument is expressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,14 +21,25 @@ pub struct Expiry {
     pub command: &'static str,
 }
 
-impl Expiry {
-    /// The `EX`/`PX`/`EXAT`/`PXAT` option of SET and GETEX: `None` if `keyword`
-    /// is none of them. Zero or negative amounts are Redis' "invalid expire".
-    pub fn option(
+/// An `EX`/`PX`/`EXAT`/`PXAT` option of SET or GETEX as written. Redis reads the
+/// amount only once every option has parsed (a syntax error wins over a bad
+/// number), and GETEX only once it has found the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiryOption {
+    amount: Bytes,
+    unit: TimeUnit,
+    absolute: bool,
+    command: &'static str,
+}
+
+impl ExpiryOption {
+    /// `None` if `keyword` is not an expiry option; a syntax error if its value
+    /// is missing.
+    pub fn parse(
         keyword: &str,
         args: &mut Args,
         command: &'static str,
-    ) -> Result<Option<Expiry>, CommandError> {
+    ) -> Result<Option<ExpiryOption>, CommandError> {
         let (unit, absolute) = match keyword {
             "EX" => (TimeUnit::Seconds, false),
             "PX" => (TimeUnit::Millis, false),
@@ -35,23 +47,35 @@ impl Expiry {
             "PXAT" => (TimeUnit::Millis, true),
             _ => return Ok(None),
         };
-        let amount = args.i64()?;
-        if amount <= 0 {
-            return Err(CommandError::InvalidExpire(command));
-        }
-        Ok(Some(Expiry {
-            amount,
+        Ok(Some(ExpiryOption {
+            amount: args.bytes()?,
             unit,
             absolute,
             command,
         }))
     }
 
-    /// Is `keyword` one of the expiry options?
-    pub fn is_keyword(keyword: &str) -> bool {
-        matches!(keyword, "EX" | "PX" | "EXAT" | "PXAT")
+    /// Redis accepts the same option twice (the last wins), not two different ones.
+    pub fn same_kind(&self, other: &ExpiryOption) -> bool {
+        self.unit == other.unit && self.absolute == other.absolute
     }
 
+    /// Reads the amount. Zero or negative amounts are Redis' "invalid expire".
+    pub fn expiry(&self) -> Result<Expiry, CommandError> {
+        let amount = parse_i64(&self.amount).ok_or(CommandError::NotInteger)?;
+        if amount <= 0 {
+            return Err(CommandError::InvalidExpire(self.command));
+        }
+        Ok(Expiry {
+            amount,
+            unit: self.unit,
+            absolute: self.absolute,
+            command: self.command,
+        })
+    }
+}
+
+impl Expiry {
     /// The absolute deadline in ms, with Redis' overflow checks.
     pub fn deadline(&self, now_ms: i64) -> Result<i64, CommandError> {
         let invalid = || CommandError::InvalidExpire(self.command);

@@ -8,7 +8,14 @@ impl Command for Select {
         .summary("Changes the selected database.");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
-        Ok(Select(args.i64()?))
+        let index = args.i64()?;
+        // Redis reads the index as a C int before checking it.
+        if i32::try_from(index).is_err() {
+            return Err(CommandError::other(
+                "ERR value is out of range, value must between -2147483648 and 2147483647",
+            ));
+        }
+        Ok(Select(index))
     }
 
     fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {

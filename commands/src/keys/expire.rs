@@ -1,14 +1,15 @@
 use resplite_core::prelude::*;
+use resplite_core::util::number::parse_i64;
 
 use crate::common::{Expiry, TimeUnit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum When {
-    Always,
-    Nx,
-    Xx,
-    Gt,
-    Lt,
+/// The NX / XX / GT / LT options; XX combines with GT or LT (both must hold).
+#[derive(Debug, Clone, Copy, Default)]
+struct When {
+    nx: bool,
+    xx: bool,
+    gt: bool,
+    lt: bool,
 }
 
 /// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT key time [NX | XX | GT | LT]
@@ -25,40 +26,35 @@ fn parse(
     command: &'static str,
 ) -> Result<Expire, CommandError> {
     let key = args.bytes()?;
-    let amount = args.i64()?;
-    let mut when = When::Always;
+    let amount = args.bytes()?;
+    // Redis reads every option before judging their mix, then the amount.
+    let mut when = When::default();
     while !args.is_empty() {
         let raw = args.bytes()?;
-        let next = match String::from_utf8_lossy(&raw).to_ascii_uppercase().as_str() {
-            "NX" => When::Nx,
-            "XX" => When::Xx,
-            "GT" => When::Gt,
-            "LT" => When::Lt,
+        match String::from_utf8_lossy(&raw).to_ascii_uppercase().as_str() {
+            "NX" => when.nx = true,
+            "XX" => when.xx = true,
+            "GT" => when.gt = true,
+            "LT" => when.lt = true,
             _ => {
                 return Err(CommandError::other(format!(
                     "ERR Unsupported option {}",
                     String::from_utf8_lossy(&raw)
                 )))
             }
-        };
-        when = match (when, next) {
-            (When::Always, n) => n,
-            (a, b) if a == b => a,
-            (When::Nx, _) | (_, When::Nx) => {
-                return Err(CommandError::other(
-                    "ERR NX and XX, GT or LT options at the same time are not compatible",
-                ))
-            }
-            (When::Gt, When::Lt) | (When::Lt, When::Gt) => {
-                return Err(CommandError::other(
-                    "ERR GT and LT options at the same time are not compatible",
-                ))
-            }
-            // XX combines with GT or LT: both conditions must hold.
-            (When::Xx, n) | (n, When::Xx) => n,
-            (a, _) => a,
-        };
+        }
     }
+    if when.nx && (when.xx || when.gt || when.lt) {
+        return Err(CommandError::other(
+            "ERR NX and XX, GT or LT options at the same time are not compatible",
+        ));
+    }
+    if when.gt && when.lt {
+        return Err(CommandError::other(
+            "ERR GT and LT options at the same time are not compatible",
+        ));
+    }
+    let amount = parse_i64(&amount).ok_or(CommandError::NotInteger)?;
     Ok(Expire {
         key,
         expiry: Expiry {
@@ -78,17 +74,14 @@ impl Expire {
         let Some(meta) = ctx.engine.meta(&self.key)? else {
             return Ok(Reply::Int(0));
         };
-        // A persistent key has an infinite TTL for GT/LT purposes.
-        let allowed = match (self.when, meta.expires_at) {
-            (When::Always, _) => true,
-            (When::Nx, current) => current.is_none(),
-            (When::Xx, current) => current.is_some(),
-            (When::Gt, None) => false,
-            (When::Gt, Some(current)) => at > current,
-            (When::Lt, None) => true,
-            (When::Lt, Some(current)) => at < current,
-        };
-        if !allowed {
+        let current = meta.expires_at;
+        let When { nx, xx, gt, lt } = self.when;
+        // A persistent key has an infinite TTL: GT never beats it, LT always does.
+        let refused = (nx && current.is_some())
+            || (xx && current.is_none())
+            || (gt && current.is_none_or(|c| at <= c))
+            || (lt && current.is_some_and(|c| at >= c));
+        if refused {
             return Ok(Reply::Int(0));
         }
         if at <= now {

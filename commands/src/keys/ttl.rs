@@ -22,10 +22,13 @@ fn report(ctx: &mut Ctx, key: &[u8], show: Show) -> Result<Reply, CommandError> 
         return Ok(Reply::Int(-1));
     };
     let left = (at - ctx.now_ms()).max(0);
+    // Seconds are rounded, for EXPIRETIME too; i128 so a deadline near i64::MAX
+    // rounds as in Redis instead of overflowing.
+    let round_secs = |ms: i64| ((i128::from(ms) + 500) / 1000) as i64;
     Ok(Reply::Int(match show {
-        Show::Seconds => (left + 500) / 1000,
+        Show::Seconds => round_secs(left),
         Show::Millis => left,
-        Show::AtSeconds => at / 1000,
+        Show::AtSeconds => round_secs(at),
         Show::AtMillis => at,
     }))
 }

@@ -1,11 +1,12 @@
 use resplite_core::prelude::*;
 
-use crate::common::Expiry;
+use crate::common::ExpiryOption;
 
 enum Change {
     None,
     Persist,
-    At(Expiry),
+    /// Read only if the key exists, as Redis does.
+    At(ExpiryOption),
 }
 
 /// GETEX key [EX s | PX ms | EXAT ts | PXAT ms | PERSIST]
@@ -24,17 +25,19 @@ impl Command for GetEx {
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let key = args.bytes()?;
         let mut change = Change::None;
+        // As in Redis, repeating an option is allowed; contradicting one is not.
         args.options(|kw, args| {
-            if !matches!(change, Change::None) {
-                return Err(CommandError::Syntax);
-            }
-            change = match kw {
-                "PERSIST" => Change::Persist,
-                _ => match Expiry::option(kw, args, "getex")? {
-                    Some(e) => Change::At(e),
+            match kw {
+                "PERSIST" if !matches!(change, Change::At(_)) => change = Change::Persist,
+                _ if matches!(change, Change::Persist) => return Ok(false),
+                _ => match ExpiryOption::parse(kw, args, "getex")? {
+                    Some(e) if matches!(&change, Change::At(old) if !old.same_kind(&e)) => {
+                        return Ok(false)
+                    }
+                    Some(e) => change = Change::At(e),
                     None => return Ok(false),
                 },
-            };
+            }
             Ok(true)
         })?;
         Ok(GetEx { key, change })
@@ -48,8 +51,8 @@ impl Command for GetEx {
                 Change::Persist => {
                     ctx.engine.set_expiry(&self.key, None)?;
                 }
-                Change::At(e) => {
-                    let at = e.deadline(ctx.now_ms())?;
+                Change::At(option) => {
+                    let at = option.expiry()?.deadline(ctx.now_ms())?;
                     if at <= ctx.now_ms() {
                         ctx.engine.delete(&self.key)?;
                     } else {

@@ -1,6 +1,6 @@
 use resplite_core::prelude::*;
 
-use crate::common::{Expiry, TimeUnit};
+use crate::common::{Expiry, ExpiryOption, TimeUnit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Condition {
@@ -87,31 +87,35 @@ impl Command for Set {
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let mut set = Set::plain(args.bytes()?, args.bytes()?);
-        let mut ttl_given = false;
+        let mut keep_ttl = false;
+        let mut expiry: Option<ExpiryOption> = None;
+        // As in Redis, repeating an option is allowed; contradicting one is not.
         args.options(|kw, args| {
             match kw {
-                "NX" | "XX" if set.condition != Condition::Always => {
-                    return Err(CommandError::Syntax)
+                "NX" if set.condition != Condition::IfExists => {
+                    set.condition = Condition::IfMissing
                 }
-                "NX" => set.condition = Condition::IfMissing,
-                "XX" => set.condition = Condition::IfExists,
+                "XX" if set.condition != Condition::IfMissing => {
+                    set.condition = Condition::IfExists
+                }
                 "GET" => set.get = true,
-                "KEEPTTL" if ttl_given => return Err(CommandError::Syntax),
-                "KEEPTTL" => {
-                    set.ttl = Ttl::Keep;
-                    ttl_given = true;
-                }
-                _ if ttl_given && Expiry::is_keyword(kw) => return Err(CommandError::Syntax),
-                _ => match Expiry::option(kw, args, "set")? {
-                    Some(e) => {
-                        set.ttl = Ttl::At(e);
-                        ttl_given = true;
+                "KEEPTTL" if expiry.is_none() => keep_ttl = true,
+                _ if keep_ttl => return Ok(false),
+                _ => match ExpiryOption::parse(kw, args, "set")? {
+                    Some(e) if expiry.as_ref().is_some_and(|old| !old.same_kind(&e)) => {
+                        return Ok(false)
                     }
+                    Some(e) => expiry = Some(e),
                     None => return Ok(false),
                 },
             }
             Ok(true)
         })?;
+        set.ttl = match expiry {
+            Some(e) => Ttl::At(e.expiry()?),
+            None if keep_ttl => Ttl::Keep,
+            None => Ttl::Clear,
+        };
         Ok(set)
     }
 

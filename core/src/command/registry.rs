@@ -89,9 +89,10 @@ impl Registry {
 
 /// `ERR unknown command 'foo', with args beginning with: 'a' 'b' `, as Redis 7.
 fn unknown_command(argv: &[bytes::Bytes]) -> CommandError {
+    // Redis prints these with `%.*s`: at most `max` bytes, cut at a NUL.
     let shown = |b: &[u8], max: usize| {
-        let s = String::from_utf8_lossy(b);
-        s.chars().take(max).collect::<String>()
+        let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
+        String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned()
     };
     let mut args = String::new();
     for a in &argv[1..] {
