@@ -208,15 +208,19 @@ impl RedisServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("redis-server must be installed (scripts/test.sh installs it)");
-        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        // Owned by the handle from here on: any failure below still kills it.
+        let server = RedisServer {
+            child,
+            addr: ([127, 0, 0, 1], port).into(),
+        };
         // Ready when it accepts a connection (bounded wait).
         for _ in 0..500 {
-            if TcpStream::connect(addr).await.is_ok() {
-                return RedisServer { child, addr };
+            if TcpStream::connect(server.addr).await.is_ok() {
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        panic!("redis-server did not start on {addr}");
+        panic!("redis-server did not start on {}", server.addr);
     }
 
     pub fn url(&self) -> String {

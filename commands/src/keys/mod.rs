@@ -1,8 +1,8 @@
 mod del;
 mod exists;
 mod expire;
-mod keys;
 mod object;
+mod pattern;
 mod rename;
 mod scan;
 mod ttl;

@@ -53,7 +53,7 @@ impl<'a> Args<'a> {
     /// Everything left as pairs (MSET, HSET...). An odd count is an arity error
     /// for `command`.
     pub fn pairs(&mut self, command: &str) -> Result<Vec<(Bytes, Bytes)>, CommandError> {
-        if self.remaining() == 0 || self.remaining() % 2 != 0 {
+        if self.remaining() == 0 || !self.remaining().is_multiple_of(2) {
             return Err(CommandError::WrongArity(command.into()));
         }
         let pairs = self.items[self.pos..]

@@ -1,3 +1,5 @@
+//! KEYS and RANDOMKEY: whole-keyspace lookups.
+
 use resplite_core::prelude::*;
 
 /// KEYS pattern
