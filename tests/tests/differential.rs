@@ -146,8 +146,27 @@ const INTEGERS: &[&[u8]] = &[
 ];
 
 const FLOATS: &[&[u8]] = &[
-    b"0.1", b"10.5", b"-5", b"1e3", b"abc", b"0", b"-0.1", b"3.0e3", b"5.0e-3", b"2", b"inf",
-    b"-inf", b"", b"1.5.5",
+    b"0.1",
+    b"10.5",
+    b"-5",
+    b"1e3",
+    b"abc",
+    b"0",
+    b"-0.1",
+    b"3.0e3",
+    b"5.0e-3",
+    b"2",
+    b"inf",
+    b"-inf",
+    b"",
+    b"1.5.5",
+    b"1e300",
+    b"-1e-20",
+    b"1e4000",
+    b"123456789.123456789",
+    b"+.5",
+    b"1e",
+    b" 1",
 ];
 
 /// Expiry amounts that are invalid for SET/GETEX/SETEX (zero, negative, not a

@@ -1,5 +1,6 @@
 use resplite_core::prelude::*;
-use resplite_core::util::number::{format_incr_float, parse_f64, parse_i64};
+use resplite_core::util::long_double::{LongDouble, Parsed};
+use resplite_core::util::number::parse_i64;
 
 /// INCR, DECR, INCRBY, DECRBY: one parsed shape, a delta.
 pub struct Incr {
@@ -107,7 +108,7 @@ impl Command for DecrBy {
 /// INCRBYFLOAT key increment
 pub struct IncrByFloat {
     key: Bytes,
-    delta: f64,
+    delta: Parsed,
 }
 
 impl Command for IncrByFloat {
@@ -117,25 +118,24 @@ impl Command for IncrByFloat {
         .since("2.6.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
-        Ok(IncrByFloat {
-            key: args.bytes()?,
-            delta: args.f64()?,
-        })
+        let key = args.bytes()?;
+        let delta = LongDouble::parse(&args.bytes()?).ok_or(CommandError::NotFloat)?;
+        Ok(IncrByFloat { key, delta })
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let current = ctx.engine.get_string(&self.key)?;
         let base = match &current {
-            Some(v) => parse_f64(v).ok_or(CommandError::NotFloat)?,
-            None => 0.0,
+            Some(v) => LongDouble::parse(v).ok_or(CommandError::NotFloat)?,
+            None => Parsed::Finite(LongDouble::default()),
         };
-        let next = base + self.delta;
-        if !next.is_finite() {
-            return Err(CommandError::other(
-                "ERR increment would produce NaN or Infinity",
-            ));
+        // Redis adds in x87 long double; an infinite operand or sum is refused.
+        let next = match (base, self.delta) {
+            (Parsed::Finite(a), Parsed::Finite(b)) => a.checked_add(b),
+            _ => None,
         }
-        let text = format_incr_float(next);
+        .ok_or_else(|| CommandError::other("ERR increment would produce NaN or Infinity"))?;
+        let text = next.to_human();
         if current.is_some() {
             ctx.engine.update_string(&self.key, text.as_bytes())?;
         } else {

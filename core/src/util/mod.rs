@@ -1,6 +1,7 @@
 //! Small pure helpers shared by the engine and commands.
 
 pub mod glob;
+pub mod long_double;
 pub mod number;
 
 /// Milliseconds since the Unix epoch: the unit of every deadline in the store.

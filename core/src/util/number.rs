@@ -79,32 +79,6 @@ pub fn format_double(v: f64) -> String {
     }
 }
 
-/// Formats an INCRBYFLOAT/HINCRBYFLOAT result. Redis computes these in long double
-/// and prints 17 significant digits with trailing zeros trimmed, so `0.1 + 0.2`
-/// reads back as `0.3`. With f64 we reach the same text by rounding the shortest
-/// representation to 17 significant digits only when it needs more than 15 digits,
-/// which is where binary rounding noise lives.
-pub fn format_incr_float(v: f64) -> String {
-    let shortest = format!("{v}");
-    let digits = shortest.bytes().filter(u8::is_ascii_digit).count();
-    if digits <= 15 || v.abs() >= 1e15 {
-        return shortest;
-    }
-    let magnitude = v.abs().log10().floor() as i32;
-    let decimals = (14 - magnitude).max(0) as usize;
-    let fixed = format!("{v:.decimals$}");
-    let trimmed = if fixed.contains('.') {
-        fixed.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &fixed
-    };
-    if trimmed == "-0" {
-        "0".into()
-    } else {
-        trimmed.into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,8 +111,5 @@ mod tests {
         assert_eq!(format_double(1e20), "1e+20");
         assert_eq!(format_double(0.1), "0.1");
         assert_eq!(format_double(1.5e-7), "1.5e-07");
-        assert_eq!(format_incr_float(0.1 + 0.2), "0.3");
-        assert_eq!(format_incr_float(10.5 + 0.1), "10.6");
-        assert_eq!(format_incr_float(5200.0), "5200");
     }
 }
