@@ -199,28 +199,42 @@ pub struct RedisServer {
 
 impl RedisServer {
     pub async fn start() -> RedisServer {
+        Self::start_with(&[])
+    }
+
+    /// With extra `redis-server` arguments (`--databases 1`, ...).
+    pub fn start_with(extra: &[&str]) -> RedisServer {
         let port = free_port();
-        let child = Command::new("redis-server")
+        let mut child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .args(extra)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("redis-server must be installed (scripts/test.sh installs it)");
+        let stdout = child.stdout.take().expect("stdout");
         // Owned by the handle from here on: any failure below still kills it.
         let server = RedisServer {
             child,
             addr: ([127, 0, 0, 1], port).into(),
         };
-        // Ready when it accepts a connection (bounded wait).
-        for _ in 0..500 {
-            if TcpStream::connect(server.addr).await.is_ok() {
-                return server;
+        let (tx, rx) = mpsc::channel();
+        // Wait for redis' own ready line; keep draining the pipe after it.
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.contains("Ready to accept connections") {
+                    if let Some(tx) = tx.take() {
+                        let _ = tx.send(());
+                    }
+                }
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("redis-server did not start on {}", server.addr);
+        });
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("redis-server did not become ready");
+        server
     }
 
     pub fn url(&self) -> String {

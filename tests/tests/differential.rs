@@ -6,63 +6,12 @@
 //! no deadline passes during the run and GT/LT never compare two deadlines that
 //! could be equal; absolute deadlines are fixed timestamps far in the future (or
 //! in the past, which deletes at once), so EXPIRETIME of those is exact.
-
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+//!
+//! redis-server runs with `--databases 1` so that `SELECT 1` fails on both sides
+//! instead of switching keyspaces in redis.
 
 use redis_protocol::resp2::types::BytesFrame;
-use resplite_tests::{encode_command, free_port, RawClient, Resplite};
-
-/// redis-server with a single database, so `SELECT 1` fails there as it does in
-/// resplite (which has only database 0) instead of switching keyspaces.
-struct Oracle {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Oracle {
-    fn start() -> Oracle {
-        let port = free_port();
-        let mut child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .args(["--databases", "1"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server must be installed");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        // Wait for redis' own "ready" log line; keep draining the pipe after it.
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if line.contains("Ready to accept connections") {
-                    if let Some(tx) = tx.take() {
-                        let _ = tx.send(());
-                    }
-                }
-            }
-        });
-        rx.recv_timeout(Duration::from_secs(30))
-            .expect("redis-server did not become ready");
-        Oracle {
-            child,
-            addr: ([127, 0, 0, 1], port).into(),
-        }
-    }
-}
-
-impl Drop for Oracle {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use resplite_tests::{encode_command, RawClient, RedisServer, Resplite};
 
 /// xorshift64*: tiny, deterministic, good enough to shuffle a command stream.
 struct Rng(u64);
@@ -702,7 +651,7 @@ async fn scan_keys(client: &mut RawClient) -> Vec<Vec<u8>> {
     keys
 }
 
-async fn connect_pair(redis: &Oracle, ours: &Resplite) -> Pair {
+async fn connect_pair(redis: &RedisServer, ours: &Resplite) -> Pair {
     Pair {
         redis: RawClient::connect(redis.addr).await,
         ours: ours.raw().await,
@@ -714,7 +663,7 @@ const COMMANDS_PER_SEED: usize = 1500;
 
 #[tokio::test]
 async fn random_streams_match_redis() {
-    let redis = Oracle::start();
+    let redis = RedisServer::start_with(&["--databases", "1"]);
     let ours = Resplite::start();
     let mut pair = connect_pair(&redis, &ours).await;
     let mut failures = Vec::new();
@@ -1059,7 +1008,7 @@ async fn edge_cases_match_redis() {
         (c, check)
     }));
 
-    let redis = Oracle::start();
+    let redis = RedisServer::start_with(&["--databases", "1"]);
     let ours = Resplite::start();
     let mut pair = connect_pair(&redis, &ours).await;
     let mut failures = Vec::new();
