@@ -53,6 +53,10 @@ struct RunArgs {
     /// Most unparsed bytes buffered per client (Redis' client-query-buffer-limit).
     #[arg(long, env = "RESPLITE_CLIENT_QUERY_BUFFER_LIMIT", default_value_t = 1024 * 1024 * 1024)]
     client_query_buffer_limit: usize,
+    /// Threads serving connections (the storage thread comes on top). Default:
+    /// one per core but one, which the storage thread keeps busy.
+    #[arg(long, env = "RESPLITE_THREADS")]
+    threads: Option<usize>,
     /// Log format.
     #[arg(long, env = "RESPLITE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -99,7 +103,14 @@ fn run(args: RunArgs) -> ExitCode {
             max_multibulk_len: args.max_multibulk_len,
             ..Limits::default()
         });
-    let runtime = match tokio::runtime::Runtime::new() {
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .enable_all()
+        .build();
+    let runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("resplite: cannot start the runtime: {e}");

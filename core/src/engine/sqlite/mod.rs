@@ -4,6 +4,8 @@
 mod pragma;
 mod schema;
 
+use std::collections::HashSet;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use pragma::PragmaTemplate;
@@ -19,6 +21,10 @@ pub struct SqliteEngine {
     key_count: u64,
     expired_keys: u64,
     rng: u64,
+    /// Keys whose value changed without their `redis_keys` row being written:
+    /// their `version`/`updated_at` are bumped once per key at commit, so a hot
+    /// key written by a whole group costs one row update, not one per command.
+    touched: HashSet<Vec<u8>>,
 }
 
 impl SqliteEngine {
@@ -38,6 +44,7 @@ impl SqliteEngine {
             key_count: 0,
             expired_keys: 0,
             rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
+            touched: HashSet::new(),
         };
         engine.recount()?;
         Ok(engine)
@@ -58,11 +65,33 @@ impl SqliteEngine {
     }
 
     pub fn commit(&mut self) -> Result<()> {
+        self.flush_touched()?;
         self.exec("COMMIT")
+    }
+
+    fn flush_touched(&mut self) -> Result<()> {
+        if self.touched.is_empty() {
+            return Ok(());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE redis_keys SET version = version + 1, updated_at = ?2 WHERE key = ?1",
+        )?;
+        for key in self.touched.drain() {
+            stmt.execute(params![key, self.now])?;
+        }
+        Ok(())
+    }
+
+    /// Records a value change of `key`, applied to its row at commit.
+    fn touch(&mut self, key: &[u8]) {
+        if !self.touched.contains(key) {
+            self.touched.insert(key.to_vec());
+        }
     }
 
     /// Rolls back the open transaction, if any.
     pub fn rollback(&mut self) -> Result<()> {
+        self.touched.clear();
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
         }
@@ -259,11 +288,7 @@ impl Engine for SqliteEngine {
     }
 
     fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE redis_keys SET version = version + 1, updated_at = ?2 WHERE key = ?1",
-            )?
-            .execute(params![key, self.now])?;
+        self.touch(key);
         self.conn
             .prepare_cached("UPDATE redis_strings SET value = ?2 WHERE key = ?1")?
             .execute(params![key, value])?;
