@@ -25,7 +25,7 @@ pub use inventory;
 /// Everything a command module needs, in one import.
 pub mod prelude {
     pub use crate::command::{Args, Command, CommandError, CommandSpec, Ctx, Flags};
-    pub use crate::engine::{Engine, KeyMeta, KeyType};
+    pub use crate::engine::{Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, ZSetOps};
     pub use crate::protocol::Reply;
     pub use crate::register_command;
     pub use bytes::Bytes;

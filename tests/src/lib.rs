@@ -2,6 +2,8 @@
 //! free loopback ports, talk to them with the `redis` crate or a raw RESP client.
 //! Every process started here is killed when its handle drops.
 
+pub mod diff;
+
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};

@@ -10,36 +10,8 @@
 //! redis-server runs with `--databases 1` so that `SELECT 1` fails on both sides
 //! instead of switching keyspaces in redis.
 
-use redis_protocol::resp2::types::BytesFrame;
-use resplite_tests::{encode_command, RawClient, RedisServer, Resplite};
-
-/// xorshift64*: tiny, deterministic, good enough to shuffle a command stream.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+use resplite_tests::diff::{Check, Cmd, Pair, Rng};
+use resplite_tests::{RedisServer, Resplite};
 
 const KEYS: &[&[u8]] = &[
     b"a",
@@ -128,32 +100,11 @@ const FAR_SECS: i64 = 4_102_444_800;
 /// Deadlines in the past: the key is deleted at once.
 const PAST_SECS: &[i64] = &[1, 1_000_000_000];
 
-/// How two replies must agree.
-#[derive(Clone, Copy, Debug)]
-enum Check {
-    Exact,
-    /// An array whose order is unspecified (KEYS).
-    Sorted,
-    /// TTL/PTTL: -2 and -1 exactly; otherwise both positive and close.
-    Ttl {
-        tolerance: i64,
-    },
-    /// EXPIRETIME/PEXPIRETIME: exact for fixed far-future deadlines (at or above
-    /// `far`), otherwise a relative deadline on both sides.
-    ExpireTime {
-        far: i64,
-    },
-    /// RANDOMKEY: nil on both or a key on both.
-    Presence,
-}
-
 struct Gen {
     rng: Rng,
     /// Counts relative TTLs handed out, so each one is distinct.
     ttls: u64,
 }
-
-type Cmd = Vec<Vec<u8>>;
 
 impl Gen {
     fn key(&mut self) -> Vec<u8> {
@@ -508,154 +459,32 @@ impl Gen {
     }
 }
 
-fn show(cmd: &[Vec<u8>]) -> String {
-    cmd.iter()
-        .map(|a| {
-            let text: String = a
-                .iter()
-                .flat_map(|&b| std::ascii::escape_default(b))
-                .map(char::from)
-                .collect();
-            format!("\"{text}\"")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn int(frame: &BytesFrame) -> Option<i64> {
-    match frame {
-        BytesFrame::Integer(n) => Some(*n),
-        _ => None,
+/// Compares the whole keyspace: key names (KEYS and a full SCAN), values,
+/// types and TTL classes.
+async fn compare_state(pair: &mut Pair) -> Result<(), String> {
+    pair.one(&[b"DBSIZE"], Check::Exact).await?;
+    pair.one(&[b"KEYS", b"*"], Check::Sorted).await?;
+    let redis_keys = resplite_tests::diff::scan_keys(&mut pair.redis).await;
+    let our_keys = resplite_tests::diff::scan_keys(&mut pair.ours).await;
+    if redis_keys != our_keys {
+        return Err(format!(
+            "SCAN keys differ\n  redis:    {redis_keys:?}\n  resplite: {our_keys:?}"
+        ));
     }
-}
-
-fn sorted(frame: &BytesFrame) -> BytesFrame {
-    match frame {
-        BytesFrame::Array(items) => {
-            let mut items = items.clone();
-            items.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
-            BytesFrame::Array(items)
-        }
-        other => other.clone(),
-    }
-}
-
-/// Do the replies agree under `check`?
-fn agree(check: Check, redis: &BytesFrame, ours: &BytesFrame) -> bool {
-    match check {
-        Check::Exact => redis == ours,
-        Check::Sorted => sorted(redis) == sorted(ours),
-        Check::Ttl { tolerance } => match (int(redis), int(ours)) {
-            (Some(a), Some(b)) if a < 0 || b < 0 => a == b,
-            (Some(a), Some(b)) => (a - b).abs() <= tolerance,
-            _ => redis == ours,
-        },
-        Check::ExpireTime { far } => match (int(redis), int(ours)) {
-            (Some(a), Some(b)) if a < 0 || b < 0 || a >= far || b >= far => a == b,
-            (Some(_), Some(_)) => true,
-            _ => redis == ours,
-        },
-        Check::Presence => match (redis, ours) {
-            (BytesFrame::Null, BytesFrame::Null) => true,
-            (BytesFrame::BulkString(_), BytesFrame::BulkString(_)) => true,
-            _ => redis == ours,
-        },
-    }
-}
-
-struct Pair {
-    redis: RawClient,
-    ours: RawClient,
-}
-
-impl Pair {
-    /// Sends a batch (pipelined) to both servers; the first disagreement, if any.
-    async fn run(&mut self, batch: &[(Cmd, Check)]) -> Result<(), String> {
-        let wire: Vec<u8> = batch.iter().flat_map(|(c, _)| encode_command(c)).collect();
-        self.redis.send(&wire).await;
-        self.ours.send(&wire).await;
-        let mut first = None;
-        for (cmd, check) in batch {
-            let redis = self.redis.read().await.expect("redis reply");
-            let ours = self.ours.read().await.expect("resplite reply");
-            if first.is_none() && !agree(*check, &redis, &ours) {
-                first = Some(format!(
-                    "{}\n  redis:    {redis:?}\n  resplite: {ours:?}",
-                    show(cmd)
-                ));
-            }
-        }
-        first.map_or(Ok(()), Err)
-    }
-
-    async fn one(&mut self, cmd: &[&[u8]], check: Check) -> Result<(), String> {
-        let cmd: Cmd = cmd.iter().map(|a| a.to_vec()).collect();
-        self.run(&[(cmd, check)]).await
-    }
-
-    /// Compares the whole keyspace: key names (KEYS and a full SCAN), values,
-    /// types and TTL classes.
-    async fn compare_state(&mut self) -> Result<(), String> {
-        self.one(&[b"DBSIZE"], Check::Exact).await?;
-        self.one(&[b"KEYS", b"*"], Check::Sorted).await?;
-        let redis_keys = scan_keys(&mut self.redis).await;
-        let our_keys = scan_keys(&mut self.ours).await;
-        if redis_keys != our_keys {
-            return Err(format!(
-                "SCAN keys differ\n  redis:    {redis_keys:?}\n  resplite: {our_keys:?}"
-            ));
-        }
-        for key in KEYS {
-            self.one(&[b"TYPE", key], Check::Exact).await?;
-            self.one(&[b"GET", key], Check::Exact).await?;
-            self.one(&[b"PTTL", key], Check::Ttl { tolerance: 5000 })
-                .await?;
-            self.one(
-                &[b"PEXPIRETIME", key],
-                Check::ExpireTime {
-                    far: FAR_SECS * 1000,
-                },
-            )
+    for key in KEYS {
+        pair.one(&[b"TYPE", key], Check::Exact).await?;
+        pair.one(&[b"GET", key], Check::Exact).await?;
+        pair.one(&[b"PTTL", key], Check::Ttl { tolerance: 5000 })
             .await?;
-        }
-        Ok(())
+        pair.one(
+            &[b"PEXPIRETIME", key],
+            Check::ExpireTime {
+                far: FAR_SECS * 1000,
+            },
+        )
+        .await?;
     }
-}
-
-/// Every key a full SCAN iteration returns, sorted.
-async fn scan_keys(client: &mut RawClient) -> Vec<Vec<u8>> {
-    let mut cursor = b"0".to_vec();
-    let mut keys = Vec::new();
-    loop {
-        let reply = client.call(&[&b"SCAN"[..], &cursor, b"COUNT", b"3"]).await;
-        let BytesFrame::Array(parts) = reply else {
-            panic!("SCAN reply {reply:?}");
-        };
-        match (&parts[0], &parts[1]) {
-            (BytesFrame::BulkString(next), BytesFrame::Array(found)) => {
-                for k in found {
-                    if let BytesFrame::BulkString(k) = k {
-                        keys.push(k.to_vec());
-                    }
-                }
-                cursor = next.to_vec();
-            }
-            other => panic!("SCAN reply {other:?}"),
-        }
-        if cursor == b"0" {
-            break;
-        }
-    }
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-async fn connect_pair(redis: &RedisServer, ours: &Resplite) -> Pair {
-    Pair {
-        redis: RawClient::connect(redis.addr).await,
-        ours: ours.raw().await,
-    }
+    Ok(())
 }
 
 const SEEDS: [u64; 4] = [1, 2, 3, 0xC0FFEE];
@@ -665,7 +494,7 @@ const COMMANDS_PER_SEED: usize = 1500;
 async fn random_streams_match_redis() {
     let redis = RedisServer::start_with(&["--databases", "1"]);
     let ours = Resplite::start();
-    let mut pair = connect_pair(&redis, &ours).await;
+    let mut pair = Pair::connect(&redis, &ours).await;
     let mut failures = Vec::new();
     for (i, seed) in SEEDS.into_iter().enumerate() {
         pair.one(&[b"FLUSHALL"], Check::Exact).await.unwrap();
@@ -679,7 +508,7 @@ async fn random_streams_match_redis() {
         let mut sent = 0;
         let outcome = loop {
             if sent >= COMMANDS_PER_SEED {
-                break pair.compare_state().await;
+                break compare_state(&mut pair).await;
             }
             let size = if pipelined { 1 + gen.rng.below(64) } else { 1 };
             let batch: Vec<_> = (0..size).map(|_| gen.command()).collect();
@@ -691,7 +520,7 @@ async fn random_streams_match_redis() {
         if let Err(e) = outcome {
             failures.push(format!("seed {seed} (around command {sent}): {e}"));
             // The two keyspaces have diverged: start the next seed from scratch.
-            pair = connect_pair(&redis, &ours).await;
+            pair = Pair::connect(&redis, &ours).await;
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
@@ -1010,7 +839,7 @@ async fn edge_cases_match_redis() {
 
     let redis = RedisServer::start_with(&["--databases", "1"]);
     let ours = Resplite::start();
-    let mut pair = connect_pair(&redis, &ours).await;
+    let mut pair = Pair::connect(&redis, &ours).await;
     let mut failures = Vec::new();
     for entry in &table {
         if let Err(e) = pair.run(std::slice::from_ref(entry)).await {

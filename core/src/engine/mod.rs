@@ -1,9 +1,17 @@
 //! The semantic storage interface. Commands see only [`Engine`]; the SQLite
 //! implementation lives in [`sqlite`].
 
+mod hash;
+mod list;
+mod set;
 pub mod sqlite;
+mod zset;
 
+pub use hash::HashOps;
+pub use list::ListOps;
+pub use set::SetOps;
 pub use sqlite::{PragmaTemplate, SqliteEngine};
+pub use zset::ZSetOps;
 
 /// Failures of the storage layer. `WrongType` is semantic (a command asked a key
 /// for the wrong kind of value); the rest are real faults.
@@ -96,7 +104,9 @@ pub struct ScanPage {
 /// on access), whichever method looks at them.
 ///
 /// Object-safe so commands, migration and downstream crates share `&mut dyn Engine`.
-pub trait Engine {
+/// Each data type's operations live in their own trait (`HashOps`, `SetOps`,
+/// `ListOps`, `ZSetOps`), all part of `Engine`.
+pub trait Engine: HashOps + SetOps + ListOps + ZSetOps {
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);
     fn now_ms(&self) -> i64;

@@ -1,10 +1,14 @@
 //! The SQLite engine: the design's schema, one write connection, owned by the
 //! storage thread. Statements are prepared once and cached by rusqlite.
 
+mod hash;
+mod list;
 mod pragma;
 mod schema;
+mod set;
+mod zset;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -21,10 +25,13 @@ pub struct SqliteEngine {
     key_count: u64,
     expired_keys: u64,
     rng: u64,
-    /// Keys whose value changed without their `redis_keys` row being written:
-    /// their `version`/`updated_at` are bumped once per key at commit, so a hot
-    /// key written by a whole group costs one row update, not one per command.
-    touched: HashSet<Vec<u8>>,
+    /// Keys whose value changed without their `redis_keys` row being written,
+    /// with the change of their element count: `version`, `updated_at` and
+    /// `count` are updated once per key at commit, so a hot key written by a
+    /// whole group costs one row update, not one per command.
+    pending: HashMap<Vec<u8>, i64>,
+    /// `pending` as it was at the open savepoint (safe-mode replay only).
+    pending_at_savepoint: Option<HashMap<Vec<u8>, i64>>,
 }
 
 impl SqliteEngine {
@@ -44,7 +51,8 @@ impl SqliteEngine {
             key_count: 0,
             expired_keys: 0,
             rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
-            touched: HashSet::new(),
+            pending: HashMap::new(),
+            pending_at_savepoint: None,
         };
         engine.recount()?;
         Ok(engine)
@@ -65,33 +73,92 @@ impl SqliteEngine {
     }
 
     pub fn commit(&mut self) -> Result<()> {
-        self.flush_touched()?;
+        self.flush_pending()?;
         self.exec("COMMIT")
     }
 
-    fn flush_touched(&mut self) -> Result<()> {
-        if self.touched.is_empty() {
+    fn flush_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
             return Ok(());
         }
         let mut stmt = self.conn.prepare_cached(
-            "UPDATE redis_keys SET version = version + 1, updated_at = ?2 WHERE key = ?1",
+            "UPDATE redis_keys SET version = version + 1, updated_at = ?2, count = count + ?3 \
+             WHERE key = ?1",
         )?;
-        for key in self.touched.drain() {
-            stmt.execute(params![key, self.now])?;
+        for (key, delta) in self.pending.drain() {
+            stmt.execute(params![key, self.now, delta])?;
         }
         Ok(())
     }
 
     /// Records a value change of `key`, applied to its row at commit.
     fn touch(&mut self, key: &[u8]) {
-        if !self.touched.contains(key) {
-            self.touched.insert(key.to_vec());
+        self.add_len(key, 0);
+    }
+
+    /// Records that `key`'s container grew (or shrank) by `delta` elements.
+    fn add_len(&mut self, key: &[u8], delta: i64) {
+        match self.pending.get_mut(key) {
+            Some(d) => *d += delta,
+            None => {
+                self.pending.insert(key.to_vec(), delta);
+            }
         }
+    }
+
+    /// Elements in an existing container: the stored count plus this group's
+    /// pending changes. O(1).
+    fn container_len(&mut self, key: &[u8]) -> Result<u64> {
+        let stored: i64 = self
+            .conn
+            .prepare_cached("SELECT count FROM redis_keys WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        let pending = self.pending.get(key).copied().unwrap_or(0);
+        Ok((stored + pending).max(0) as u64)
+    }
+
+    /// A live container of type `ty` for reading: `None` if missing,
+    /// `WrongType` if the key holds another type.
+    fn container(&mut self, key: &[u8], ty: KeyType) -> Result<Option<KeyMeta>> {
+        match self.meta(key)? {
+            Some(meta) if meta.key_type != ty => Err(EngineError::WrongType),
+            other => Ok(other),
+        }
+    }
+
+    /// A container of type `ty` for writing, created empty if missing (the caller
+    /// adds elements, or calls [`drop_if_empty`](Self::drop_if_empty)). True if it
+    /// existed.
+    fn container_for_write(&mut self, key: &[u8], ty: KeyType) -> Result<bool> {
+        if self.container(key, ty)?.is_some() {
+            return Ok(true);
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO redis_keys (key, type, expires_at, version, updated_at, count) \
+                 VALUES (?1, ?2, NULL, 1, ?3, 0)",
+            )?
+            .execute(params![key, ty as i64, self.now])?;
+        self.key_count += 1;
+        Ok(false)
+    }
+
+    /// Empty containers do not exist in Redis: deletes `key` if it has no
+    /// elements left. True if it did.
+    fn drop_if_empty(&mut self, key: &[u8], ty: KeyType) -> Result<bool> {
+        if self.container_len(key)? > 0 {
+            return Ok(false);
+        }
+        self.remove(key, ty)?;
+        Ok(true)
     }
 
     /// Rolls back the open transaction, if any.
     pub fn rollback(&mut self) -> Result<()> {
-        self.touched.clear();
+        self.pending.clear();
+        self.pending_at_savepoint = None;
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
         }
@@ -99,15 +166,20 @@ impl SqliteEngine {
     }
 
     pub fn savepoint(&mut self) -> Result<()> {
+        self.pending_at_savepoint = Some(self.pending.clone());
         self.exec("SAVEPOINT cmd")
     }
 
     pub fn release_savepoint(&mut self) -> Result<()> {
+        self.pending_at_savepoint = None;
         self.exec("RELEASE cmd")
     }
 
     /// Undoes everything since [`savepoint`](Self::savepoint) and drops it.
     pub fn rollback_savepoint(&mut self) -> Result<()> {
+        if let Some(pending) = self.pending_at_savepoint.take() {
+            self.pending = pending;
+        }
         self.exec("ROLLBACK TO cmd")?;
         self.exec("RELEASE cmd")?;
         self.recount()
@@ -136,6 +208,7 @@ impl SqliteEngine {
 
     /// Deletes a key's row and its contents. The caller knows its type.
     fn remove(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
+        self.pending.remove(key);
         self.conn
             .prepare_cached("DELETE FROM redis_keys WHERE key = ?1")?
             .execute([key])?;
@@ -260,9 +333,10 @@ impl Engine for SqliteEngine {
             match self.meta(key)? {
                 Some(meta) => {
                     self.delete_contents(key, meta.key_type)?;
+                    self.pending.remove(key);
                     self.conn
                         .prepare_cached(
-                            "UPDATE redis_keys SET type = 1, expires_at = ?2, \
+                            "UPDATE redis_keys SET type = 1, expires_at = ?2, count = 0, \
                              version = version + 1, updated_at = ?3 WHERE key = ?1",
                         )?
                         .execute(params![key, expires_at, self.now])?;
@@ -339,6 +413,9 @@ impl Engine for SqliteEngine {
                 .prepare_cached(&format!("UPDATE {table} SET key = ?2 WHERE key = ?1"))?
                 .execute([from, to])?;
         }
+        if let Some(delta) = self.pending.remove(from) {
+            self.pending.insert(to.to_vec(), delta);
+        }
         Ok(true)
     }
 
@@ -350,6 +427,7 @@ impl Engine for SqliteEngine {
         for table in schema::ALL_DATA_TABLES {
             self.conn.execute(&format!("DELETE FROM {table}"), [])?;
         }
+        self.pending.clear();
         self.key_count = 0;
         Ok(())
     }

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS redis_keys (
     type       INTEGER NOT NULL,      -- 1 string, 2 hash, 3 set, 4 list, 5 zset
     expires_at INTEGER,               -- absolute deadline, ms since epoch; NULL = none
     version    INTEGER NOT NULL DEFAULT 1,
-    updated_at INTEGER NOT NULL DEFAULT 0
+    updated_at INTEGER NOT NULL DEFAULT 0,
+    count      INTEGER NOT NULL DEFAULT 0 -- elements of a container (O(1) HLEN/SCARD/LLEN/ZCARD)
 );
 CREATE INDEX IF NOT EXISTS redis_keys_expires_at_idx
     ON redis_keys(expires_at) WHERE expires_at IS NOT NULL;
@@ -80,5 +81,30 @@ pub fn content_tables(t: KeyType) -> &'static [&'static str] {
 }
 
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
+    conn.execute_batch(SCHEMA)?;
+    add_counts(conn)
+}
+
+/// Files written by RESPlite 1.x have no `count` column: add it and fill it in
+/// once, so container lengths are O(1) from then on.
+fn add_counts(conn: &Connection) -> rusqlite::Result<()> {
+    let has_count: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('redis_keys') WHERE name = 'count'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if has_count {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "BEGIN;
+         ALTER TABLE redis_keys ADD COLUMN count INTEGER NOT NULL DEFAULT 0;
+         UPDATE redis_keys SET count = CASE type
+             WHEN 2 THEN (SELECT count(*) FROM redis_hashes c WHERE c.key = redis_keys.key)
+             WHEN 3 THEN (SELECT count(*) FROM redis_sets c WHERE c.key = redis_keys.key)
+             WHEN 4 THEN (SELECT count(*) FROM redis_list_items c WHERE c.key = redis_keys.key)
+             WHEN 5 THEN (SELECT count(*) FROM redis_zsets c WHERE c.key = redis_keys.key)
+             ELSE 0 END;
+         COMMIT;",
+    )
 }

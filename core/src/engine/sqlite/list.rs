@@ -1,0 +1,6 @@
+//! lists on SQLite.
+
+use super::SqliteEngine;
+use crate::engine::ListOps;
+
+impl ListOps for SqliteEngine {}

@@ -1,0 +1,6 @@
+//! sets on SQLite.
+
+use super::SqliteEngine;
+use crate::engine::SetOps;
+
+impl SetOps for SqliteEngine {}

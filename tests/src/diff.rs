@@ -1,0 +1,179 @@
+//! Differential testing against a real redis-server: the same commands go to both
+//! servers and the replies are compared frame by frame (or by a looser [`Check`]
+//! where a reply legitimately depends on the clock or on ordering).
+
+use redis_protocol::resp2::types::BytesFrame;
+
+use crate::{encode_command, RawClient, RedisServer, Resplite};
+
+/// A command as raw arguments.
+pub type Cmd = Vec<Vec<u8>>;
+
+/// xorshift64*: tiny, deterministic, good enough to shuffle a command stream.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// How two replies must agree.
+#[derive(Clone, Copy, Debug)]
+pub enum Check {
+    Exact,
+    /// An array whose order is unspecified (KEYS).
+    Sorted,
+    /// TTL/PTTL: -2 and -1 exactly; otherwise both positive and close.
+    Ttl {
+        tolerance: i64,
+    },
+    /// EXPIRETIME/PEXPIRETIME: exact for fixed far-future deadlines (at or above
+    /// `far`), otherwise a relative deadline on both sides.
+    ExpireTime {
+        far: i64,
+    },
+    /// RANDOMKEY: nil on both or a key on both.
+    Presence,
+}
+
+pub fn show(cmd: &[Vec<u8>]) -> String {
+    cmd.iter()
+        .map(|a| {
+            let text: String = a
+                .iter()
+                .flat_map(|&b| std::ascii::escape_default(b))
+                .map(char::from)
+                .collect();
+            format!("\"{text}\"")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn int(frame: &BytesFrame) -> Option<i64> {
+    match frame {
+        BytesFrame::Integer(n) => Some(*n),
+        _ => None,
+    }
+}
+
+pub fn sorted(frame: &BytesFrame) -> BytesFrame {
+    match frame {
+        BytesFrame::Array(items) => {
+            let mut items = items.clone();
+            items.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+            BytesFrame::Array(items)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Do the replies agree under `check`?
+pub fn agree(check: Check, redis: &BytesFrame, ours: &BytesFrame) -> bool {
+    match check {
+        Check::Exact => redis == ours,
+        Check::Sorted => sorted(redis) == sorted(ours),
+        Check::Ttl { tolerance } => match (int(redis), int(ours)) {
+            (Some(a), Some(b)) if a < 0 || b < 0 => a == b,
+            (Some(a), Some(b)) => (a - b).abs() <= tolerance,
+            _ => redis == ours,
+        },
+        Check::ExpireTime { far } => match (int(redis), int(ours)) {
+            (Some(a), Some(b)) if a < 0 || b < 0 || a >= far || b >= far => a == b,
+            (Some(_), Some(_)) => true,
+            _ => redis == ours,
+        },
+        Check::Presence => match (redis, ours) {
+            (BytesFrame::Null, BytesFrame::Null) => true,
+            (BytesFrame::BulkString(_), BytesFrame::BulkString(_)) => true,
+            _ => redis == ours,
+        },
+    }
+}
+
+pub struct Pair {
+    pub redis: RawClient,
+    pub ours: RawClient,
+}
+
+impl Pair {
+    /// Sends a batch (pipelined) to both servers; the first disagreement, if any.
+    pub async fn run(&mut self, batch: &[(Cmd, Check)]) -> Result<(), String> {
+        let wire: Vec<u8> = batch.iter().flat_map(|(c, _)| encode_command(c)).collect();
+        self.redis.send(&wire).await;
+        self.ours.send(&wire).await;
+        let mut first = None;
+        for (cmd, check) in batch {
+            let redis = self.redis.read().await.expect("redis reply");
+            let ours = self.ours.read().await.expect("resplite reply");
+            if first.is_none() && !agree(*check, &redis, &ours) {
+                first = Some(format!(
+                    "{}\n  redis:    {redis:?}\n  resplite: {ours:?}",
+                    show(cmd)
+                ));
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    pub async fn one(&mut self, cmd: &[&[u8]], check: Check) -> Result<(), String> {
+        let cmd: Cmd = cmd.iter().map(|a| a.to_vec()).collect();
+        self.run(&[(cmd, check)]).await
+    }
+
+    pub async fn connect(redis: &RedisServer, ours: &Resplite) -> Pair {
+        Pair {
+            redis: RawClient::connect(redis.addr).await,
+            ours: ours.raw().await,
+        }
+    }
+}
+
+/// Every key a full SCAN iteration returns, sorted.
+pub async fn scan_keys(client: &mut RawClient) -> Vec<Vec<u8>> {
+    let mut cursor = b"0".to_vec();
+    let mut keys = Vec::new();
+    loop {
+        let reply = client.call(&[&b"SCAN"[..], &cursor, b"COUNT", b"3"]).await;
+        let BytesFrame::Array(parts) = reply else {
+            panic!("SCAN reply {reply:?}");
+        };
+        match (&parts[0], &parts[1]) {
+            (BytesFrame::BulkString(next), BytesFrame::Array(found)) => {
+                for k in found {
+                    if let BytesFrame::BulkString(k) = k {
+                        keys.push(k.to_vec());
+                    }
+                }
+                cursor = next.to_vec();
+            }
+            other => panic!("SCAN reply {other:?}"),
+        }
+        if cursor == b"0" {
+            break;
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
