@@ -3,9 +3,13 @@
 
 pub mod common;
 mod connection;
+mod hashes;
 mod keys;
+mod lists;
 mod server;
+mod sets;
 mod strings;
+mod zsets;
 
 /// Forces the linker to keep this crate, and with it every registration in it.
 /// Call it once before building a registry (the binary and test helpers do).

@@ -23,18 +23,24 @@ CREATE TABLE IF NOT EXISTS redis_strings (
     value BLOB NOT NULL
 ) WITHOUT ROWID;
 
+-- Hashes, sets and zsets are rowid tables: a member keeps its rowid while it
+-- exists (writes upsert, never REPLACE), and the index on (key) orders each key's
+-- rows by rowid, so HSCAN/SSCAN/ZSCAN cursors are rowids and a full iteration
+-- returns every member present throughout it.
 CREATE TABLE IF NOT EXISTS redis_hashes (
     key   BLOB NOT NULL,
     field BLOB NOT NULL,
     value BLOB NOT NULL,
     PRIMARY KEY (key, field)
-) WITHOUT ROWID;
+);
+CREATE INDEX IF NOT EXISTS redis_hashes_scan_idx ON redis_hashes(key);
 
 CREATE TABLE IF NOT EXISTS redis_sets (
     key    BLOB NOT NULL,
     member BLOB NOT NULL,
     PRIMARY KEY (key, member)
-) WITHOUT ROWID;
+);
+CREATE INDEX IF NOT EXISTS redis_sets_scan_idx ON redis_sets(key);
 
 CREATE TABLE IF NOT EXISTS redis_list_meta (
     key      BLOB PRIMARY KEY,
@@ -54,8 +60,9 @@ CREATE TABLE IF NOT EXISTS redis_zsets (
     member BLOB NOT NULL,
     score  REAL NOT NULL,
     PRIMARY KEY (key, member)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS redis_zsets_score_idx ON redis_zsets(key, score, member);
+CREATE INDEX IF NOT EXISTS redis_zsets_scan_idx ON redis_zsets(key);
 ";
 
 /// Every table holding key data, `redis_keys` first.

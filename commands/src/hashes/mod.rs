@@ -1,0 +1,1 @@
+//! Commands on hashes: one module per command or small family.

@@ -1,0 +1,1 @@
+//! Commands on lists: one module per command or small family.

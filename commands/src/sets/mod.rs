@@ -1,0 +1,1 @@
+//! Commands on sets: one module per command or small family.

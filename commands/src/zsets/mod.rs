@@ -1,0 +1,1 @@
+//! Commands on zsets: one module per command or small family.
