@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 N=${N:-100000}
 CLIENTS=${CLIENTS:-50}
-TESTS=${TESTS:-ping,set,get,incr,mset}
+TESTS=${TESTS:-ping,set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600}
 PIPELINES=${PIPELINES:-"1 16"}
 
 scripts/ensure-redis.sh

@@ -134,12 +134,12 @@ impl Resplite {
         RawClient::connect(self.addr).await
     }
 
-    /// SIGTERM and wait: the graceful path.
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-            let _ = child.wait();
-        }
+    /// SIGTERM and wait: the graceful path. Returns how the process exited.
+    pub fn stop(&mut self) -> Option<std::process::ExitStatus> {
+        let mut child = self.child.take()?;
+        // SAFETY: kill(2) on the pid of a child we own and have not reaped.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        child.wait().ok()
     }
 
     /// SIGKILL and wait: a crash.

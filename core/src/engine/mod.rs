@@ -11,7 +11,10 @@ pub use hash::HashOps;
 pub use list::ListOps;
 pub use set::SetOps;
 pub use sqlite::{PragmaTemplate, SqliteEngine};
-pub use zset::ZSetOps;
+pub use zset::{
+    Aggregate, LexBound, LexRange, ScoreBound, ScoreRange, Scored, SetOp, ZAddCounts, ZAddFlags,
+    ZIncr, ZRange, ZRangeBy, ZSetOps, ZSource,
+};
 
 /// Failures of the storage layer. `WrongType` is semantic (a command asked a key
 /// for the wrong kind of value); the rest are real faults.

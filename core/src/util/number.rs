@@ -52,12 +52,15 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
     (!v.is_nan()).then_some(v)
 }
 
-/// Formats a double the way Redis 7 replies with one (`ZSCORE`, RESP3 doubles):
-/// the shortest text that reads back to the same value, `%g` style exponents
-/// (`1e+20`, `1.5e-07`), and `inf`/`-inf`.
+/// Formats a double the way Redis 7.0 replies with one (`ZSCORE`, RESP3
+/// doubles): C's `%.17g` (`0.1` is `0.10000000000000001`, `1e+20`,
+/// `1.4999999999999999e-07`), and `inf`/`-inf`.
 pub fn format_double(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if v.is_nan() {
+        return "nan".into();
     }
     if v == 0.0 {
         return if v.is_sign_negative() {
@@ -66,16 +69,25 @@ pub fn format_double(v: f64) -> String {
             "0".into()
         };
     }
-    // `{:e}` gives the shortest round-trip digits with an exponent; pick a layout.
-    let sci = format!("{v:e}");
+    // 17 significant digits, correctly rounded as glibc's printf does.
+    let sci = format!("{v:.16e}");
     let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
     let exp: i32 = exp.parse().expect("exponent is an integer");
-    if (-5..17).contains(&exp) {
-        // Plain decimal notation: Rust's Display prints the same shortest digits.
-        format!("{v}")
+    if (-4..17).contains(&exp) {
+        let fixed = format!("{v:.*}", (16 - exp) as usize);
+        trim_fraction(&fixed).to_string()
     } else {
         let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
+        format!("{}e{sign}{:02}", trim_fraction(mantissa), exp.abs())
+    }
+}
+
+/// `%g` drops trailing zeros of the fraction, and the point if nothing is left.
+fn trim_fraction(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
     }
 }
 
@@ -109,7 +121,19 @@ mod tests {
         assert_eq!(parse_f64(b" 1"), None);
         assert_eq!(format_double(2.5), "2.5");
         assert_eq!(format_double(1e20), "1e+20");
-        assert_eq!(format_double(0.1), "0.1");
-        assert_eq!(format_double(1.5e-7), "1.5e-07");
+        assert_eq!(format_double(0.1), "0.10000000000000001");
+        assert_eq!(format_double(1.5e-7), "1.4999999999999999e-07");
+        assert_eq!(format_double(3.0), "3");
+        assert_eq!(format_double(1e16), "10000000000000000");
+        assert_eq!(format_double(1e17), "1e+17");
+        assert_eq!(format_double(1.1), "1.1000000000000001");
+        assert_eq!(
+            format_double(1.2345678901234568e17),
+            "1.2345678901234568e+17"
+        );
+        assert_eq!(format_double(1e23), "9.9999999999999992e+22");
+        assert_eq!(format_double(2.5e-5), "2.5000000000000001e-05");
+        assert_eq!(format_double(0.0001), "0.0001");
+        assert_eq!(format_double(-0.5), "-0.5");
     }
 }

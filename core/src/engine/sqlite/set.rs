@@ -1,6 +1,545 @@
-//! sets on SQLite.
+//! Sets on SQLite: one `redis_sets` row per member. Set algebra runs in SQL:
+//! intersections and differences walk one set and probe the others through the
+//! (key, member) primary key; stored results go through a temporary table so
+//! the destination may also be a source.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, OptionalExtension};
 
 use super::SqliteEngine;
-use crate::engine::SetOps;
+use crate::engine::{Engine, KeyType, Result, SetOps};
+use crate::util::glob::glob_match;
 
-impl SetOps for SqliteEngine {}
+/// Other keys probed inside one SQL statement; any further ones are applied to
+/// the result afterwards (keeps the statement text, and its cache entry, small).
+const MAX_SQL_PROBES: usize = 16;
+
+/// Containers at most this large are read whole for random picks with repeats.
+const SMALL: u64 = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Algebra {
+    Inter,
+    Union,
+    Diff,
+}
+
+/// The tables whose rows are random-picked and scanned by rowid.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum RowTable {
+    Hashes,
+    Sets,
+}
+
+impl RowTable {
+    fn name(self) -> &'static str {
+        match self {
+            RowTable::Hashes => "redis_hashes",
+            RowTable::Sets => "redis_sets",
+        }
+    }
+}
+
+impl SqliteEngine {
+    /// Rowids of random rows of `key` in `table` (which holds `len` of them):
+    /// `count` distinct ones (all if fewer), or `count` with repeats. Large
+    /// samples read the key's rowids once; small ones probe random points of
+    /// the key's rowid range through the (key) index, so they cost O(count log n).
+    pub(super) fn random_rowids(
+        &mut self,
+        table: RowTable,
+        key: &[u8],
+        len: u64,
+        count: u64,
+        distinct: bool,
+    ) -> Result<Vec<i64>> {
+        if len == 0 || count == 0 {
+            return Ok(Vec::new());
+        }
+        let t = table.name();
+        let read_all = if distinct {
+            count.saturating_mul(3) >= len
+        } else {
+            len <= SMALL
+        };
+        if read_all {
+            let mut all: Vec<i64> = self
+                .conn
+                .prepare_cached(&format!("SELECT rowid FROM {t} WHERE key = ?1"))?
+                .query_map([key], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if distinct {
+                if count >= all.len() as u64 {
+                    return Ok(all);
+                }
+                // Partial Fisher-Yates: the first `count` slots are the sample.
+                for i in 0..count as usize {
+                    let j = i + (self.next_random() % (all.len() - i) as u64) as usize;
+                    all.swap(i, j);
+                }
+                all.truncate(count as usize);
+                return Ok(all);
+            }
+            return Ok((0..count)
+                .map(|_| all[(self.next_random() % all.len() as u64) as usize])
+                .collect());
+        }
+        let lo: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT rowid FROM {t} WHERE key = ?1 ORDER BY rowid LIMIT 1"
+            ))?
+            .query_row([key], |r| r.get(0))?;
+        let hi: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT rowid FROM {t} WHERE key = ?1 ORDER BY rowid DESC LIMIT 1"
+            ))?
+            .query_row([key], |r| r.get(0))?;
+        let span = (hi - lo) as u64 + 1;
+        let mut out = Vec::with_capacity(count as usize);
+        let mut seen = HashSet::new();
+        while (out.len() as u64) < count {
+            let point = lo + (self.next_random() % span) as i64;
+            let rowid: i64 = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT rowid FROM {t} WHERE key = ?1 AND rowid >= ?2 ORDER BY rowid LIMIT 1"
+                ))?
+                .query_row(params![key, point], |r| r.get(0))?;
+            if !distinct || seen.insert(rowid) {
+                out.push(rowid);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One *SCAN step over `key`'s rows in `table`: up to `count` rows after
+    /// rowid `cursor`, as (rowid, columns...) through `read`.
+    pub(super) fn scan_rows<T>(
+        &mut self,
+        table: RowTable,
+        columns: &str,
+        key: &[u8],
+        cursor: u64,
+        count: usize,
+        mut read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Option<T>>,
+    ) -> Result<(u64, Vec<T>)> {
+        let count = count.clamp(1, 100_000);
+        // A cursor past every rowid (a client's made-up value) ends the scan.
+        let Ok(cursor) = i64::try_from(cursor) else {
+            return Ok((0, Vec::new()));
+        };
+        let sql = format!(
+            "SELECT rowid, {columns} FROM {} WHERE key = ?1 AND rowid > ?2 \
+             ORDER BY rowid LIMIT ?3",
+            table.name()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![key, cursor, count as i64])?;
+        let mut out = Vec::new();
+        let mut seen = 0usize;
+        let mut last = 0i64;
+        while let Some(row) = rows.next()? {
+            seen += 1;
+            last = row.get(0)?;
+            if let Some(item) = read(row)? {
+                out.push(item);
+            }
+        }
+        let next = if seen < count { 0 } else { last as u64 };
+        Ok((next, out))
+    }
+
+    fn set_member_at(&self, rowid: i64) -> Result<Vec<u8>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT member FROM redis_sets WHERE rowid = ?1")?
+            .query_row([rowid], |r| r.get(0))?)
+    }
+
+    fn set_has(&self, key: &[u8], member: &[u8]) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM redis_sets WHERE key = ?1 AND member = ?2")?
+            .query_row(params![key, member], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Type-checks every key (all of them, before anything else) and returns
+    /// each one's size, `None` for a missing key.
+    fn set_sizes(&mut self, keys: &[&[u8]]) -> Result<Vec<Option<u64>>> {
+        let mut sizes = Vec::with_capacity(keys.len());
+        for key in keys {
+            sizes.push(match self.container(key, KeyType::Set)? {
+                Some(_) => Some(self.container_len(key)?),
+                None => None,
+            });
+        }
+        Ok(sizes)
+    }
+
+    /// The SQL walk for an intersection or difference: the set at `?1` filtered
+    /// by (NOT) EXISTS probes of the sets at `?2..`.
+    fn probe_sql(prefix: &str, others: usize, keep_if_present: bool) -> String {
+        let mut sql = format!("{prefix}SELECT s.member FROM redis_sets s WHERE s.key = ?1");
+        let exists = if keep_if_present {
+            "EXISTS"
+        } else {
+            "NOT EXISTS"
+        };
+        for i in 0..others {
+            sql.push_str(&format!(
+                " AND {exists} (SELECT 1 FROM redis_sets o WHERE o.key = ?{} \
+                 AND o.member = s.member)",
+                i + 2
+            ));
+        }
+        sql
+    }
+
+    /// Plans an intersection or difference: the set walked first and the other
+    /// (distinct) keys to probe. `None` when the result is empty for sure.
+    fn plan<'k>(&mut self, op: Algebra, keys: &[&'k [u8]]) -> Result<Option<Plan<'k>>> {
+        let sizes = self.set_sizes(keys)?;
+        let first = match op {
+            Algebra::Inter => {
+                if sizes.iter().any(Option::is_none) {
+                    return Ok(None);
+                }
+                // Walk the smallest set, probe the others.
+                let (i, _) = sizes
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, n)| n.unwrap_or(0))
+                    .expect("at least one key");
+                keys[i]
+            }
+            _ => {
+                if sizes[0].is_none() {
+                    return Ok(None);
+                }
+                keys[0]
+            }
+        };
+        let mut others: Vec<&[u8]> = Vec::new();
+        for (key, size) in keys.iter().zip(&sizes) {
+            if size.is_none() || others.contains(key) {
+                continue;
+            }
+            if *key == first {
+                if op == Algebra::Diff && keys.iter().skip(1).any(|k| *k == first) {
+                    // A set minus itself is empty.
+                    return Ok(None);
+                }
+                continue;
+            }
+            others.push(key);
+        }
+        Ok(Some(Plan { first, others }))
+    }
+
+    /// Streams an intersection or difference into `f` until it returns false.
+    fn walk(
+        &mut self,
+        op: Algebra,
+        keys: &[&[u8]],
+        mut f: impl FnMut(Vec<u8>) -> bool,
+    ) -> Result<()> {
+        let Some(plan) = self.plan(op, keys)? else {
+            return Ok(());
+        };
+        let present = op == Algebra::Inter;
+        let (in_sql, rest) = plan.others.split_at(plan.others.len().min(MAX_SQL_PROBES));
+        let sql = Self::probe_sql("", in_sql.len(), present);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut bind: Vec<&[u8]> = vec![plan.first];
+        bind.extend_from_slice(in_sql);
+        let mut rows = stmt.query(rusqlite::params_from_iter(bind))?;
+        'rows: while let Some(row) = rows.next()? {
+            let member: Vec<u8> = row.get(0)?;
+            for key in rest {
+                if self.set_has(key, &member)? != present {
+                    continue 'rows;
+                }
+            }
+            if !f(member) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn combine(&mut self, op: Algebra, keys: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+        if op == Algebra::Union {
+            self.set_sizes(keys)?;
+            self.union_into_temp(keys)?;
+            let members = self
+                .conn
+                .prepare_cached("SELECT member FROM temp.resplite_set_result")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            self.clear_temp()?;
+            return Ok(members);
+        }
+        let mut out = Vec::new();
+        self.walk(op, keys, |m| {
+            out.push(m);
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// The scratch table for stored results, created on first use (and again
+    /// after a rollback undid its creation).
+    fn temp_table(&mut self) -> Result<()> {
+        self.exec("CREATE TEMP TABLE IF NOT EXISTS resplite_set_result (member BLOB PRIMARY KEY)")
+    }
+
+    fn clear_temp(&mut self) -> Result<()> {
+        self.exec("DELETE FROM temp.resplite_set_result")
+    }
+
+    fn union_into_temp(&mut self, keys: &[&[u8]]) -> Result<()> {
+        self.temp_table()?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO temp.resplite_set_result (member) \
+             SELECT member FROM redis_sets WHERE key = ?1",
+        )?;
+        let mut done: Vec<&[u8]> = Vec::new();
+        for key in keys {
+            if !done.contains(key) {
+                stmt.execute([key])?;
+                done.push(key);
+            }
+        }
+        Ok(())
+    }
+
+    fn combine_store(&mut self, op: Algebra, dst: &[u8], keys: &[&[u8]]) -> Result<u64> {
+        if op == Algebra::Union {
+            self.set_sizes(keys)?;
+            self.union_into_temp(keys)?;
+        } else if let Some(plan) = self.plan(op, keys)? {
+            self.temp_table()?;
+            let present = op == Algebra::Inter;
+            let (in_sql, rest) = plan.others.split_at(plan.others.len().min(MAX_SQL_PROBES));
+            let sql = Self::probe_sql(
+                "INSERT INTO temp.resplite_set_result (member) ",
+                in_sql.len(),
+                present,
+            );
+            let mut bind: Vec<&[u8]> = vec![plan.first];
+            bind.extend_from_slice(in_sql);
+            self.conn
+                .prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(bind))?;
+            let filter = if present {
+                "DELETE FROM temp.resplite_set_result WHERE NOT EXISTS (SELECT 1 FROM redis_sets o \
+                 WHERE o.key = ?1 AND o.member = resplite_set_result.member)"
+            } else {
+                "DELETE FROM temp.resplite_set_result WHERE EXISTS (SELECT 1 FROM redis_sets o \
+                 WHERE o.key = ?1 AND o.member = resplite_set_result.member)"
+            };
+            for key in rest {
+                self.conn.prepare_cached(filter)?.execute([key])?;
+            }
+        } else {
+            self.temp_table()?;
+        }
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM temp.resplite_set_result")?
+            .query_row([], |r| r.get(0))?;
+        if let Some(old) = self.meta(dst)? {
+            self.remove(dst, old.key_type)?;
+        }
+        if n > 0 {
+            self.container_for_write(dst, KeyType::Set)?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO redis_sets (key, member) \
+                     SELECT ?1, member FROM temp.resplite_set_result",
+                )?
+                .execute([dst])?;
+            self.add_len(dst, n);
+        }
+        self.clear_temp()?;
+        Ok(n as u64)
+    }
+}
+
+struct Plan<'k> {
+    first: &'k [u8],
+    others: Vec<&'k [u8]>,
+}
+
+impl SetOps for SqliteEngine {
+    fn sadd(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
+        self.container_for_write(key, KeyType::Set)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO redis_sets (key, member) VALUES (?1, ?2)")?;
+        let mut added = 0;
+        for m in members {
+            added += stmt.execute(params![key, m])? as u64;
+        }
+        drop(stmt);
+        if added > 0 {
+            self.add_len(key, added as i64);
+        }
+        Ok(added)
+    }
+
+    fn srem(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok(0);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("DELETE FROM redis_sets WHERE key = ?1 AND member = ?2")?;
+        let mut removed = 0;
+        for m in members {
+            removed += stmt.execute(params![key, m])? as u64;
+        }
+        drop(stmt);
+        if removed > 0 {
+            self.add_len(key, -(removed as i64));
+            self.drop_if_empty(key, KeyType::Set)?;
+        }
+        Ok(removed)
+    }
+
+    fn smembers(&mut self, key: &[u8]) -> Result<Vec<Vec<u8>>> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .conn
+            .prepare_cached("SELECT member FROM redis_sets WHERE key = ?1")?
+            .query_map([key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn sismember(&mut self, key: &[u8], member: &[u8]) -> Result<bool> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok(false);
+        }
+        self.set_has(key, member)
+    }
+
+    fn smismember(&mut self, key: &[u8], members: &[&[u8]]) -> Result<Vec<bool>> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok(vec![false; members.len()]);
+        }
+        members.iter().map(|m| self.set_has(key, m)).collect()
+    }
+
+    fn scard(&mut self, key: &[u8]) -> Result<u64> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok(0);
+        }
+        self.container_len(key)
+    }
+
+    fn spop(&mut self, key: &[u8], count: u64) -> Result<Vec<Vec<u8>>> {
+        if self.container(key, KeyType::Set)?.is_none() || count == 0 {
+            return Ok(Vec::new());
+        }
+        let len = self.container_len(key)?;
+        if count >= len {
+            let all = self.smembers(key)?;
+            self.remove(key, KeyType::Set)?;
+            return Ok(all);
+        }
+        let rowids = self.random_rowids(RowTable::Sets, key, len, count, true)?;
+        let mut out = Vec::with_capacity(rowids.len());
+        for rowid in rowids {
+            out.push(self.set_member_at(rowid)?);
+            self.conn
+                .prepare_cached("DELETE FROM redis_sets WHERE rowid = ?1")?
+                .execute([rowid])?;
+        }
+        self.add_len(key, -(out.len() as i64));
+        self.drop_if_empty(key, KeyType::Set)?;
+        Ok(out)
+    }
+
+    fn srandom(&mut self, key: &[u8], count: u64, distinct: bool) -> Result<Vec<Vec<u8>>> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let len = self.container_len(key)?;
+        let rowids = self.random_rowids(RowTable::Sets, key, len, count, distinct)?;
+        rowids.into_iter().map(|r| self.set_member_at(r)).collect()
+    }
+
+    fn smove(&mut self, src: &[u8], dst: &[u8], member: &[u8]) -> Result<bool> {
+        // As Redis: a missing source is 0 whatever the destination holds.
+        if self.container(src, KeyType::Set)?.is_none() {
+            return Ok(false);
+        }
+        self.container(dst, KeyType::Set)?;
+        if src == dst {
+            return self.set_has(src, member);
+        }
+        if self.srem(src, &[member])? == 0 {
+            return Ok(false);
+        }
+        self.sadd(dst, &[member])?;
+        Ok(true)
+    }
+
+    fn sinter(&mut self, keys: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+        self.combine(Algebra::Inter, keys)
+    }
+
+    fn sunion(&mut self, keys: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+        self.combine(Algebra::Union, keys)
+    }
+
+    fn sdiff(&mut self, keys: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+        self.combine(Algebra::Diff, keys)
+    }
+
+    fn sinterstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<u64> {
+        self.combine_store(Algebra::Inter, dst, keys)
+    }
+
+    fn sunionstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<u64> {
+        self.combine_store(Algebra::Union, dst, keys)
+    }
+
+    fn sdiffstore(&mut self, dst: &[u8], keys: &[&[u8]]) -> Result<u64> {
+        self.combine_store(Algebra::Diff, dst, keys)
+    }
+
+    fn sintercard(&mut self, keys: &[&[u8]], limit: u64) -> Result<u64> {
+        let mut n = 0u64;
+        self.walk(Algebra::Inter, keys, |_| {
+            n += 1;
+            limit == 0 || n < limit
+        })?;
+        Ok(n)
+    }
+
+    fn sscan(
+        &mut self,
+        key: &[u8],
+        cursor: u64,
+        count: usize,
+        pattern: Option<&[u8]>,
+    ) -> Result<(u64, Vec<Vec<u8>>)> {
+        if self.container(key, KeyType::Set)?.is_none() {
+            return Ok((0, Vec::new()));
+        }
+        self.scan_rows(RowTable::Sets, "member", key, cursor, count, |row| {
+            let member: Vec<u8> = row.get(1)?;
+            Ok(pattern
+                .is_none_or(|p| glob_match(p, &member, false))
+                .then_some(member))
+        })
+    }
+}

@@ -1,6 +1,675 @@
-//! sorted sets on SQLite.
+//! Sorted sets on SQLite: `redis_zsets(key, member, score)`. Score order comes
+//! from the (key, score, member) index, lex ranges from the (key, member)
+//! primary key, ZSCAN cursors and random picks from the (key) index's rowids.
+//! BLOB comparison is memcmp, so ties on score order by member bytes as in Redis.
+
+use std::collections::HashSet;
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension};
 
 use super::SqliteEngine;
-use crate::engine::ZSetOps;
+use crate::engine::{
+    Aggregate, Engine, EngineError, KeyType, LexBound, LexRange, Result, ScoreRange, Scored, SetOp,
+    ZAddCounts, ZAddFlags, ZIncr, ZRange, ZRangeBy, ZSetOps, ZSource,
+};
 
-impl ZSetOps for SqliteEngine {}
+/// Stored scores never keep a negative zero: `-0` reads back as `0`, as it does
+/// from a listpack-encoded Redis zset.
+fn norm(score: f64) -> f64 {
+    score + 0.0
+}
+
+/// A slice of one key's members as SQL: `?1` is the key, `?2`/`?3` the bounds,
+/// `?4`/`?5` LIMIT and OFFSET.
+struct Slice {
+    cond: &'static str,
+    order: &'static str,
+    params: [Value; 5],
+}
+
+fn score_cond(r: &ScoreRange) -> &'static str {
+    match (r.min.exclusive, r.max.exclusive) {
+        (false, false) => "score >= ?2 AND score <= ?3",
+        (true, false) => "score > ?2 AND score <= ?3",
+        (false, true) => "score >= ?2 AND score < ?3",
+        (true, true) => "score > ?2 AND score < ?3",
+    }
+}
+
+/// Conditions for a non-empty lex range (`-` as min, `+` as max).
+fn lex_cond(r: &LexRange) -> (&'static str, Value, Value) {
+    let (min_op, min) = match &r.min {
+        // Every blob is >= the empty blob.
+        LexBound::Min | LexBound::Max => (0, Vec::new()),
+        LexBound::Inclusive(m) => (0, m.clone()),
+        LexBound::Exclusive(m) => (1, m.clone()),
+    };
+    let (max_op, max) = match &r.max {
+        LexBound::Max | LexBound::Min => (0, Value::Null),
+        LexBound::Inclusive(m) => (1, Value::Blob(m.clone())),
+        LexBound::Exclusive(m) => (2, Value::Blob(m.clone())),
+    };
+    let cond = match (min_op, max_op) {
+        (0, 0) => "member >= ?2 AND ?3 IS NULL",
+        (0, 1) => "member >= ?2 AND member <= ?3",
+        (0, _) => "member >= ?2 AND member < ?3",
+        (_, 0) => "member > ?2 AND ?3 IS NULL",
+        (_, 1) => "member > ?2 AND member <= ?3",
+        _ => "member > ?2 AND member < ?3",
+    };
+    (cond, Value::Blob(min), max)
+}
+
+const BY_SCORE: &str = "ORDER BY score, member";
+const BY_SCORE_REV: &str = "ORDER BY score DESC, member DESC";
+
+impl SqliteEngine {
+    fn zscore_of(&self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT score FROM redis_zsets WHERE key = ?1 AND member = ?2")?
+            .query_row(params![key, member], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn zinsert(&mut self, key: &[u8], member: &[u8], score: f64) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO redis_zsets (key, member, score) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, member, norm(score)])?;
+        self.add_len(key, 1);
+        Ok(())
+    }
+
+    fn zupdate(&mut self, key: &[u8], member: &[u8], score: f64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE redis_zsets SET score = ?3 WHERE key = ?1 AND member = ?2")?
+            .execute(params![key, member, norm(score)])?;
+        self.touch(key);
+        Ok(())
+    }
+
+    /// The SQL for a slice of an existing zset; `None` if it is certainly empty.
+    fn slice(&mut self, key: &[u8], range: &ZRange) -> Result<Option<Slice>> {
+        let blob = Value::Blob(key.to_vec());
+        let order_score = if range.rev { BY_SCORE_REV } else { BY_SCORE };
+        Ok(Some(match &range.by {
+            ZRangeBy::Rank { start, stop } => {
+                let len = self.container_len(key)? as i64;
+                let (mut start, mut stop) = (*start, *stop);
+                if start < 0 {
+                    start += len;
+                }
+                if stop < 0 {
+                    stop += len;
+                }
+                start = start.max(0);
+                if start > stop || start >= len {
+                    return Ok(None);
+                }
+                stop = stop.min(len - 1);
+                // OFFSET walks `start` index entries (Redis' skiplist finds a rank
+                // in O(log n)); the cost stays proportional to the rank reached,
+                // never to the whole set.
+                Slice {
+                    cond: "?2 IS NULL AND ?3 IS NULL",
+                    order: order_score,
+                    params: [
+                        blob,
+                        Value::Null,
+                        Value::Null,
+                        Value::Integer(stop - start + 1),
+                        Value::Integer(start),
+                    ],
+                }
+            }
+            ZRangeBy::Score(r) => {
+                if r.is_empty() || range.offset < 0 {
+                    return Ok(None);
+                }
+                Slice {
+                    cond: score_cond(r),
+                    order: order_score,
+                    params: [
+                        blob,
+                        Value::Real(r.min.value),
+                        Value::Real(r.max.value),
+                        Value::Integer(range.limit),
+                        Value::Integer(range.offset),
+                    ],
+                }
+            }
+            ZRangeBy::Lex(r) => {
+                if r.is_empty() || range.offset < 0 {
+                    return Ok(None);
+                }
+                let (cond, min, max) = lex_cond(r);
+                // Lex ranges assume equal scores (as Redis documents), where
+                // member order is the set's order: the primary key serves it.
+                Slice {
+                    cond,
+                    order: if range.rev {
+                        "ORDER BY member DESC"
+                    } else {
+                        "ORDER BY member"
+                    },
+                    params: [
+                        blob,
+                        min,
+                        max,
+                        Value::Integer(range.limit),
+                        Value::Integer(range.offset),
+                    ],
+                }
+            }
+        }))
+    }
+
+    /// Replaces whatever `dst` holds with a zset of `rows` (deleted if empty).
+    fn zstore_rows(&mut self, dst: &[u8], rows: &[Scored]) -> Result<u64> {
+        self.delete(dst)?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        self.container_for_write(dst, KeyType::ZSet)?;
+        for (member, score) in rows {
+            self.zinsert(dst, member, *score)?;
+        }
+        Ok(rows.len() as u64)
+    }
+
+    /// One row at or after a random rowid of `key` (whose rowids span lo..=hi).
+    fn zrandom_row(&mut self, key: &[u8], lo: i64, hi: i64) -> Result<(i64, Scored)> {
+        let pick = lo + (self.next_random() % (hi - lo + 1) as u64) as i64;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT rowid, member, score FROM redis_zsets WHERE key = ?1 AND rowid >= ?2 \
+                 ORDER BY rowid LIMIT 1",
+            )?
+            .query_row(params![key, pick], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?)
+    }
+
+    fn zrowid_bounds(&mut self, key: &[u8]) -> Result<(i64, i64)> {
+        let bound = |sql: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_row([key], |r| r.get(0))?)
+        };
+        let lo = bound("SELECT rowid FROM redis_zsets WHERE key = ?1 ORDER BY rowid LIMIT 1")?;
+        let hi = bound("SELECT rowid FROM redis_zsets WHERE key = ?1 ORDER BY rowid DESC LIMIT 1")?;
+        Ok((lo, hi))
+    }
+
+    /// The SELECT (columns `member`, `s`) computing a union/intersection/
+    /// difference, with its parameters; `None` when the result is surely empty.
+    /// Every source's type is checked first, as Redis does.
+    fn combine_sql(
+        &mut self,
+        op: SetOp,
+        sources: &[ZSource],
+        agg: Aggregate,
+    ) -> Result<Option<(String, Vec<Value>)>> {
+        let mut kinds = Vec::with_capacity(sources.len());
+        for src in sources {
+            kinds.push(match self.meta(src.key)? {
+                None => None,
+                Some(m) if m.key_type == KeyType::ZSet => Some("redis_zsets"),
+                Some(m) if m.key_type == KeyType::Set => Some("redis_sets"),
+                Some(_) => return Err(EngineError::WrongType),
+            });
+        }
+        let mut params = Vec::new();
+        if op == SetOp::Diff {
+            let Some(first) = kinds[0] else {
+                return Ok(None);
+            };
+            let score = if first == "redis_zsets" {
+                "f.score"
+            } else {
+                "1.0"
+            };
+            params.push(Value::Blob(sources[0].key.to_vec()));
+            let mut sql =
+                format!("SELECT f.member AS member, {score} AS s FROM {first} f WHERE f.key = ?1");
+            for (src, kind) in sources.iter().zip(&kinds).skip(1) {
+                let Some(table) = kind else { continue };
+                params.push(Value::Blob(src.key.to_vec()));
+                sql.push_str(&format!(
+                    " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.key = ?{} AND o.member = f.member)",
+                    params.len()
+                ));
+            }
+            return Ok(Some((sql, params)));
+        }
+        if op == SetOp::Inter && kinds.iter().any(Option::is_none) {
+            return Ok(None);
+        }
+        let mut parts = Vec::new();
+        for (src, kind) in sources.iter().zip(&kinds) {
+            let Some(table) = kind else { continue };
+            params.push(Value::Blob(src.key.to_vec()));
+            params.push(Value::Real(src.weight));
+            let (k, w) = (params.len() - 1, params.len());
+            // inf * 0 is NaN, which SQLite makes NULL and Redis makes 0.
+            let score = if *table == "redis_zsets" {
+                format!("coalesce(score * ?{w}, 0.0)")
+            } else {
+                format!("coalesce(1.0 * ?{w}, 0.0)")
+            };
+            parts.push(format!(
+                "SELECT member, {score} AS s FROM {table} WHERE key = ?{k}"
+            ));
+        }
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        // A NaN sum (inf + -inf) comes back NULL: Redis makes it 0. SQLite sums
+        // with compensation, so sums of three or more inexact terms may differ
+        // from Redis' left-to-right sum in the last bit.
+        let aggregate = match agg {
+            // One term is returned as is: sum() would turn -0 into 0.
+            Aggregate::Sum => "CASE WHEN count(*) = 1 THEN min(s) ELSE coalesce(sum(s), 0.0) END",
+            Aggregate::Min => "min(s)",
+            Aggregate::Max => "max(s)",
+        };
+        let having = if op == SetOp::Inter {
+            format!(" HAVING count(*) = {}", sources.len())
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "SELECT member, {aggregate} AS s FROM ({}) GROUP BY member{having}",
+            parts.join(" UNION ALL ")
+        );
+        Ok(Some((sql, params)))
+    }
+}
+
+fn scored(r: &rusqlite::Row) -> rusqlite::Result<Scored> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+impl ZSetOps for SqliteEngine {
+    fn zadd(&mut self, key: &[u8], items: &[(f64, &[u8])], flags: ZAddFlags) -> Result<ZAddCounts> {
+        let mut counts = ZAddCounts::default();
+        let mut exists = self.container(key, KeyType::ZSet)?.is_some();
+        if !exists && flags.xx {
+            return Ok(counts);
+        }
+        for &(score, member) in items {
+            let current = if exists {
+                self.zscore_of(key, member)?
+            } else {
+                None
+            };
+            match current {
+                Some(cur) => {
+                    if flags.nx || (flags.lt && score >= cur) || (flags.gt && score <= cur) {
+                        continue;
+                    }
+                    if score != cur {
+                        self.zupdate(key, member, score)?;
+                        counts.updated += 1;
+                    }
+                }
+                None => {
+                    if flags.xx {
+                        continue;
+                    }
+                    if !exists {
+                        self.container_for_write(key, KeyType::ZSet)?;
+                        exists = true;
+                    }
+                    self.zinsert(key, member, score)?;
+                    counts.added += 1;
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    fn zincr(&mut self, key: &[u8], member: &[u8], delta: f64, flags: ZAddFlags) -> Result<ZIncr> {
+        let exists = self.container(key, KeyType::ZSet)?.is_some();
+        let current = if exists {
+            self.zscore_of(key, member)?
+        } else {
+            None
+        };
+        match current {
+            Some(cur) => {
+                if flags.nx {
+                    return Ok(ZIncr::Skipped);
+                }
+                let next = cur + delta;
+                if next.is_nan() {
+                    return Ok(ZIncr::NaN);
+                }
+                if (flags.lt && next >= cur) || (flags.gt && next <= cur) {
+                    return Ok(ZIncr::Skipped);
+                }
+                if next != cur {
+                    self.zupdate(key, member, next)?;
+                }
+                Ok(ZIncr::Score(next))
+            }
+            None => {
+                if flags.xx {
+                    return Ok(ZIncr::Skipped);
+                }
+                if !exists {
+                    self.container_for_write(key, KeyType::ZSet)?;
+                }
+                self.zinsert(key, member, delta)?;
+                Ok(ZIncr::Score(delta))
+            }
+        }
+    }
+
+    fn zrem(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(0);
+        }
+        let mut removed = 0u64;
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached("DELETE FROM redis_zsets WHERE key = ?1 AND member = ?2")?;
+            for m in members {
+                removed += stmt.execute(params![key, m])? as u64;
+            }
+        }
+        if removed > 0 {
+            self.add_len(key, -(removed as i64));
+            self.drop_if_empty(key, KeyType::ZSet)?;
+        }
+        Ok(removed)
+    }
+
+    fn zcard(&mut self, key: &[u8]) -> Result<u64> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(0);
+        }
+        self.container_len(key)
+    }
+
+    fn zscore(&mut self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(None);
+        }
+        self.zscore_of(key, member)
+    }
+
+    fn zmscore(&mut self, key: &[u8], members: &[&[u8]]) -> Result<Vec<Option<f64>>> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(vec![None; members.len()]);
+        }
+        members.iter().map(|m| self.zscore_of(key, m)).collect()
+    }
+
+    fn zcount(&mut self, key: &[u8], range: &ScoreRange) -> Result<u64> {
+        if self.container(key, KeyType::ZSet)?.is_none() || range.is_empty() {
+            return Ok(0);
+        }
+        // Counting walks the matching index entries (Redis: two O(log n) rank
+        // lookups); fine for the ranges ZCOUNT is used with.
+        let sql = format!(
+            "SELECT count(*) FROM redis_zsets WHERE key = ?1 AND {}",
+            score_cond(range)
+        );
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![key, range.min.value, range.max.value], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn zlexcount(&mut self, key: &[u8], range: &LexRange) -> Result<u64> {
+        if self.container(key, KeyType::ZSet)?.is_none() || range.is_empty() {
+            return Ok(0);
+        }
+        let (cond, min, max) = lex_cond(range);
+        let sql = format!("SELECT count(*) FROM redis_zsets WHERE key = ?1 AND {cond}");
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![key, min, max], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn zrange(&mut self, key: &[u8], range: &ZRange) -> Result<Vec<Scored>> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let Some(slice) = self.slice(key, range)? else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT member, score FROM redis_zsets WHERE key = ?1 AND {} {} LIMIT ?4 OFFSET ?5",
+            slice.cond, slice.order
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(slice.params), scored)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn zrangestore(&mut self, dst: &[u8], src: &[u8], range: &ZRange) -> Result<u64> {
+        let rows = self.zrange(src, range)?;
+        self.zstore_rows(dst, &rows)
+    }
+
+    fn zrank(&mut self, key: &[u8], member: &[u8], rev: bool) -> Result<Option<(u64, f64)>> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(None);
+        }
+        let Some(score) = self.zscore_of(key, member)? else {
+            return Ok(None);
+        };
+        // Members before this one: two index ranges (Redis: O(log n)).
+        let lower: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM redis_zsets WHERE key = ?1 AND score < ?2")?
+            .query_row(params![key, score], |r| r.get(0))?;
+        let ties: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM redis_zsets WHERE key = ?1 AND score = ?2 AND member < ?3",
+            )?
+            .query_row(params![key, score, member], |r| r.get(0))?;
+        let rank = (lower + ties) as u64;
+        let rank = if rev {
+            self.container_len(key)?.saturating_sub(rank + 1)
+        } else {
+            rank
+        };
+        Ok(Some((rank, score)))
+    }
+
+    fn zpop(&mut self, key: &[u8], count: u64, max: bool) -> Result<Vec<Scored>> {
+        if self.container(key, KeyType::ZSet)?.is_none() || count == 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT rowid, member, score FROM redis_zsets WHERE key = ?1 {} LIMIT ?2",
+            if max { BY_SCORE_REV } else { BY_SCORE }
+        );
+        let rows: Vec<(i64, Scored)> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params![key, count.min(i64::MAX as u64) as i64], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        {
+            let mut del = self
+                .conn
+                .prepare_cached("DELETE FROM redis_zsets WHERE rowid = ?1")?;
+            for (rowid, _) in &rows {
+                del.execute([rowid])?;
+            }
+        }
+        self.add_len(key, -(rows.len() as i64));
+        self.drop_if_empty(key, KeyType::ZSet)?;
+        Ok(rows.into_iter().map(|(_, s)| s).collect())
+    }
+
+    fn zremrange(&mut self, key: &[u8], range: &ZRange) -> Result<u64> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok(0);
+        }
+        let Some(slice) = self.slice(key, range)? else {
+            return Ok(0);
+        };
+        let sql = format!(
+            "DELETE FROM redis_zsets WHERE rowid IN (SELECT rowid FROM redis_zsets \
+             WHERE key = ?1 AND {} {} LIMIT ?4 OFFSET ?5)",
+            slice.cond, slice.order
+        );
+        let removed = self
+            .conn
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(slice.params))? as i64;
+        if removed > 0 {
+            self.add_len(key, -removed);
+            self.drop_if_empty(key, KeyType::ZSet)?;
+        }
+        Ok(removed as u64)
+    }
+
+    fn zrandmember(&mut self, key: &[u8], count: i64) -> Result<Vec<Scored>> {
+        if self.container(key, KeyType::ZSet)?.is_none() || count == 0 {
+            return Ok(Vec::new());
+        }
+        let len = self.container_len(key)?;
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        let (lo, hi) = self.zrowid_bounds(key)?;
+        if count < 0 {
+            // With repeats: independent picks at random rowids (gaps between
+            // rowids skew this a little; no scan of the set).
+            return (0..count.unsigned_abs())
+                .map(|_| self.zrandom_row(key, lo, hi).map(|(_, s)| s))
+                .collect();
+        }
+        let want = count as u64;
+        if want >= len {
+            return self.zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }));
+        }
+        if want * 3 > len {
+            // Most of the set: one pass in rowid order, selection sampling.
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT member, score FROM redis_zsets WHERE key = ?1 ORDER BY rowid",
+            )?;
+            let mut rows = stmt.query([key])?;
+            let (mut seen, mut out) = (0u64, Vec::with_capacity(want as usize));
+            while let Some(row) = rows.next()? {
+                let left = len - seen;
+                let need = want - out.len() as u64;
+                if need == 0 {
+                    break;
+                }
+                seen += 1;
+                // Same xorshift as next_random, inlined: `self` is borrowed.
+                self.rng ^= self.rng >> 12;
+                self.rng ^= self.rng << 25;
+                self.rng ^= self.rng >> 27;
+                let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
+                if r % left < need {
+                    out.push(scored(row)?);
+                }
+            }
+            return Ok(out);
+        }
+        // A small part of the set: distinct random picks.
+        let mut taken = HashSet::new();
+        let mut out = Vec::with_capacity(want as usize);
+        while (out.len() as u64) < want {
+            let (rowid, item) = self.zrandom_row(key, lo, hi)?;
+            if taken.insert(rowid) {
+                out.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    fn zscan(&mut self, key: &[u8], cursor: u64, count: usize) -> Result<(u64, Vec<Scored>)> {
+        if self.container(key, KeyType::ZSet)?.is_none() {
+            return Ok((0, Vec::new()));
+        }
+        let count = count.clamp(1, 100_000);
+        let rows: Vec<(i64, Scored)> = self
+            .conn
+            .prepare_cached(
+                "SELECT rowid, member, score FROM redis_zsets WHERE key = ?1 AND rowid > ?2 \
+                 ORDER BY rowid LIMIT ?3",
+            )?
+            .query_map(
+                params![key, cursor.min(i64::MAX as u64) as i64, count as i64],
+                |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let next = if rows.len() < count {
+            0
+        } else {
+            rows.last().map_or(0, |(id, _)| *id as u64)
+        };
+        Ok((next, rows.into_iter().map(|(_, s)| s).collect()))
+    }
+
+    fn zcombine(&mut self, op: SetOp, sources: &[ZSource], agg: Aggregate) -> Result<Vec<Scored>> {
+        let Some((sql, params)) = self.combine_sql(op, sources, agg)? else {
+            return Ok(Vec::new());
+        };
+        let sql = format!("SELECT member, s FROM ({sql}) ORDER BY s, member");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params), scored)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn zcombine_store(
+        &mut self,
+        dst: &[u8],
+        op: SetOp,
+        sources: &[ZSource],
+        agg: Aggregate,
+    ) -> Result<u64> {
+        let Some((sql, params)) = self.combine_sql(op, sources, agg)? else {
+            self.delete(dst)?;
+            return Ok(0);
+        };
+        // The result goes through a scratch table: `dst` may be a source, and
+        // nothing of it needs to pass through memory.
+        self.exec(
+            "CREATE TEMP TABLE IF NOT EXISTS zset_scratch \
+             (member BLOB PRIMARY KEY, score REAL NOT NULL)",
+        )?;
+        self.exec("DELETE FROM temp.zset_scratch")?;
+        let n = self
+            .conn
+            .prepare_cached(&format!(
+                "INSERT INTO temp.zset_scratch (member, score) SELECT member, s FROM ({sql})"
+            ))?
+            .execute(params_from_iter(params))? as i64;
+        self.delete(dst)?;
+        if n > 0 {
+            self.container_for_write(dst, KeyType::ZSet)?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO redis_zsets (key, member, score) \
+                     SELECT ?1, member, score + 0.0 FROM temp.zset_scratch",
+                )?
+                .execute([dst])?;
+            self.add_len(dst, n);
+            self.exec("DELETE FROM temp.zset_scratch")?;
+        }
+        Ok(n as u64)
+    }
+}

@@ -1,0 +1,45 @@
+use resplite_core::prelude::*;
+
+use crate::hashes::hscan::ScanOptions;
+
+/// SSCAN key cursor [MATCH pattern] [COUNT count]
+pub struct SScan {
+    key: Bytes,
+    scan: ScanOptions,
+}
+
+impl Command for SScan {
+    const SPEC: CommandSpec = CommandSpec::new("sscan", -3, Flags::READONLY, "set")
+        .keys(1, 1, 1)
+        .summary("Iterates over members of a set.")
+        .since("2.8.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        Ok(SScan {
+            key: args.bytes()?,
+            scan: ScanOptions::parse(args)?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let (count, pattern) = match self.scan.options {
+            Ok(o) => o,
+            // Options are read only once the key is found, as in Redis.
+            Err(e) => {
+                return match ctx.engine.scard(&self.key)? {
+                    0 => Ok(ScanOptions::reply(0, Vec::new())),
+                    _ => Err(e),
+                };
+            }
+        };
+        let (next, members) =
+            ctx.engine
+                .sscan(&self.key, self.scan.cursor, count, pattern.as_deref())?;
+        Ok(ScanOptions::reply(
+            next,
+            members.into_iter().map(Reply::bulk).collect(),
+        ))
+    }
+}
+
+register_command!(SScan);

@@ -1,0 +1,110 @@
+//! The process around the data: graceful shutdown, client limits, pragma
+//! templates, bad command lines.
+
+use std::process::{Command, Stdio};
+
+use resplite_tests::{binary, q, Resplite};
+
+#[tokio::test]
+async fn sigterm_finishes_checkpoints_and_exits_cleanly() {
+    let mut server = Resplite::start();
+    let mut c = server.client().await;
+    for i in 0..200 {
+        let _: () = q(&mut c, &[b"SET", format!("k{i}").as_bytes(), b"v"])
+            .await
+            .unwrap();
+    }
+    let wal = server.db.with_extension("db-wal");
+    assert!(
+        wal.exists() && wal.metadata().unwrap().len() > 0,
+        "writes go to the WAL first"
+    );
+    let status = server.stop().expect("exit status");
+    assert!(status.success(), "{status:?}");
+    // Checkpointed at shutdown: the WAL is empty (or removed on close).
+    assert!(!wal.exists() || wal.metadata().unwrap().len() == 0);
+    let conn = rusqlite::Connection::open(&server.db).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM redis_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 200);
+}
+
+#[tokio::test]
+async fn maxclients_refuses_the_extra_client_and_serves_the_others() {
+    let server = Resplite::start_with(&["--maxclients", "2"]);
+    let mut a = server.raw().await;
+    let mut b = server.raw().await;
+    assert_eq!(
+        a.call(&["PING"]).await,
+        redis_protocol::resp2::types::BytesFrame::SimpleString("PONG".into())
+    );
+    assert_eq!(
+        b.call(&["PING"]).await,
+        redis_protocol::resp2::types::BytesFrame::SimpleString("PONG".into())
+    );
+    let mut extra = server.raw().await;
+    assert_eq!(
+        extra.read().await,
+        Some(redis_protocol::resp2::types::BytesFrame::Error(
+            "ERR max number of clients reached".into()
+        ))
+    );
+    assert_eq!(extra.read().await, None, "refused connection is closed");
+    drop(a);
+    // The freed slot is reusable (the server notices the close asynchronously).
+    let mut again = None;
+    for _ in 0..100 {
+        let mut c = server.raw().await;
+        c.send(&resplite_tests::encode_command(&["PING"])).await;
+        if c.read().await
+            == Some(redis_protocol::resp2::types::BytesFrame::SimpleString(
+                "PONG".into(),
+            ))
+        {
+            again = Some(c);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(again.is_some(), "a slot frees up when a client leaves");
+}
+
+#[tokio::test]
+async fn every_pragma_template_serves() {
+    for template in ["default", "performance", "safety", "minimal", "none"] {
+        let server = Resplite::start_with(&["--pragma-template", template]);
+        let mut c = server.client().await;
+        let _: () = q(&mut c, &[b"SET", b"k", b"v"]).await.unwrap();
+        assert_eq!(
+            q::<String>(&mut c, &[b"GET", b"k"]).await.unwrap(),
+            "v",
+            "{template}"
+        );
+    }
+}
+
+#[test]
+fn bad_command_lines_fail_with_one_clear_line() {
+    let out = Command::new(binary())
+        .args(["run", "--pragma-template", "fastest", "--port", "0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown pragma template 'fastest' (known: default, performance, safety, minimal, none)"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(binary())
+        .args(["run", "--port", "0", "--db"])
+        .arg(dir.path().join("no/such/dir/x.db"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot open"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
