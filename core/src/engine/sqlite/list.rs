@@ -11,7 +11,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::SqliteEngine;
-use crate::engine::{KeyType, ListOps, Result};
+use crate::engine::{Engine, EngineError, KeyType, ListOps, Result};
 
 /// A list's ends.
 #[derive(Debug, Clone, Copy)]
@@ -53,17 +53,39 @@ impl SqliteEngine {
     /// A list whose rows break the invariant (a file written by another
     /// program) is renumbered once, here.
     fn list_ends(&mut self, key: &[u8]) -> Result<Option<Ends>> {
-        if self.container(key, KeyType::List)?.is_none() {
+        // One lookup for type, deadline, length and ends: pushes and pops are hot.
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT k.type, k.expires_at, k.count, m.head_seq, m.tail_seq FROM redis_keys k \
+                 LEFT JOIN redis_list_meta m ON m.key = k.key WHERE k.key = ?1",
+            )?
+            .query_row([key], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            })
+            .optional()?;
+        let Some((code, expires_at, stored, head, tail)) = row else {
+            return Ok(None);
+        };
+        if self.is_expired(expires_at) {
+            // meta() deletes the expired key (and counts it) on the way.
+            self.meta(key)?;
             return Ok(None);
         }
-        let row: Option<(i64, i64)> = self
-            .conn
-            .prepare_cached("SELECT head_seq, tail_seq FROM redis_list_meta WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let len = self.container_len(key)?;
-        match row {
-            Some((head, tail)) if tail - head + 1 == len as i64 => Ok(Some(Ends { head, tail })),
+        if code != KeyType::List as i64 {
+            return Err(EngineError::WrongType);
+        }
+        let len = (stored + self.pending.get(key).copied().unwrap_or(0)).max(0) as u64;
+        match (head, tail) {
+            (Some(head), Some(tail)) if tail - head + 1 == len as i64 => {
+                Ok(Some(Ends { head, tail }))
+            }
             _ => self.list_renumber(key, len).map(Some),
         }
     }
