@@ -20,6 +20,7 @@ use tokio::sync::oneshot;
 use crate::command::{Args, CommandEntry, CommandError, Ctx, Registry, Session};
 use crate::engine::{Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
+use crate::server::ServerState;
 
 /// A request as the connection task resolved it: a command to run, or an error
 /// already decided (unknown command, wrong arity) that keeps its place in order.
@@ -71,6 +72,7 @@ impl StorageHandle {
 pub fn spawn(
     engine: SqliteEngine,
     registry: Arc<Registry>,
+    server: Arc<ServerState>,
     on_exit: oneshot::Sender<()>,
 ) -> std::io::Result<StorageHandle> {
     let (tx, rx) = mpsc::channel();
@@ -80,6 +82,7 @@ pub fn spawn(
             let mut worker = Worker {
                 engine,
                 registry,
+                server,
                 last_sweep: Instant::now(),
             };
             worker.run(rx);
@@ -95,6 +98,7 @@ pub fn spawn(
 struct Worker {
     engine: SqliteEngine,
     registry: Arc<Registry>,
+    server: Arc<ServerState>,
     last_sweep: Instant,
 }
 
@@ -207,11 +211,13 @@ impl Worker {
             }
         }
         self.engine.set_clock(crate::util::now_ms());
+        crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 engine: &mut self.engine,
                 session,
                 registry: &self.registry,
+                server: &self.server,
             };
             (entry.run)(&mut Args::new(&argv[1..]), &mut ctx)
         }));

@@ -45,6 +45,8 @@ pub struct Ctx<'a> {
     pub engine: &'a mut dyn Engine,
     pub session: &'a mut Session,
     pub registry: &'a Registry,
+    /// Server-wide state: counters, live configuration, connected clients.
+    pub server: &'a crate::server::ServerState,
 }
 
 impl Ctx<'_> {

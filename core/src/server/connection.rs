@@ -24,12 +24,17 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let Some(id) = shared.client_connected() else {
+    let laddr = socket
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let Some(client) = shared.client_connected(peer.to_string(), laddr) else {
         let _ = socket
             .write_all(b"-ERR max number of clients reached\r\n")
             .await;
         return;
     };
+    let id = client.id;
     let _ = socket.set_nodelay(true);
     let mut conn = Connection {
         socket,
@@ -44,10 +49,16 @@ pub(crate) async fn serve(
         input: BytesMut::with_capacity(16 * 1024),
         output: BytesMut::with_capacity(16 * 1024),
     };
-    if let Err(e) = conn.run(&mut shutdown).await {
-        tracing::debug!(client = id, error = %e, "connection closed");
+    // CLIENT KILL notifies `kill`: the connection closes at once.
+    tokio::select! {
+        result = conn.run(&mut shutdown) => {
+            if let Err(e) = result {
+                tracing::debug!(client = id, error = %e, "connection closed");
+            }
+        }
+        _ = client.kill.notified() => tracing::debug!(client = id, "killed"),
     }
-    shared.client_disconnected();
+    shared.client_disconnected(id);
 }
 
 struct Connection {
@@ -124,6 +135,10 @@ impl Connection {
     }
 
     async fn execute(&mut self, requests: Vec<Request>) -> std::io::Result<()> {
+        let last = match requests.last() {
+            Some(Request::Run { entry, .. }) => entry.spec.name,
+            _ => "NULL",
+        };
         let (done, result) = oneshot::channel();
         let job = Job {
             requests,
@@ -137,6 +152,13 @@ impl Connection {
             .await
             .map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
         self.session = result.session;
+        let session = &self.session;
+        self.shared.state.with_client(session.id, |c| {
+            c.last_command_at = std::time::Instant::now();
+            c.last_command = last.to_string();
+            c.resp = session.resp;
+            c.name = session.name.as_ref().map(|n| n.to_vec());
+        });
         let resp3 = self.session.resp == 3;
         for reply in &result.replies {
             reply.encode(&mut self.output, resp3);

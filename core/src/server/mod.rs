@@ -12,6 +12,9 @@
 //! ```
 
 mod connection;
+mod state;
+
+pub use state::{ClientInfo, ServerState, Stats};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -88,6 +91,7 @@ impl ServerConfig {
 /// State shared by the accept loop and every connection task.
 pub(crate) struct Shared {
     pub config: ServerConfig,
+    pub state: Arc<ServerState>,
     pub registry: Arc<Registry>,
     pub storage: StorageHandle,
     pub next_client_id: AtomicU64,
@@ -108,9 +112,13 @@ impl Server {
         let listener = TcpListener::bind((config.bind.as_str(), config.port)).await?;
         let addr = listener.local_addr()?;
         let (storage_done_tx, storage_done) = oneshot::channel();
-        let storage = executor::spawn(engine, registry.clone(), storage_done_tx)?;
+        let mut live_config = config.clone();
+        live_config.port = addr.port();
+        let state = Arc::new(ServerState::new(live_config));
+        let storage = executor::spawn(engine, registry.clone(), state.clone(), storage_done_tx)?;
         let shared = Arc::new(Shared {
             config,
+            state,
             registry,
             storage,
             next_client_id: AtomicU64::new(1),
@@ -206,16 +214,37 @@ async fn accept_loop(
 }
 
 impl Shared {
-    pub(crate) fn client_connected(&self) -> Option<u64> {
+    /// Admits a client (or refuses it: max clients) and registers it.
+    pub(crate) fn client_connected(&self, addr: String, laddr: String) -> Option<ClientInfo> {
+        Stats::add(&self.state.stats.total_connections_received, 1);
         let before = self.connected.fetch_add(1, Ordering::SeqCst);
         if before >= self.config.max_clients {
             self.connected.fetch_sub(1, Ordering::SeqCst);
+            Stats::add(&self.state.stats.rejected_connections, 1);
             return None;
         }
-        Some(self.next_client_id.fetch_add(1, Ordering::Relaxed))
+        let now = std::time::Instant::now();
+        let info = ClientInfo {
+            id: self.next_client_id.fetch_add(1, Ordering::Relaxed),
+            addr,
+            laddr,
+            name: None,
+            connected_at: now,
+            last_command_at: now,
+            last_command: "NULL".into(),
+            resp: 2,
+            kill: Arc::new(tokio::sync::Notify::new()),
+        };
+        self.state
+            .clients
+            .lock()
+            .expect("clients lock")
+            .insert(info.id, info.clone());
+        Some(info)
     }
 
-    pub(crate) fn client_disconnected(&self) {
+    pub(crate) fn client_disconnected(&self, id: u64) {
+        self.state.clients.lock().expect("clients lock").remove(&id);
         self.connected.fetch_sub(1, Ordering::SeqCst);
     }
 }
