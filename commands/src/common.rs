@@ -93,3 +93,47 @@ impl Expiry {
 
 /// Largest string Redis will build (`proto-max-bulk-len`).
 pub const MAX_STRING: usize = 512 * 1024 * 1024;
+
+/// A blocking command's timeout: seconds as a decimal, 0 = forever (`None`),
+/// with Redis' errors.
+pub fn parse_timeout(arg: &[u8]) -> Result<Option<std::time::Duration>, CommandError> {
+    let secs = resplite_core::util::number::parse_f64(arg)
+        .ok_or_else(|| CommandError::other("ERR timeout is not a float or out of range"))?;
+    // Redis converts to integer milliseconds; an overflow there reads as negative.
+    let ms = secs * 1000.0;
+    if secs < 0.0 || !ms.is_finite() || ms > i64::MAX as f64 {
+        return Err(CommandError::other("ERR timeout is negative"));
+    }
+    Ok((ms >= 1.0 || secs > 0.0)
+        .then(|| std::time::Duration::from_micros((secs * 1_000_000.0) as u64)))
+}
+
+/// `numkeys key [key ...]` of the *MPOP commands.
+pub fn parse_numkeys(args: &mut Args) -> Result<Vec<Bytes>, CommandError> {
+    let n = args.i64()?;
+    if n <= 0 {
+        return Err(CommandError::other("ERR numkeys should be greater than 0"));
+    }
+    if n as usize > args.remaining() {
+        return Err(CommandError::Syntax);
+    }
+    (0..n).map(|_| args.bytes()).collect()
+}
+
+/// `[COUNT n]` of the *MPOP commands (default 1).
+pub fn parse_mpop_count(args: &mut Args) -> Result<u64, CommandError> {
+    let mut count = 1;
+    let mut seen = false;
+    args.options(|kw, args| {
+        if kw != "COUNT" || seen {
+            return Ok(false);
+        }
+        seen = true;
+        match args.i64() {
+            Ok(n) if n > 0 => count = n as u64,
+            _ => return Err(CommandError::other("ERR count should be greater than 0")),
+        }
+        Ok(true)
+    })?;
+    Ok(count)
+}

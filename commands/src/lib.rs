@@ -9,6 +9,7 @@ mod lists;
 mod server;
 mod sets;
 mod strings;
+mod transactions;
 mod zsets;
 
 /// Forces the linker to keep this crate, and with it every registration in it.

@@ -8,7 +8,14 @@
 //! the group replay with a savepoint per write (see `run_group`). Replies are
 //! released only after COMMIT returns: an acknowledged write is in the WAL and
 //! survives a crash of the process.
+//!
+//! Blocking commands that find nothing suspend the rest of their client's batch
+//! as a waiter. After each group, a serve phase re-runs waiters whose keys were
+//! written (FIFO per key), fires timeouts and CLIENT UNBLOCKs, and resumes the
+//! suspended batches. Since this thread alone decides, an element goes to exactly
+//! one client.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
@@ -17,19 +24,29 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
+use crate::blocking::{
+    BlockRequest, Coordination, MAX_KEYS_PER_WAIT, MAX_TOTAL_WAITERS, MAX_WAITERS_PER_KEY,
+};
 use crate::command::{Args, CommandEntry, CommandError, Ctx, Registry, Session};
 use crate::engine::{Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
 use crate::server::ServerState;
 
-/// A request as the connection task resolved it: a command to run, or an error
-/// already decided (unknown command, wrong arity) that keeps its place in order.
+/// A request as the connection task resolved it.
 pub enum Request {
     Run {
         entry: &'static CommandEntry,
         argv: Vec<Bytes>,
     },
+    /// An answer already decided (unknown command, wrong arity, QUEUED) that
+    /// keeps its place in order.
     Reply(Reply),
+    /// EXEC of the commands queued since MULTI; `aborted` if one was refused
+    /// while queueing (EXECABORT).
+    Exec {
+        commands: Vec<(&'static CommandEntry, Vec<Bytes>)>,
+        aborted: bool,
+    },
 }
 
 /// One connection's pipeline batch.
@@ -44,8 +61,13 @@ pub struct JobResult {
     pub session: Session,
 }
 
-/// Bounds of one group commit: enough to amortize the commit, small enough that
-/// the first client in the group does not wait long.
+/// What connection tasks send.
+pub enum Msg {
+    Job(Job),
+    /// The client hung up: drop its waiters and watches.
+    Closed(u64),
+}
+
 const MAX_JOBS_PER_GROUP: usize = 512;
 const MAX_COMMANDS_PER_GROUP: usize = 8192;
 const MAX_GROUP_TIME: Duration = Duration::from_millis(50);
@@ -57,18 +79,20 @@ const SWEEP_LIMIT: usize = 200;
 /// the thread after it has finished all queued work.
 #[derive(Clone)]
 pub struct StorageHandle {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<Msg>,
 }
 
 impl StorageHandle {
     /// Queues a job; false if the storage thread is gone.
     pub fn submit(&self, job: Job) -> bool {
-        self.tx.send(job).is_ok()
+        self.tx.send(Msg::Job(job)).is_ok()
+    }
+
+    pub fn closed(&self, client: u64) {
+        let _ = self.tx.send(Msg::Closed(client));
     }
 }
 
-/// Starts the storage thread. `on_exit` runs on that thread after the last job,
-/// once the WAL is checkpointed and the database closed.
 pub fn spawn(
     engine: SqliteEngine,
     registry: Arc<Registry>,
@@ -83,6 +107,8 @@ pub fn spawn(
                 engine,
                 registry,
                 server,
+                coord: Coordination::default(),
+                waiters: Waiters::default(),
                 last_sweep: Instant::now(),
             };
             worker.run(rx);
@@ -95,98 +121,301 @@ pub fn spawn(
     Ok(StorageHandle { tx })
 }
 
+/// A batch whose blocking command is waiting: what is done and what is left.
+struct Suspended {
+    done: oneshot::Sender<JobResult>,
+    session: Session,
+    replies: Vec<Reply>,
+    rest: VecDeque<Request>,
+}
+
+struct Waiter {
+    client: u64,
+    keys: Vec<Vec<u8>>,
+    deadline: Option<Instant>,
+    on_timeout: Reply,
+    entry: &'static CommandEntry,
+    argv: Vec<Bytes>,
+    job: Suspended,
+}
+
+/// Blocked clients: FIFO queues per key, deadlines in order.
+#[derive(Default)]
+struct Waiters {
+    next_id: u64,
+    all: BTreeMap<u64, Waiter>,
+    by_key: HashMap<Vec<u8>, VecDeque<u64>>,
+    by_client: HashMap<u64, u64>,
+    deadlines: BTreeSet<(Instant, u64)>,
+}
+
+impl Waiters {
+    fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    fn check_limits(&self, keys: &[Vec<u8>]) -> Result<(), &'static str> {
+        if keys.len() > MAX_KEYS_PER_WAIT {
+            return Err("ERR too many keys per blocked command");
+        }
+        let key_full = keys.iter().any(|k| {
+            self.by_key
+                .get(k)
+                .is_some_and(|q| q.len() >= MAX_WAITERS_PER_KEY)
+        });
+        if self.all.len() >= MAX_TOTAL_WAITERS || key_full {
+            return Err("ERR too many blocked clients");
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, waiter: Waiter) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        for key in &waiter.keys {
+            self.by_key.entry(key.clone()).or_default().push_back(id);
+        }
+        if let Some(at) = waiter.deadline {
+            self.deadlines.insert((at, id));
+        }
+        self.by_client.insert(waiter.client, id);
+        self.all.insert(id, waiter);
+        id
+    }
+
+    fn remove(&mut self, id: u64) -> Option<Waiter> {
+        let waiter = self.all.remove(&id)?;
+        for key in &waiter.keys {
+            if let Some(q) = self.by_key.get_mut(key) {
+                q.retain(|w| *w != id);
+                if q.is_empty() {
+                    self.by_key.remove(key);
+                }
+            }
+        }
+        if let Some(at) = waiter.deadline {
+            self.deadlines.remove(&(at, id));
+        }
+        self.by_client.remove(&waiter.client);
+        Some(waiter)
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.deadlines.first().map(|(at, _)| *at)
+    }
+}
+
+/// Per job, what a run of the group produced.
+enum Outcome {
+    Done(Vec<Reply>, Session),
+    /// Stopped at a blocking command that asked to wait.
+    Blocked {
+        replies: Vec<Reply>,
+        session: Session,
+        request: BlockRequest,
+        entry: &'static CommandEntry,
+        argv: Vec<Bytes>,
+        rest: VecDeque<Request>,
+    },
+}
+
+/// What one command produced, beyond its reply.
+enum Step {
+    Reply(Reply),
+    Block(BlockRequest),
+    /// Broke without a savepoint to contain it (fast mode only).
+    Broken,
+}
+
 struct Worker {
     engine: SqliteEngine,
     registry: Arc<Registry>,
     server: Arc<ServerState>,
+    coord: Coordination,
+    waiters: Waiters,
     last_sweep: Instant,
 }
 
 impl Worker {
-    fn run(&mut self, rx: mpsc::Receiver<Job>) {
+    fn run(&mut self, rx: mpsc::Receiver<Msg>) {
         loop {
-            let first = match rx.recv_timeout(SWEEP_INTERVAL) {
-                Ok(job) => job,
-                Err(RecvTimeoutError::Timeout) => {
-                    self.idle_sweep();
-                    continue;
+            let wait = self.waiters.next_deadline().map_or(SWEEP_INTERVAL, |at| {
+                at.saturating_duration_since(Instant::now())
+                    .min(SWEEP_INTERVAL)
+            });
+            let first = match rx.recv_timeout(wait) {
+                Ok(Msg::Job(job)) => Some(job),
+                Ok(Msg::Closed(client)) => {
+                    self.client_closed(client);
+                    None
                 }
+                Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
             };
-            let started = Instant::now();
-            let mut commands = first.requests.len();
-            let mut group = vec![first];
-            while group.len() < MAX_JOBS_PER_GROUP
-                && commands < MAX_COMMANDS_PER_GROUP
-                && started.elapsed() < MAX_GROUP_TIME
-            {
-                match rx.try_recv() {
-                    Ok(job) => {
-                        commands += job.requests.len();
-                        group.push(job);
+            let mut ready = Vec::new();
+            if let Some(first) = first {
+                let started = Instant::now();
+                let mut commands = first.requests.len();
+                let mut group = vec![first];
+                while group.len() < MAX_JOBS_PER_GROUP
+                    && commands < MAX_COMMANDS_PER_GROUP
+                    && started.elapsed() < MAX_GROUP_TIME
+                {
+                    match rx.try_recv() {
+                        Ok(Msg::Job(job)) => {
+                            commands += job.requests.len();
+                            group.push(job);
+                        }
+                        Ok(Msg::Closed(client)) => self.client_closed(client),
+                        Err(_) => break,
                     }
-                    Err(_) => break,
                 }
+                ready = self.run_group(group);
             }
-            self.run_group(group);
+            self.serve(ready);
+            if self.last_sweep.elapsed() >= SWEEP_INTERVAL {
+                self.idle_sweep();
+            }
         }
     }
 
-    fn run_group(&mut self, group: Vec<Job>) {
+    fn client_closed(&mut self, client: u64) {
+        self.coord.unwatch_client(client);
+        if let Some(id) = self.waiters.by_client.get(&client).copied() {
+            self.waiters.remove(id);
+            self.coord.blocked.remove(&client);
+        }
+    }
+
+    /// Runs a group and releases its replies; returns the keys written that
+    /// blocked clients wait on.
+    fn run_group(&mut self, group: Vec<Job>) -> Vec<Vec<u8>> {
         // Fast path: commands validate before they write, so a group normally
         // needs no savepoints. If a command breaks half-way (storage error,
         // panic), nothing has been replied yet: roll the group back and replay it
         // with a savepoint per write command, so only that command fails.
-        let replies = match self.attempt(&group, false) {
-            Ok(Some(replies)) => Ok(replies),
+        let watches_before = self.coord.watches.clone();
+        let mut ready = Vec::new();
+        let outcome = match self.attempt(&group, false, &mut ready) {
+            Ok(Some(outcomes)) => Ok(outcomes),
             Ok(None) => {
                 let _ = self.engine.rollback();
-                self.attempt(&group, true)
+                self.coord.watches = watches_before.clone();
+                self.coord.unblock.clear();
+                ready.clear();
+                self.attempt(&group, true, &mut ready)
                     .map(|r| r.expect("safe mode never gives up"))
             }
             Err(e) => Err(e),
         };
-        let replies = replies.unwrap_or_else(|e| {
+        let outcomes = outcome.unwrap_or_else(|e| {
             // Nothing of this group is durable: no client may be told otherwise.
             tracing::error!(error = %e, "group transaction failed; rolled back");
             let _ = self.engine.rollback();
+            self.coord.watches = watches_before;
+            self.coord.unblock.clear();
+            ready.clear();
             let reply = CommandError::Internal(e).to_reply();
             group
                 .iter()
-                .map(|job| (vec![reply.clone(); job.requests.len()], job.session.clone()))
+                .map(|job| {
+                    Outcome::Done(vec![reply.clone(); job.requests.len()], job.session.clone())
+                })
                 .collect()
         });
-        for (job, (replies, session)) in group.into_iter().zip(replies) {
-            // A client that hung up no longer waits; nothing to do.
-            let _ = job.done.send(JobResult { replies, session });
+        for (job, outcome) in group.into_iter().zip(outcomes) {
+            match outcome {
+                // A client that hung up no longer waits; nothing to do.
+                Outcome::Done(replies, session) => {
+                    let _ = job.done.send(JobResult { replies, session });
+                }
+                Outcome::Blocked {
+                    replies,
+                    session,
+                    request,
+                    entry,
+                    argv,
+                    rest,
+                } => {
+                    let suspended = Suspended {
+                        done: job.done,
+                        session,
+                        replies,
+                        rest,
+                    };
+                    // Its keys may have been written later in this same group.
+                    ready.extend(request.keys.iter().cloned());
+                    self.suspend(suspended, request, entry, argv);
+                }
+            }
         }
+        ready
+    }
+
+    /// Registers a waiter. Limits were checked when the command asked to block.
+    fn suspend(
+        &mut self,
+        job: Suspended,
+        request: BlockRequest,
+        entry: &'static CommandEntry,
+        argv: Vec<Bytes>,
+    ) {
+        let client = job.session.id;
+        self.coord.blocked.insert(client);
+        self.waiters.add(Waiter {
+            client,
+            keys: request.keys,
+            deadline: request.timeout.map(|t| Instant::now() + t),
+            on_timeout: request.on_timeout,
+            entry,
+            argv,
+            job,
+        });
     }
 
     /// Runs a group in one transaction and commits it. `Ok(None)`: a command
     /// broke without savepoints to contain it (only when `safe` is false).
-    #[allow(clippy::type_complexity)]
     fn attempt(
         &mut self,
         group: &[Job],
         safe: bool,
-    ) -> Result<Option<Vec<(Vec<Reply>, Session)>>, EngineError> {
+        ready: &mut Vec<Vec<u8>>,
+    ) -> Result<Option<Vec<Outcome>>, EngineError> {
         self.engine.begin()?;
         let mut out = Vec::with_capacity(group.len());
         for job in group {
             let mut session = job.session.clone();
             let mut replies = Vec::with_capacity(job.requests.len());
-            for req in &job.requests {
-                replies.push(match req {
-                    Request::Reply(r) => r.clone(),
-                    Request::Run { entry, argv } => {
-                        match self.execute(entry, argv, &mut session, safe) {
-                            Some(reply) => reply,
-                            None => return Ok(None),
+            let mut blocked = None;
+            for (i, req) in job.requests.iter().enumerate() {
+                match self.run_request(req, &mut session, safe, true, ready) {
+                    Step::Reply(r) => replies.push(r),
+                    Step::Broken => return Ok(None),
+                    Step::Block(request) => {
+                        if let Err(message) = self.waiters.check_limits(&request.keys) {
+                            replies.push(Reply::error(message));
+                            continue;
                         }
+                        let Request::Run { entry, argv } = req else {
+                            unreachable!("only commands block")
+                        };
+                        let rest = job.requests[i + 1..].iter().map(clone_request).collect();
+                        blocked = Some((request, *entry, argv.clone(), rest));
+                        break;
                     }
-                });
+                }
             }
-            out.push((replies, session));
+            out.push(match blocked {
+                None => Outcome::Done(replies, session),
+                Some((request, entry, argv, rest)) => Outcome::Blocked {
+                    replies,
+                    session,
+                    request,
+                    entry,
+                    argv,
+                    rest,
+                },
+            });
         }
         if self.last_sweep.elapsed() >= SWEEP_INTERVAL {
             self.sweep();
@@ -195,29 +424,81 @@ impl Worker {
         Ok(Some(out))
     }
 
+    fn run_request(
+        &mut self,
+        req: &Request,
+        session: &mut Session,
+        safe: bool,
+        may_block: bool,
+        ready: &mut Vec<Vec<u8>>,
+    ) -> Step {
+        match req {
+            Request::Reply(r) => Step::Reply(r.clone()),
+            Request::Run { entry, argv } => {
+                self.execute(entry, argv, session, safe, may_block, ready)
+            }
+            Request::Exec { commands, aborted } => {
+                let client = session.id;
+                if *aborted {
+                    self.coord.unwatch_client(client);
+                    return Step::Reply(Reply::error(
+                        "EXECABORT Transaction discarded because of previous errors.",
+                    ));
+                }
+                let (dirty, existed) = self.coord.exec_check(client);
+                let mut expired = false;
+                for key in existed {
+                    self.engine.set_clock(crate::util::now_ms());
+                    expired |= matches!(self.engine.meta(&key), Ok(None));
+                }
+                self.coord.unwatch_client(client);
+                if dirty || expired {
+                    return Step::Reply(Reply::NilArray);
+                }
+                let mut replies = Vec::with_capacity(commands.len());
+                for (entry, argv) in commands {
+                    match self.execute(entry, argv, session, safe, false, ready) {
+                        Step::Reply(r) => replies.push(r),
+                        Step::Broken => return Step::Broken,
+                        Step::Block(_) => unreachable!("blocking is off inside EXEC"),
+                    }
+                }
+                Step::Reply(Reply::Array(replies))
+            }
+        }
+    }
+
     /// Runs one command. In safe mode a write command runs under a savepoint and
-    /// a break is undone and reported; otherwise a break returns `None`.
+    /// a break is undone and reported; otherwise a break returns `Broken`.
     fn execute(
         &mut self,
         entry: &'static CommandEntry,
         argv: &[Bytes],
         session: &mut Session,
         safe: bool,
-    ) -> Option<Reply> {
+        may_block: bool,
+        ready: &mut Vec<Vec<u8>>,
+    ) -> Step {
         let savepoint = safe && entry.spec.is_write();
         if savepoint {
             if let Err(e) = self.engine.savepoint() {
-                return Some(CommandError::Internal(e).to_reply());
+                return Step::Reply(CommandError::Internal(e).to_reply());
             }
         }
         self.engine.set_clock(crate::util::now_ms());
+        self.engine
+            .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
         crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
+        self.coord.client = session.id;
+        self.coord.may_block = may_block;
+        self.coord.block = None;
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 engine: &mut self.engine,
                 session,
                 registry: &self.registry,
                 server: &self.server,
+                coord: &mut self.coord,
             };
             (entry.run)(&mut Args::new(&argv[1..]), &mut ctx)
         }));
@@ -230,7 +511,7 @@ impl Worker {
             }
         };
         if broken && !safe {
-            return None;
+            return Step::Broken;
         }
         if savepoint {
             let done = if broken {
@@ -239,13 +520,205 @@ impl Worker {
                 self.engine.release_savepoint()
             };
             if let Err(e) = done {
-                return Some(CommandError::Internal(e).to_reply());
+                return Step::Reply(CommandError::Internal(e).to_reply());
             }
         }
-        Some(match result {
+        let modified = self.engine.take_modified();
+        if !modified.keys.is_empty() || modified.flushed {
+            self.coord.modified(&modified.keys, modified.flushed);
+            ready.extend(
+                modified
+                    .keys
+                    .into_iter()
+                    .filter(|k| self.waiters.by_key.contains_key(k)),
+            );
+        }
+        if let Some(request) = self.coord.block.take() {
+            if may_block && !broken {
+                return Step::Block(request);
+            }
+        }
+        Step::Reply(match result {
             Ok(reply) => reply,
             Err(e) => e.to_reply(),
         })
+    }
+
+    /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
+    /// on keys that were written, in FIFO order per key. Runs in safe mode (a
+    /// savepoint per write), in its own transaction, only when there is work.
+    fn serve(&mut self, mut ready: Vec<Vec<u8>>) {
+        let now = Instant::now();
+        let timed_out = self.waiters.next_deadline().is_some_and(|at| at <= now);
+        if ready.is_empty() && !timed_out && self.coord.unblock.is_empty() {
+            return;
+        }
+        if let Err(e) = self.engine.begin() {
+            tracing::error!(error = %e, "cannot begin a transaction to serve blocked clients");
+            return;
+        }
+        let mut finished: Vec<(Suspended, Option<Vec<Bytes>>)> = Vec::new();
+        // Resumed batches may write more keys or unblock others: loop until quiet.
+        loop {
+            for (client, error) in std::mem::take(&mut self.coord.unblock) {
+                if let Some(id) = self.waiters.by_client.get(&client).copied() {
+                    let waiter = self.waiters.remove(id).expect("indexed waiter");
+                    let reply = if error {
+                        Reply::error("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+                    } else {
+                        waiter.on_timeout.clone()
+                    };
+                    self.resume(waiter, reply, None, &mut ready, &mut finished);
+                }
+            }
+            let now = Instant::now();
+            while let Some(&(at, id)) = self.waiters.deadlines.first() {
+                if at > now {
+                    break;
+                }
+                let waiter = self.waiters.remove(id).expect("indexed waiter");
+                let reply = waiter.on_timeout.clone();
+                self.resume(waiter, reply, None, &mut ready, &mut finished);
+            }
+            if ready.is_empty() && self.coord.unblock.is_empty() {
+                break;
+            }
+            let mut keys = std::mem::take(&mut ready);
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                self.serve_key(&key, &mut ready, &mut finished);
+            }
+        }
+        if let Err(e) = self.engine.commit() {
+            tracing::error!(error = %e, "commit while serving blocked clients failed");
+            let _ = self.engine.rollback();
+            let reply = CommandError::Internal(e).to_reply();
+            for (mut job, _) in finished {
+                job.replies.push(reply.clone());
+                let _ = job.done.send(JobResult {
+                    replies: job.replies,
+                    session: job.session,
+                });
+            }
+            return;
+        }
+        let mut undo = Vec::new();
+        for (job, give_back) in finished {
+            let sent = job
+                .done
+                .send(JobResult {
+                    replies: job.replies,
+                    session: job.session,
+                })
+                .is_ok();
+            if let (false, Some(argv)) = (sent, give_back) {
+                undo.push(argv);
+            }
+        }
+        self.give_back(undo);
+    }
+
+    /// Offers a written key to its waiters, oldest first, until one finds
+    /// nothing (the key is drained). True if any was served.
+    fn serve_key(
+        &mut self,
+        key: &[u8],
+        ready: &mut Vec<Vec<u8>>,
+        finished: &mut Vec<(Suspended, Option<Vec<Bytes>>)>,
+    ) -> bool {
+        let mut served = false;
+        loop {
+            let Some(id) = self
+                .waiters
+                .by_key
+                .get(key)
+                .and_then(|q| q.front().copied())
+            else {
+                return served;
+            };
+            let waiter = self.waiters.all.get(&id).expect("indexed waiter");
+            if waiter.job.done.is_closed() {
+                // The client hung up: skip it, never hand it an element.
+                let gone = self.waiters.remove(id).expect("indexed waiter");
+                self.coord.blocked.remove(&gone.client);
+                continue;
+            }
+            let (entry, argv) = (waiter.entry, waiter.argv.clone());
+            let mut session = waiter.job.session.clone();
+            self.coord.undo = None;
+            match self.execute(entry, &argv, &mut session, true, true, ready) {
+                Step::Block(_) => return served,
+                // The key now holds another type: as in Redis, keep waiting
+                // until a push of the right type (after a DEL or expiry).
+                Step::Reply(Reply::Error(e)) if e.starts_with("WRONGTYPE") => return served,
+                Step::Broken => unreachable!("safe mode"),
+                Step::Reply(reply) => {
+                    let mut waiter = self.waiters.remove(id).expect("indexed waiter");
+                    waiter.job.session = session;
+                    let undo = self.coord.undo.take();
+                    self.resume(waiter, reply, undo, ready, finished);
+                    served = true;
+                }
+            }
+        }
+    }
+
+    /// A waiter got its reply: run the rest of its batch (which may block again).
+    fn resume(
+        &mut self,
+        waiter: Waiter,
+        reply: Reply,
+        undo: Option<Vec<Bytes>>,
+        ready: &mut Vec<Vec<u8>>,
+        finished: &mut Vec<(Suspended, Option<Vec<Bytes>>)>,
+    ) {
+        self.coord.blocked.remove(&waiter.client);
+        let mut job = waiter.job;
+        job.replies.push(reply);
+        while let Some(req) = job.rest.pop_front() {
+            match self.run_request(&req, &mut job.session, true, true, ready) {
+                Step::Reply(r) => job.replies.push(r),
+                Step::Broken => unreachable!("safe mode"),
+                Step::Block(request) => {
+                    if let Err(message) = self.waiters.check_limits(&request.keys) {
+                        job.replies.push(Reply::error(message));
+                        continue;
+                    }
+                    let Request::Run { entry, argv } = req else {
+                        unreachable!("only commands block")
+                    };
+                    ready.extend(request.keys.iter().cloned());
+                    self.suspend(job, request, entry, argv);
+                    return;
+                }
+            }
+        }
+        finished.push((job, undo));
+    }
+
+    /// Elements popped for clients that vanished before their reply was sent go
+    /// back where they came from.
+    fn give_back(&mut self, undo: Vec<Vec<Bytes>>) {
+        if undo.is_empty() || self.engine.begin().is_err() {
+            return;
+        }
+        let mut session = Session::default();
+        let mut ready = Vec::new();
+        for argv in undo {
+            match self.registry.get(&argv[0]) {
+                Some(entry) => {
+                    self.execute(entry, &argv, &mut session, true, false, &mut ready);
+                }
+                None => tracing::error!("give-back command is not registered"),
+            }
+        }
+        if self.engine.commit().is_err() {
+            let _ = self.engine.rollback();
+        }
+        if !ready.is_empty() {
+            self.serve(ready);
+        }
     }
 
     fn sweep(&mut self) {
@@ -254,6 +727,8 @@ impl Worker {
         if let Err(e) = self.engine.sweep_expired(SWEEP_LIMIT) {
             tracing::warn!(error = %e, "expiry sweep failed");
         }
+        let modified = self.engine.take_modified();
+        self.coord.modified(&modified.keys, modified.flushed);
     }
 
     fn idle_sweep(&mut self) {
@@ -264,5 +739,19 @@ impl Worker {
         if self.engine.commit().is_err() {
             let _ = self.engine.rollback();
         }
+    }
+}
+
+fn clone_request(req: &Request) -> Request {
+    match req {
+        Request::Run { entry, argv } => Request::Run {
+            entry,
+            argv: argv.clone(),
+        },
+        Request::Reply(r) => Request::Reply(r.clone()),
+        Request::Exec { commands, aborted } => Request::Exec {
+            commands: commands.clone(),
+            aborted: *aborted,
+        },
     }
 }

@@ -7,6 +7,7 @@
 //! - [`executor`]: the storage thread (group commit, per-command atomicity).
 //! - [`server`]: the TCP server, its builder and graceful shutdown.
 
+pub mod blocking;
 pub mod command;
 pub mod engine;
 pub mod executor;
@@ -24,6 +25,7 @@ pub use inventory;
 
 /// Everything a command module needs, in one import.
 pub mod prelude {
+    pub use crate::blocking::BlockRequest;
     pub use crate::command::{Args, Command, CommandError, CommandSpec, Ctx, Flags};
     pub use crate::engine::{Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, ZSetOps};
     pub use crate::protocol::Reply;

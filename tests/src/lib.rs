@@ -281,6 +281,15 @@ impl RawClient {
         self.read().await.expect("reply")
     }
 
+    /// Hangs up (half-close), then drains what the server had already sent:
+    /// the first reply found, if any.
+    pub async fn close_and_drain(mut self) -> Option<BytesFrame> {
+        let _ = self.stream.shutdown().await;
+        let first = self.read().await;
+        while self.read().await.is_some() {}
+        first
+    }
+
     /// Reads one reply; `None` if the server closed the connection.
     pub async fn read(&mut self) -> Option<BytesFrame> {
         loop {

@@ -22,3 +22,4 @@ pub(crate) fn parse_end(args: &mut Args) -> Result<bool, CommandError> {
 pub(crate) fn slices(values: &[Bytes]) -> Vec<&[u8]> {
     values.iter().map(|v| v.as_ref()).collect()
 }
+mod blocking;

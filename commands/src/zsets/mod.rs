@@ -195,3 +195,4 @@ mod tests {
         assert_eq!(parse_lex_bound(b"["), Some(LexBound::Inclusive(vec![])));
     }
 }
+mod blocking;

@@ -47,6 +47,8 @@ pub struct Ctx<'a> {
     pub registry: &'a Registry,
     /// Server-wide state: counters, live configuration, connected clients.
     pub server: &'a crate::server::ServerState,
+    /// WATCH and blocking: what this command asks of the storage thread.
+    pub coord: &'a mut crate::blocking::Coordination,
 }
 
 impl Ctx<'_> {

@@ -10,7 +10,7 @@ mod zset;
 pub use hash::HashOps;
 pub use list::ListOps;
 pub use set::SetOps;
-pub use sqlite::{PragmaTemplate, SqliteEngine};
+pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
 pub use zset::{
     Aggregate, LexBound, LexRange, ScoreBound, ScoreRange, Scored, SetOp, ZAddCounts, ZAddFlags,
     ZIncr, ZRange, ZRangeBy, ZSetOps, ZSource,

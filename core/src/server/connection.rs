@@ -37,6 +37,7 @@ pub(crate) async fn serve(
     let id = client.id;
     let _ = socket.set_nodelay(true);
     let mut conn = Connection {
+        multi: None,
         socket,
         shared: shared.clone(),
         session: Session {
@@ -58,10 +59,21 @@ pub(crate) async fn serve(
         }
         _ = client.kill.notified() => tracing::debug!(client = id, "killed"),
     }
+    // Its waiters and watches go; a pending pop is skipped, never delivered.
+    shared.storage.closed(id);
     shared.client_disconnected(id);
 }
 
+/// Commands queued since MULTI.
+#[derive(Default)]
+struct Multi {
+    queued: Vec<(&'static crate::command::CommandEntry, Vec<bytes::Bytes>)>,
+    /// A command was refused while queueing: EXEC answers EXECABORT.
+    aborted: bool,
+}
+
 struct Connection {
+    multi: Option<Multi>,
     socket: TcpStream,
     shared: Arc<Shared>,
     session: Session,
@@ -126,11 +138,46 @@ impl Connection {
         }
     }
 
-    /// Looks the command up and checks arity here, off the storage thread.
-    fn resolve(&self, argv: Vec<bytes::Bytes>) -> Request {
-        match self.shared.registry.resolve(&argv) {
-            Ok(entry) => Request::Run { entry, argv },
-            Err(e) => Request::Reply(e.to_reply()),
+    /// Looks the command up and checks arity here, off the storage thread, and
+    /// keeps the MULTI queue: queued commands run as one EXEC request.
+    fn resolve(&mut self, argv: Vec<bytes::Bytes>) -> Request {
+        let entry = match self.shared.registry.resolve(&argv) {
+            Ok(entry) => entry,
+            Err(e) => {
+                if let Some(multi) = &mut self.multi {
+                    multi.aborted = true;
+                }
+                return Request::Reply(e.to_reply());
+            }
+        };
+        match (&mut self.multi, entry.spec.name) {
+            (None, "multi") => {
+                self.multi = Some(Multi::default());
+                Request::Reply(Reply::ok())
+            }
+            (None, "exec") => Request::Reply(Reply::error("ERR EXEC without MULTI")),
+            (None, "discard") => Request::Reply(Reply::error("ERR DISCARD without MULTI")),
+            (None, _) => Request::Run { entry, argv },
+            (Some(_), "multi") => Request::Reply(Reply::error("ERR MULTI calls can not be nested")),
+            (Some(_), "watch") => {
+                Request::Reply(Reply::error("ERR WATCH inside MULTI is not allowed"))
+            }
+            (Some(_), "exec") => {
+                let multi = self.multi.take().unwrap_or_default();
+                Request::Exec {
+                    commands: multi.queued,
+                    aborted: multi.aborted,
+                }
+            }
+            // DISCARD runs on the storage thread to drop the client's WATCHes.
+            (Some(_), "discard") => {
+                self.multi = None;
+                Request::Run { entry, argv }
+            }
+            (Some(multi), _) => {
+                multi.queued.push((entry, argv));
+                Request::Reply(Reply::simple("QUEUED"))
+            }
         }
     }
 
@@ -148,9 +195,23 @@ impl Connection {
         if !self.shared.storage.submit(job) {
             return Err(std::io::Error::other("storage thread stopped"));
         }
-        let result = result
-            .await
-            .map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
+        // While the reply is pending (a blocked BLPOP may wait long), keep
+        // reading: a hang-up is noticed at once and drops the receiver, so the
+        // storage thread skips this client instead of handing it an element.
+        let mut result = result;
+        let result = loop {
+            let room = self.input.len() < self.shared.config.max_query_buffer;
+            tokio::select! {
+                r = &mut result => {
+                    break r.map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
+                }
+                n = self.socket.read_buf(&mut self.input), if room => {
+                    if n? == 0 {
+                        return Err(std::io::Error::other("client closed while waiting for a reply"));
+                    }
+                }
+            }
+        };
         self.session = result.session;
         let session = &self.session;
         self.shared.state.with_client(session.id, |c| {

@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub max_clients: usize,
     /// Bytes a client may have buffered unparsed (`client-query-buffer-limit`).
     pub max_query_buffer: usize,
+    /// Password of the default user (`requirepass`); `None`: no AUTH needed.
+    pub requirepass: Option<String>,
 }
 
 impl ServerConfig {
@@ -53,6 +55,7 @@ impl ServerConfig {
             limits: Limits::default(),
             max_clients: 10_000,
             max_query_buffer: 1024 * 1024 * 1024,
+            requirepass: None,
         }
     }
 

@@ -32,6 +32,19 @@ pub struct SqliteEngine {
     pending: HashMap<Vec<u8>, i64>,
     /// `pending` as it was at the open savepoint (safe-mode replay only).
     pending_at_savepoint: Option<HashMap<Vec<u8>, i64>>,
+    /// Keys written since the last [`take_modified`](Self::take_modified), kept
+    /// only while tracking is on (someone WATCHes or blocks on keys).
+    tracking: bool,
+    modified: Vec<Vec<u8>>,
+    flushed: bool,
+}
+
+/// What a command changed, for WATCH and blocked clients.
+#[derive(Debug, Default)]
+pub struct Modified {
+    pub keys: Vec<Vec<u8>>,
+    /// FLUSHDB/FLUSHALL: every key changed.
+    pub flushed: bool,
 }
 
 impl SqliteEngine {
@@ -53,6 +66,9 @@ impl SqliteEngine {
             rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
             pending: HashMap::new(),
             pending_at_savepoint: None,
+            tracking: false,
+            modified: Vec::new(),
+            flushed: false,
         };
         engine.recount()?;
         Ok(engine)
@@ -91,6 +107,30 @@ impl SqliteEngine {
         Ok(())
     }
 
+    /// Turns recording of modified keys on or off (off costs nothing).
+    pub fn set_tracking(&mut self, on: bool) {
+        self.tracking = on;
+        if !on {
+            self.modified.clear();
+            self.flushed = false;
+        }
+    }
+
+    /// The keys written since the last call (empty unless tracking).
+    pub fn take_modified(&mut self) -> Modified {
+        Modified {
+            keys: std::mem::take(&mut self.modified),
+            flushed: std::mem::take(&mut self.flushed),
+        }
+    }
+
+    /// Every write funnels through here (or `add_len`, which calls it).
+    fn note_modified(&mut self, key: &[u8]) {
+        if self.tracking {
+            self.modified.push(key.to_vec());
+        }
+    }
+
     /// Records a value change of `key`, applied to its row at commit.
     fn touch(&mut self, key: &[u8]) {
         self.add_len(key, 0);
@@ -98,6 +138,7 @@ impl SqliteEngine {
 
     /// Records that `key`'s container grew (or shrank) by `delta` elements.
     fn add_len(&mut self, key: &[u8], delta: i64) {
+        self.note_modified(key);
         match self.pending.get_mut(key) {
             Some(d) => *d += delta,
             None => {
@@ -208,6 +249,7 @@ impl SqliteEngine {
 
     /// Deletes a key's row and its contents. The caller knows its type.
     fn remove(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
+        self.note_modified(key);
         self.pending.remove(key);
         self.conn
             .prepare_cached("DELETE FROM redis_keys WHERE key = ?1")?
@@ -320,6 +362,7 @@ impl Engine for SqliteEngine {
     }
 
     fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()> {
+        self.note_modified(key);
         // Common case first: overwriting a live string is one UPDATE. Anything
         // else (missing, expired, other type) takes the lookup path below.
         let overwritten = self
@@ -383,6 +426,7 @@ impl Engine for SqliteEngine {
         if self.meta(key)?.is_none() {
             return Ok(false);
         }
+        self.note_modified(key);
         self.conn
             .prepare_cached(
                 "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
@@ -399,6 +443,8 @@ impl Engine for SqliteEngine {
         if from == to {
             return Ok(true);
         }
+        self.note_modified(from);
+        self.note_modified(to);
         if let Some(old) = self.meta(to)? {
             self.remove(to, old.key_type)?;
         }
@@ -429,6 +475,7 @@ impl Engine for SqliteEngine {
         }
         self.pending.clear();
         self.key_count = 0;
+        self.flushed = self.tracking;
         Ok(())
     }
 

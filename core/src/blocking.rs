@@ -1,0 +1,151 @@
+//! What the storage thread coordinates across commands: WATCHed keys and
+//! blocked clients. Commands reach it through [`Ctx::coord`](crate::command::Ctx);
+//! the executor acts on what they ask for after each command.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::protocol::Reply;
+
+/// Limits from the original blocking manager.
+pub const MAX_WAITERS_PER_KEY: usize = 10_000;
+pub const MAX_TOTAL_WAITERS: usize = 50_000;
+pub const MAX_KEYS_PER_WAIT: usize = 128;
+
+/// A blocking command that found nothing to serve asks to wait.
+#[derive(Debug, Clone)]
+pub struct BlockRequest {
+    pub keys: Vec<Vec<u8>>,
+    /// `None` waits forever (timeout 0).
+    pub timeout: Option<Duration>,
+    /// The reply when the timeout fires (nil array for the list/zset pops).
+    pub on_timeout: Reply,
+}
+
+/// WATCHed keys: the only part of [`Coordination`] a group's replay must undo.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Watches {
+    by_key: HashMap<Vec<u8>, HashSet<u64>>,
+    /// Per client: its watched keys and whether each existed at WATCH time (a
+    /// key that existed and is gone at EXEC expired: the transaction aborts).
+    of_client: HashMap<u64, Vec<(Vec<u8>, bool)>>,
+    dirty: HashSet<u64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Coordination {
+    pub(crate) watches: Watches,
+    pub(crate) blocked: HashSet<u64>,
+    // Per command, reset by the executor before each one.
+    pub(crate) client: u64,
+    pub(crate) may_block: bool,
+    pub(crate) block: Option<BlockRequest>,
+    pub(crate) undo: Option<Vec<Bytes>>,
+    pub(crate) unblock: Vec<(u64, bool)>,
+}
+
+impl Coordination {
+    /// WATCH: the running client watches `key`.
+    pub fn watch(&mut self, key: &[u8], existed: bool) {
+        let client = self.client;
+        let w = &mut self.watches;
+        let keys = w.of_client.entry(client).or_default();
+        if keys.iter().any(|(k, _)| k == key) {
+            return;
+        }
+        keys.push((key.to_vec(), existed));
+        w.by_key.entry(key.to_vec()).or_default().insert(client);
+    }
+
+    /// UNWATCH (also done by EXEC and DISCARD) for the running client.
+    pub fn unwatch(&mut self) {
+        self.unwatch_client(self.client);
+    }
+
+    pub(crate) fn unwatch_client(&mut self, client: u64) {
+        let w = &mut self.watches;
+        w.dirty.remove(&client);
+        for (key, _) in w.of_client.remove(&client).unwrap_or_default() {
+            if let Some(set) = w.by_key.get_mut(&key) {
+                set.remove(&client);
+                if set.is_empty() {
+                    w.by_key.remove(&key);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn has_watchers(&self) -> bool {
+        !self.watches.by_key.is_empty()
+    }
+
+    /// Marks the watchers of modified keys (or all, after a flush) dirty.
+    pub(crate) fn modified(&mut self, keys: &[Vec<u8>], flushed: bool) {
+        let w = &mut self.watches;
+        if flushed {
+            w.dirty.extend(w.of_client.keys().copied());
+            return;
+        }
+        for key in keys {
+            if let Some(clients) = w.by_key.get(key) {
+                w.dirty.extend(clients.iter().copied());
+            }
+        }
+    }
+
+    /// Was anything the client watches modified? Also the watched keys that
+    /// existed at WATCH time, for the caller to check for expiry.
+    pub(crate) fn exec_check(&self, client: u64) -> (bool, Vec<Vec<u8>>) {
+        let existed = self
+            .watches
+            .of_client
+            .get(&client)
+            .map(|keys| {
+                keys.iter()
+                    .filter(|(_, e)| *e)
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        (self.watches.dirty.contains(&client), existed)
+    }
+
+    /// False inside MULTI/EXEC and while serving a waiter: blocking commands
+    /// then answer at once (nil when empty), as in Redis.
+    pub fn may_block(&self) -> bool {
+        self.may_block
+    }
+
+    /// Asks to block the running client (only when [`may_block`](Self::may_block)).
+    pub fn block(&mut self, request: BlockRequest) {
+        self.block = Some(request);
+    }
+
+    /// For a blocking command that just popped: the command that gives the
+    /// element back if its client turns out to be gone before the reply is sent.
+    pub fn give_back(&mut self, argv: Vec<Bytes>) {
+        self.undo = Some(argv);
+    }
+
+    /// CLIENT UNBLOCK: true if `client` is blocked (it will be unblocked with a
+    /// timeout reply, or an UNBLOCKED error when `error`).
+    pub fn request_unblock(&mut self, client: u64, error: bool) -> bool {
+        let blocked = self.blocked.contains(&client);
+        if blocked {
+            self.unblock.push((client, error));
+        }
+        blocked
+    }
+
+    /// `blocked_clients` for INFO.
+    pub fn blocked_clients(&self) -> usize {
+        self.blocked.len()
+    }
+
+    /// The client running the current command.
+    pub fn client(&self) -> u64 {
+        self.client
+    }
+}
