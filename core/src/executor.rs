@@ -68,6 +68,11 @@ pub enum Msg {
     Closed(u64),
 }
 
+/// Commands accounted per subcommand in INFO commandstats (`client|list`).
+const CONTAINERS: [&str; 8] = [
+    "client", "config", "memory", "function", "latency", "slowlog", "object", "command",
+];
+
 const MAX_JOBS_PER_GROUP: usize = 512;
 const MAX_COMMANDS_PER_GROUP: usize = 8192;
 const MAX_GROUP_TIME: Duration = Duration::from_millis(50);
@@ -109,6 +114,7 @@ pub fn spawn(
                 server,
                 coord: Coordination::default(),
                 waiters: Waiters::default(),
+                undo: Vec::new(),
                 last_sweep: Instant::now(),
             };
             worker.run(rx);
@@ -127,6 +133,9 @@ struct Suspended {
     session: Session,
     replies: Vec<Reply>,
     rest: VecDeque<Request>,
+    /// How to give back what blocking commands of this batch popped, should
+    /// the client be gone when the replies are sent.
+    undo: Vec<Vec<Bytes>>,
 }
 
 struct Waiter {
@@ -207,11 +216,12 @@ impl Waiters {
 
 /// Per job, what a run of the group produced.
 enum Outcome {
-    Done(Vec<Reply>, Session),
+    Done(Vec<Reply>, Session, Vec<Vec<Bytes>>),
     /// Stopped at a blocking command that asked to wait.
     Blocked {
         replies: Vec<Reply>,
         session: Session,
+        undo: Vec<Vec<Bytes>>,
         request: BlockRequest,
         entry: &'static CommandEntry,
         argv: Vec<Bytes>,
@@ -233,6 +243,8 @@ struct Worker {
     server: Arc<ServerState>,
     coord: Coordination,
     waiters: Waiters,
+    /// Give-back commands of the batch being run (see `Coordination::give_back`).
+    undo: Vec<Vec<Bytes>>,
     last_sweep: Instant,
 }
 
@@ -273,6 +285,10 @@ impl Worker {
                 ready = self.run_group(group);
             }
             self.serve(ready);
+            self.server.blocked_clients.store(
+                self.coord.blocked.len() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
             if self.last_sweep.elapsed() >= SWEEP_INTERVAL {
                 self.idle_sweep();
             }
@@ -319,19 +335,27 @@ impl Worker {
             group
                 .iter()
                 .map(|job| {
-                    Outcome::Done(vec![reply.clone(); job.requests.len()], job.session.clone())
+                    Outcome::Done(
+                        vec![reply.clone(); job.requests.len()],
+                        job.session.clone(),
+                        Vec::new(),
+                    )
                 })
                 .collect()
         });
+        let mut give_back = Vec::new();
         for (job, outcome) in group.into_iter().zip(outcomes) {
             match outcome {
-                // A client that hung up no longer waits; nothing to do.
-                Outcome::Done(replies, session) => {
-                    let _ = job.done.send(JobResult { replies, session });
+                Outcome::Done(replies, session, undo) => {
+                    // A client that hung up gets nothing, and keeps nothing.
+                    if job.done.send(JobResult { replies, session }).is_err() {
+                        give_back.extend(undo);
+                    }
                 }
                 Outcome::Blocked {
                     replies,
                     session,
+                    undo,
                     request,
                     entry,
                     argv,
@@ -342,6 +366,7 @@ impl Worker {
                         session,
                         replies,
                         rest,
+                        undo,
                     };
                     // Its keys may have been written later in this same group.
                     ready.extend(request.keys.iter().cloned());
@@ -349,6 +374,7 @@ impl Worker {
                 }
             }
         }
+        self.give_back(give_back);
         ready
     }
 
@@ -382,6 +408,7 @@ impl Worker {
         ready: &mut Vec<Vec<u8>>,
     ) -> Result<Option<Vec<Outcome>>, EngineError> {
         self.engine.begin()?;
+        self.undo.clear();
         let mut out = Vec::with_capacity(group.len());
         for job in group {
             let mut session = job.session.clone();
@@ -405,11 +432,13 @@ impl Worker {
                     }
                 }
             }
+            let undo = std::mem::take(&mut self.undo);
             out.push(match blocked {
-                None => Outcome::Done(replies, session),
+                None => Outcome::Done(replies, session, undo),
                 Some((request, entry, argv, rest)) => Outcome::Blocked {
                     replies,
                     session,
+                    undo,
                     request,
                     entry,
                     argv,
@@ -489,9 +518,11 @@ impl Worker {
         self.engine
             .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
         crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
+        let started = Instant::now();
         self.coord.client = session.id;
         self.coord.may_block = may_block;
         self.coord.block = None;
+        self.coord.undo = None;
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 engine: &mut self.engine,
@@ -538,10 +569,46 @@ impl Worker {
                 return Step::Block(request);
             }
         }
-        Step::Reply(match result {
+        if let (Some(undo), Ok(_)) = (self.coord.undo.take(), &result) {
+            self.undo.push(undo);
+        }
+        let reply = match result {
             Ok(reply) => reply,
             Err(e) => e.to_reply(),
-        })
+        };
+        self.account(entry, argv, session, started, &reply);
+        Step::Reply(reply)
+    }
+
+    /// INFO commandstats/errorstats, SLOWLOG and the changes-since-save count.
+    fn account(
+        &self,
+        entry: &'static CommandEntry,
+        argv: &[Bytes],
+        session: &Session,
+        started: Instant,
+        reply: &Reply,
+    ) {
+        let usec = started.elapsed().as_micros() as u64;
+        let stats = &self.server.stats;
+        // Container commands are accounted per subcommand, as Redis does.
+        let name: std::borrow::Cow<str> = match (entry.spec.arity, argv.get(1)) {
+            (-2, Some(sub)) if CONTAINERS.contains(&entry.spec.name) => format!(
+                "{}|{}",
+                entry.spec.name,
+                String::from_utf8_lossy(sub).to_lowercase()
+            )
+            .into(),
+            _ => entry.spec.name.into(),
+        };
+        stats.record_call(&name, usec, reply.is_error());
+        if let Reply::Error(line) = reply {
+            stats.record_error(line);
+        } else if entry.spec.is_write() {
+            self.server.note_dirty(1);
+        }
+        self.server
+            .slowlog_record(usec, argv, &session.peer, name.as_bytes());
     }
 
     /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
@@ -557,7 +624,7 @@ impl Worker {
             tracing::error!(error = %e, "cannot begin a transaction to serve blocked clients");
             return;
         }
-        let mut finished: Vec<(Suspended, Option<Vec<Bytes>>)> = Vec::new();
+        let mut finished: Vec<Suspended> = Vec::new();
         // Resumed batches may write more keys or unblock others: loop until quiet.
         loop {
             for (client, error) in std::mem::take(&mut self.coord.unblock) {
@@ -568,7 +635,7 @@ impl Worker {
                     } else {
                         waiter.on_timeout.clone()
                     };
-                    self.resume(waiter, reply, None, &mut ready, &mut finished);
+                    self.resume(waiter, reply, &mut ready, &mut finished);
                 }
             }
             let now = Instant::now();
@@ -578,7 +645,7 @@ impl Worker {
                 }
                 let waiter = self.waiters.remove(id).expect("indexed waiter");
                 let reply = waiter.on_timeout.clone();
-                self.resume(waiter, reply, None, &mut ready, &mut finished);
+                self.resume(waiter, reply, &mut ready, &mut finished);
             }
             if ready.is_empty() && self.coord.unblock.is_empty() {
                 break;
@@ -594,7 +661,7 @@ impl Worker {
             tracing::error!(error = %e, "commit while serving blocked clients failed");
             let _ = self.engine.rollback();
             let reply = CommandError::Internal(e).to_reply();
-            for (mut job, _) in finished {
+            for mut job in finished {
                 job.replies.push(reply.clone());
                 let _ = job.done.send(JobResult {
                     replies: job.replies,
@@ -604,7 +671,7 @@ impl Worker {
             return;
         }
         let mut undo = Vec::new();
-        for (job, give_back) in finished {
+        for job in finished {
             let sent = job
                 .done
                 .send(JobResult {
@@ -612,8 +679,8 @@ impl Worker {
                     session: job.session,
                 })
                 .is_ok();
-            if let (false, Some(argv)) = (sent, give_back) {
-                undo.push(argv);
+            if !sent {
+                undo.extend(job.undo);
             }
         }
         self.give_back(undo);
@@ -625,7 +692,7 @@ impl Worker {
         &mut self,
         key: &[u8],
         ready: &mut Vec<Vec<u8>>,
-        finished: &mut Vec<(Suspended, Option<Vec<Bytes>>)>,
+        finished: &mut Vec<Suspended>,
     ) -> bool {
         let mut served = false;
         loop {
@@ -646,7 +713,7 @@ impl Worker {
             }
             let (entry, argv) = (waiter.entry, waiter.argv.clone());
             let mut session = waiter.job.session.clone();
-            self.coord.undo = None;
+            self.undo.clear();
             match self.execute(entry, &argv, &mut session, true, true, ready) {
                 Step::Block(_) => return served,
                 // The key now holds another type: as in Redis, keep waiting
@@ -656,8 +723,7 @@ impl Worker {
                 Step::Reply(reply) => {
                     let mut waiter = self.waiters.remove(id).expect("indexed waiter");
                     waiter.job.session = session;
-                    let undo = self.coord.undo.take();
-                    self.resume(waiter, reply, undo, ready, finished);
+                    self.resume(waiter, reply, ready, finished);
                     served = true;
                 }
             }
@@ -669,15 +735,18 @@ impl Worker {
         &mut self,
         waiter: Waiter,
         reply: Reply,
-        undo: Option<Vec<Bytes>>,
         ready: &mut Vec<Vec<u8>>,
-        finished: &mut Vec<(Suspended, Option<Vec<Bytes>>)>,
+        finished: &mut Vec<Suspended>,
     ) {
         self.coord.blocked.remove(&waiter.client);
         let mut job = waiter.job;
         job.replies.push(reply);
+        // What the served command popped (if anything) belongs to this batch.
+        job.undo.append(&mut self.undo);
         while let Some(req) = job.rest.pop_front() {
-            match self.run_request(&req, &mut job.session, true, true, ready) {
+            let step = self.run_request(&req, &mut job.session, true, true, ready);
+            job.undo.append(&mut self.undo);
+            match step {
                 Step::Reply(r) => job.replies.push(r),
                 Step::Broken => unreachable!("safe mode"),
                 Step::Block(request) => {
@@ -694,7 +763,7 @@ impl Worker {
                 }
             }
         }
-        finished.push((job, undo));
+        finished.push(job);
     }
 
     /// Elements popped for clients that vanished before their reply was sent go

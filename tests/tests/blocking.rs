@@ -344,10 +344,31 @@ async fn producers_and_consumers_lose_and_duplicate_nothing() {
             }
         }));
     }
+    // Under this load, a timeout still fires within 100 ms of its deadline.
+    let timer = tokio::spawn(async move {
+        let mut c = RawClient::connect(addr).await;
+        let mut worst = Duration::ZERO;
+        for _ in 0..5 {
+            let started = Instant::now();
+            assert_eq!(
+                c.call(&["BLPOP", "never-written", "0.2"]).await,
+                BytesFrame::Null
+            );
+            let late = started.elapsed().saturating_sub(Duration::from_millis(200));
+            assert!(started.elapsed() >= Duration::from_millis(200));
+            worst = worst.max(late);
+        }
+        worst
+    });
     for p in producers {
         p.await.unwrap();
     }
     producers_done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let worst = timer.await.unwrap();
+    assert!(
+        worst < Duration::from_millis(100),
+        "a timeout fired {worst:?} late under load"
+    );
     for c in consumers {
         c.await.unwrap();
     }

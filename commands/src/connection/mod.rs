@@ -1,4 +1,7 @@
+mod auth;
+pub(crate) mod client;
 mod echo;
+mod hello;
 mod ping;
 mod quit;
 mod select;

@@ -33,6 +33,9 @@ fn wait(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<Duration>) -> Reply {
     Reply::NilArray
 }
 
+/// A key and what was popped from it.
+type Popped = (Bytes, Vec<Vec<u8>>);
+
 /// Pops up to `count` from the first non-empty key; records how to give the
 /// elements back should the client vanish before the reply reaches it.
 fn pop_first(
@@ -40,7 +43,7 @@ fn pop_first(
     keys: &[Bytes],
     left: bool,
     count: u64,
-) -> Result<Option<(Bytes, Vec<Vec<u8>>)>, CommandError> {
+) -> Result<Option<Popped>, CommandError> {
     for key in keys {
         if let Some(values) = ctx.engine.list_pop(key, left, count)? {
             if !values.is_empty() {

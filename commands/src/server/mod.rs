@@ -1,3 +1,15 @@
 mod command;
+mod config;
 mod dbsize;
+mod debug;
 mod flush;
+mod function;
+mod info;
+mod latency;
+mod memory;
+mod process;
+mod save;
+mod slowlog;
+mod sqlite_info;
+pub(crate) mod subcommand;
+mod time;

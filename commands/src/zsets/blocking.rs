@@ -20,6 +20,9 @@ fn wait(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<Duration>) -> Reply {
     Reply::NilArray
 }
 
+/// A key and the members (with scores) popped from it.
+type Popped = (Bytes, Vec<(Vec<u8>, f64)>);
+
 /// Pops up to `count` from the first non-empty key, noting how to give the
 /// members back (ZADD with their scores) if the client vanishes.
 fn pop_first(
@@ -27,7 +30,7 @@ fn pop_first(
     keys: &[Bytes],
     max: bool,
     count: u64,
-) -> Result<Option<(Bytes, Vec<(Vec<u8>, f64)>)>, CommandError> {
+) -> Result<Option<Popped>, CommandError> {
     for key in keys {
         let popped = ctx.engine.zpop(key, count, max)?;
         if !popped.is_empty() {

@@ -38,6 +38,7 @@ pub(crate) async fn serve(
     let _ = socket.set_nodelay(true);
     let mut conn = Connection {
         multi: None,
+        authenticated: false,
         socket,
         shared: shared.clone(),
         session: Session {
@@ -74,6 +75,8 @@ struct Multi {
 
 struct Connection {
     multi: Option<Multi>,
+    /// Once authenticated, always (as in Redis when requirepass is set later).
+    authenticated: bool,
     socket: TcpStream,
     shared: Arc<Shared>,
     session: Session,
@@ -106,6 +109,10 @@ impl Connection {
                 if self.session.close_after_reply {
                     return self.socket.shutdown().await;
                 }
+                // More may have arrived while the batch ran: parse before reading.
+                if fatal.is_none() {
+                    continue;
+                }
             }
             if let Some(err) = fatal {
                 // Malformed input: answer, then close; the server serves on.
@@ -128,9 +135,11 @@ impl Connection {
                 self.input.reserve(16 * 1024);
                 tokio::select! {
                     n = self.socket.read_buf(&mut self.input) => {
-                        if n? == 0 {
+                        let n = n?;
+                        if n == 0 {
                             return Ok(());
                         }
+                        crate::server::Stats::add(&self.shared.state.stats.net_input_bytes, n as u64);
                     }
                     _ = super::stopped(shutdown) => return Ok(()),
                 }
@@ -147,9 +156,22 @@ impl Connection {
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
                 }
-                return Request::Reply(e.to_reply());
+                let reply = e.to_reply();
+                if let Reply::Error(line) = &reply {
+                    self.shared.state.stats.record_error(line);
+                }
+                return Request::Reply(reply);
             }
         };
+        if !self.authenticated && !entry.spec.flags.contains(crate::command::Flags::NO_AUTH) {
+            self.authenticated = self.shared.state.is_authenticated(self.session.id);
+            if !self.authenticated {
+                if let Some(multi) = &mut self.multi {
+                    multi.aborted = true;
+                }
+                return Request::Reply(Reply::error("NOAUTH Authentication required."));
+            }
+        }
         match (&mut self.multi, entry.spec.name) {
             (None, "multi") => {
                 self.multi = Some(Multi::default());
@@ -202,11 +224,22 @@ impl Connection {
         let result = loop {
             let room = self.input.len() < self.shared.config.max_query_buffer;
             tokio::select! {
+                biased;
                 r = &mut result => {
                     break r.map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
                 }
                 n = self.socket.read_buf(&mut self.input), if room => {
                     if n? == 0 {
+                        // Close the channel first: a send after this fails, and
+                        // the storage thread gives popped elements back. A reply
+                        // that already arrived is still written (the peer may
+                        // only have half-closed).
+                        result.close();
+                        if let Ok(done) = result.try_recv() {
+                            let resp3 = done.session.resp == 3;
+                            done.replies.iter().for_each(|r| r.encode(&mut self.output, resp3));
+                            let _ = self.flush().await;
+                        }
                         return Err(std::io::Error::other("client closed while waiting for a reply"));
                     }
                 }
@@ -228,6 +261,10 @@ impl Connection {
     }
 
     async fn flush(&mut self) -> std::io::Result<()> {
+        crate::server::Stats::add(
+            &self.shared.state.stats.net_output_bytes,
+            self.output.len() as u64,
+        );
         self.socket.write_all(&self.output).await?;
         self.output.clear();
         // Do not keep a huge reply buffer around after one big reply.

@@ -221,7 +221,9 @@ impl Shared {
     pub(crate) fn client_connected(&self, addr: String, laddr: String) -> Option<ClientInfo> {
         Stats::add(&self.state.stats.total_connections_received, 1);
         let before = self.connected.fetch_add(1, Ordering::SeqCst);
-        if before >= self.config.max_clients {
+        // The live value: CONFIG SET maxclients takes effect for new clients.
+        let max = self.state.config.read().expect("config lock").max_clients;
+        if before >= max {
             self.connected.fetch_sub(1, Ordering::SeqCst);
             Stats::add(&self.state.stats.rejected_connections, 1);
             return None;

@@ -1,0 +1,498 @@
+//! CLIENT and its subcommands: who is connected (ID, INFO, LIST), naming
+//! (SETNAME, GETNAME, SETINFO), closing others (KILL) and the per-connection
+//! switches clients send at connect time (NO-EVICT, NO-TOUCH, REPLY).
+//!
+//! CLIENT UNBLOCK arrives with blocking commands; CLIENT REPLY OFF|SKIP,
+//! PAUSE and TRACKING are not supported and say so.
+
+use std::time::Instant;
+
+use resplite_core::prelude::*;
+use resplite_core::server::ClientInfo;
+
+use crate::server::subcommand::{help, unknown, Sub};
+
+const NAME_ERROR: &str = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+/// Which clients a KILL or LIST selects.
+#[derive(Debug, Default)]
+struct Filter {
+    ids: Option<Vec<u64>>,
+    addr: Option<String>,
+    laddr: Option<String>,
+    /// `normal` matches every client resplite has; `master`, `replica` and
+    /// `pubsub` none (yet).
+    normal_only: Option<bool>,
+    skip_me: bool,
+}
+
+impl Filter {
+    fn matches(&self, c: &ClientInfo) -> bool {
+        self.ids.as_ref().is_none_or(|ids| ids.contains(&c.id))
+            && self.addr.as_ref().is_none_or(|a| *a == c.addr)
+            && self.laddr.as_ref().is_none_or(|a| *a == c.laddr)
+            && self.normal_only.unwrap_or(true)
+    }
+}
+
+enum Kill {
+    /// `CLIENT KILL ip:port`: OK, or an error when nobody has that address.
+    Legacy(String),
+    /// `CLIENT KILL <filter> <value> ...`: how many were killed.
+    Filtered(Filter),
+}
+
+enum Client {
+    Id,
+    GetName,
+    SetName(Bytes),
+    Info,
+    List(Filter),
+    Kill(Kill),
+    NoEvict(bool),
+    NoTouch(bool),
+    Reply,
+    SetInfo {
+        lib_name: bool,
+        value: Bytes,
+    },
+    GetRedir,
+    /// CLIENT UNBLOCK id [TIMEOUT | ERROR]: `true` for ERROR.
+    Unblock(u64, bool),
+    Help,
+}
+
+/// CLIENT <subcommand> [args...]
+pub struct ClientCmd(Client);
+
+const HELP: &[&str] = &[
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection (resplite: ON only).",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
+    "NO-TOUCH (ON|OFF)",
+    "    Will not touch LRU/LFU stats when this mode is on.",
+];
+
+impl Command for ClientCmd {
+    const SPEC: CommandSpec = CommandSpec::new("client", -2, Flags::NONE, "connection")
+        .summary("A container for client connection commands.")
+        .since("2.4.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        let sub = Sub::read(args)?;
+        let arity = |args: &Args, n: i32| sub.check("CLIENT", args, n);
+        let cmd = match sub.name.as_str() {
+            "id" => arity(args, 2).map(|_| Client::Id)?,
+            "getname" => arity(args, 2).map(|_| Client::GetName)?,
+            "info" => arity(args, 2).map(|_| Client::Info)?,
+            "help" => arity(args, 2).map(|_| Client::Help)?,
+            "getredir" => arity(args, 2).map(|_| Client::GetRedir)?,
+            "unblock" => {
+                arity(args, -3)?;
+                let id = u64::try_from(args.i64()?).map_err(|_| CommandError::NotInteger)?;
+                let error = match args.peek() {
+                    None => false,
+                    Some(_) => match args.keyword()?.as_str() {
+                        "TIMEOUT" => false,
+                        "ERROR" => true,
+                        _ => {
+                            return Err(CommandError::other(
+                                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+                            ))
+                        }
+                    },
+                };
+                Client::Unblock(id, error)
+            }
+            "setname" => {
+                arity(args, 3)?;
+                Client::SetName(args.bytes()?)
+            }
+            "list" => Client::List(parse_list(args)?),
+            "kill" => {
+                arity(args, -3)?;
+                Client::Kill(parse_kill(args)?)
+            }
+            "no-evict" | "no-touch" => {
+                arity(args, 3)?;
+                let on = on_off(&args.bytes()?)?;
+                if sub.name == "no-evict" {
+                    Client::NoEvict(on)
+                } else {
+                    Client::NoTouch(on)
+                }
+            }
+            "reply" => {
+                arity(args, 3)?;
+                let mode = args.keyword()?;
+                match mode.as_str() {
+                    "ON" => Client::Reply,
+                    "OFF" | "SKIP" => {
+                        return Err(CommandError::other(format!(
+                            "ERR CLIENT REPLY {mode} is not supported by resplite"
+                        )))
+                    }
+                    _ => return Err(CommandError::Syntax),
+                }
+            }
+            "setinfo" => {
+                arity(args, 4)?;
+                let attr = args.bytes()?;
+                let value = args.bytes()?;
+                let lib_name = if attr.eq_ignore_ascii_case(b"lib-name") {
+                    true
+                } else if attr.eq_ignore_ascii_case(b"lib-ver") {
+                    false
+                } else {
+                    return Err(CommandError::other(format!(
+                        "ERR Unrecognized option '{}'",
+                        String::from_utf8_lossy(&attr)
+                    )));
+                };
+                if !valid_name(&value) {
+                    return Err(CommandError::other(format!(
+                        "ERR {} cannot contain spaces, newlines or special characters.",
+                        String::from_utf8_lossy(&attr)
+                    )));
+                }
+                Client::SetInfo { lib_name, value }
+            }
+            _ => return Err(unknown("CLIENT", &sub.raw)),
+        };
+        Ok(ClientCmd(cmd))
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let id = ctx.session.id;
+        Ok(match self.0 {
+            Client::Id => Reply::Int(id as i64),
+            Client::GetName => Reply::opt_bulk(ctx.session.name.clone()),
+            Client::SetName(name) => {
+                validate_name(&name)?;
+                set_name(ctx, &name);
+                Reply::ok()
+            }
+            Client::Info => {
+                let me = ctx
+                    .server
+                    .clients
+                    .lock()
+                    .expect("clients lock")
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| detached(ctx));
+                let mut line = client_line(ctx, &me, Instant::now(), "client|info");
+                line.push('\n');
+                Reply::bulk(line)
+            }
+            Client::List(filter) => {
+                let now = Instant::now();
+                let mut out = String::new();
+                for c in ctx.server.client_list() {
+                    if filter.matches(&c) {
+                        out.push_str(&client_line(ctx, &c, now, "client|list"));
+                        out.push('\n');
+                    }
+                }
+                Reply::bulk(out)
+            }
+            Client::Kill(kill) => return kill_clients(ctx, kill),
+            Client::NoEvict(on) => {
+                ctx.server.update_client_meta(id, |m| m.no_evict = on);
+                Reply::ok()
+            }
+            Client::NoTouch(on) => {
+                ctx.server.update_client_meta(id, |m| m.no_touch = on);
+                Reply::ok()
+            }
+            Client::Reply => Reply::ok(),
+            Client::SetInfo { lib_name, value } => {
+                let value = String::from_utf8_lossy(&value).into_owned();
+                // An empty value clears the attribute, as in Redis.
+                let value = (!value.is_empty()).then_some(value);
+                ctx.server.update_client_meta(id, |m| {
+                    if lib_name {
+                        m.lib_name = value;
+                    } else {
+                        m.lib_ver = value;
+                    }
+                });
+                Reply::ok()
+            }
+            Client::GetRedir => Reply::Int(-1),
+            Client::Unblock(id, error) => Reply::from(ctx.coord.request_unblock(id, error)),
+            Client::Help => help("CLIENT", HELP),
+        })
+    }
+}
+
+fn on_off(arg: &[u8]) -> Result<bool, CommandError> {
+    if arg.eq_ignore_ascii_case(b"on") {
+        Ok(true)
+    } else if arg.eq_ignore_ascii_case(b"off") {
+        Ok(false)
+    } else {
+        Err(CommandError::Syntax)
+    }
+}
+
+/// `TYPE normal|master|replica|slave|pubsub`: does it select resplite's
+/// (normal) clients?
+fn client_type(arg: &[u8]) -> Result<bool, CommandError> {
+    let name = String::from_utf8_lossy(arg).to_ascii_lowercase();
+    match name.as_str() {
+        "normal" => Ok(true),
+        "master" | "replica" | "slave" | "pubsub" => Ok(false),
+        _ => Err(CommandError::other(format!(
+            "ERR Unknown client type '{}'",
+            String::from_utf8_lossy(arg)
+        ))),
+    }
+}
+
+/// CLIENT LIST [TYPE type] [ID id [id ...]]
+fn parse_list(args: &mut Args) -> Result<Filter, CommandError> {
+    let mut filter = Filter::default();
+    while !args.is_empty() {
+        let opt = args.keyword()?;
+        match opt.as_str() {
+            "TYPE" if args.remaining() == 1 => {
+                filter.normal_only = Some(client_type(&args.bytes()?)?);
+            }
+            "ID" if !args.is_empty() => {
+                let mut ids = Vec::new();
+                for raw in args.rest() {
+                    match resplite_core::util::number::parse_i64(&raw) {
+                        Some(n) if n > 0 => ids.push(n as u64),
+                        _ => return Err(CommandError::other("ERR Invalid client ID")),
+                    }
+                }
+                filter.ids = Some(ids);
+            }
+            _ => return Err(CommandError::Syntax),
+        }
+    }
+    Ok(filter)
+}
+
+/// CLIENT KILL ip:port | CLIENT KILL <option> <value> [...]
+fn parse_kill(args: &mut Args) -> Result<Kill, CommandError> {
+    if args.remaining() == 1 {
+        let addr = args.bytes()?;
+        return Ok(Kill::Legacy(String::from_utf8_lossy(&addr).into_owned()));
+    }
+    let mut filter = Filter {
+        skip_me: true,
+        ..Filter::default()
+    };
+    while !args.is_empty() {
+        if args.remaining() < 2 {
+            return Err(CommandError::Syntax);
+        }
+        let opt = args.keyword()?;
+        let value = args.bytes()?;
+        let text = || String::from_utf8_lossy(&value).into_owned();
+        match opt.as_str() {
+            "ID" => match resplite_core::util::number::parse_i64(&value) {
+                Some(n) if n > 0 => filter.ids = Some(vec![n as u64]),
+                _ => {
+                    return Err(CommandError::other(
+                        "ERR client-id should be greater than 0",
+                    ))
+                }
+            },
+            "TYPE" => filter.normal_only = Some(client_type(&value)?),
+            "ADDR" => filter.addr = Some(text()),
+            "LADDR" => filter.laddr = Some(text()),
+            // Everyone is `default`: another user exists nowhere.
+            "USER" if value.as_ref() == b"default" => {}
+            "USER" => {
+                return Err(CommandError::other(format!(
+                    "ERR No such user '{}'",
+                    text()
+                )))
+            }
+            "SKIPME" => {
+                filter.skip_me = match value.to_ascii_lowercase().as_slice() {
+                    b"yes" => true,
+                    b"no" => false,
+                    _ => return Err(CommandError::Syntax),
+                }
+            }
+            _ => return Err(CommandError::Syntax),
+        }
+    }
+    Ok(Kill::Filtered(filter))
+}
+
+fn kill_clients(ctx: &mut Ctx, kill: Kill) -> Result<Reply, CommandError> {
+    let me = ctx.session.id;
+    let (filter, legacy) = match kill {
+        Kill::Legacy(addr) => (
+            Filter {
+                addr: Some(addr),
+                ..Filter::default()
+            },
+            true,
+        ),
+        Kill::Filtered(f) => (f, false),
+    };
+    let mut killed = 0;
+    for c in ctx.server.client_list() {
+        if !filter.matches(&c) || (filter.skip_me && c.id == me) {
+            continue;
+        }
+        if c.id == me {
+            // Killing yourself: the reply still goes out, then the close.
+            ctx.session.close_after_reply = true;
+        } else {
+            // A stored permit if the connection is not waiting right now: it
+            // closes as soon as it looks.
+            c.kill.notify_one();
+        }
+        killed += 1;
+    }
+    if legacy {
+        return if killed > 0 {
+            Ok(Reply::ok())
+        } else {
+            Err(CommandError::other("ERR No such client"))
+        };
+    }
+    Ok(Reply::Int(killed))
+}
+
+/// Redis accepts names of printable ASCII without spaces (33..=126).
+fn valid_name(name: &[u8]) -> bool {
+    name.iter().all(|&b| (b'!'..=b'~').contains(&b))
+}
+
+pub(crate) fn validate_name(name: &[u8]) -> Result<(), CommandError> {
+    if valid_name(name) {
+        Ok(())
+    } else {
+        Err(CommandError::other(NAME_ERROR))
+    }
+}
+
+/// Names the connection; an empty name clears it.
+pub(crate) fn set_name(ctx: &mut Ctx, name: &Bytes) {
+    ctx.session.name = (!name.is_empty()).then(|| name.clone());
+}
+
+/// This connection as CLIENT INFO shows it when it is not in the registry
+/// (an embedded engine with no TCP client).
+fn detached(ctx: &Ctx) -> ClientInfo {
+    let now = Instant::now();
+    ClientInfo {
+        id: ctx.session.id,
+        addr: ctx.session.peer.clone(),
+        laddr: String::new(),
+        name: None,
+        connected_at: now,
+        last_command_at: now,
+        last_command: "NULL".into(),
+        resp: ctx.session.resp,
+        kill: Default::default(),
+    }
+}
+
+/// One CLIENT LIST line with every field Redis 7.0 prints (plus 7.2's
+/// lib-name/lib-ver). Buffers resplite does not track read 0; fd reads -1, as
+/// the socket's descriptor is not recorded. The calling connection is shown
+/// as it is now (name, protocol) running `current`.
+fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String {
+    let me = c.id == ctx.session.id;
+    let meta = ctx.server.client_meta(c.id);
+    let name = if me {
+        ctx.session.name.as_ref().map(|n| n.to_vec())
+    } else {
+        c.name.clone()
+    };
+    let resp = if me { ctx.session.resp } else { c.resp };
+    let cmd = if me {
+        current.to_string()
+    } else {
+        c.last_command.to_ascii_lowercase()
+    };
+    let age = now.saturating_duration_since(c.connected_at).as_secs();
+    let idle = if me {
+        0
+    } else {
+        now.saturating_duration_since(c.last_command_at).as_secs()
+    };
+    let mut flags = String::new();
+    if meta.no_evict {
+        flags.push('e');
+    }
+    if meta.no_touch {
+        flags.push('T');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    format!(
+        "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db=0 sub=0 \
+         psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
+         obl=0 oll=0 omem=0 tot-mem=32768 events=r cmd={cmd} user={} redir=-1 resp={resp} \
+         lib-name={} lib-ver={}",
+        c.id,
+        c.addr,
+        c.laddr,
+        String::from_utf8_lossy(name.as_deref().unwrap_or_default()),
+        meta.user.as_deref().unwrap_or("default"),
+        meta.lib_name.as_deref().unwrap_or_default(),
+        meta.lib_ver.as_deref().unwrap_or_default(),
+    )
+}
+
+register_command!(ClientCmd);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(valid_name(b"worker-1"));
+        assert!(valid_name(b""));
+        assert!(!valid_name(b"a b"));
+        assert!(!valid_name(b"a\nb"));
+        assert!(!valid_name("é".as_bytes()));
+    }
+}
