@@ -53,6 +53,10 @@ struct RunArgs {
     /// Most unparsed bytes buffered per client (Redis' client-query-buffer-limit).
     #[arg(long, env = "RESPLITE_CLIENT_QUERY_BUFFER_LIMIT", default_value_t = 1024 * 1024 * 1024)]
     client_query_buffer_limit: usize,
+    /// Password clients must give with AUTH (or HELLO ... AUTH) before any other
+    /// command. Unset: no password, as Redis' default.
+    #[arg(long, env = "RESPLITE_REQUIREPASS", hide_env_values = true)]
+    requirepass: Option<String>,
     /// Threads serving connections (the storage thread comes on top). Default:
     /// one per core but one, which the storage thread keeps busy.
     #[arg(long, env = "RESPLITE_THREADS")]
@@ -92,7 +96,9 @@ fn run(args: RunArgs) -> ExitCode {
     init_logging(args.log_format);
     resplite_commands::link();
     resplite_migration::link();
-    let config = ServerConfig::new(args.db)
+    let mut config = ServerConfig::new(args.db);
+    config.requirepass = args.requirepass.filter(|p| !p.is_empty());
+    let config = config
         .bind(args.bind)
         .port(args.port)
         .pragma(args.pragma_template)

@@ -108,3 +108,49 @@ fn bad_command_lines_fail_with_one_clear_line() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn requirepass_gates_every_data_command_until_auth() {
+    let server = Resplite::start_with(&["--requirepass", "s3cret"]);
+    let mut c = server.raw().await;
+    for cmd in [
+        &["GET", "k"][..],
+        &["SET", "k", "v"],
+        &["HSET", "h", "f", "v"],
+        &["LPUSH", "l", "x"],
+        &["SADD", "s", "m"],
+        &["ZADD", "z", "1", "m"],
+        &["BLPOP", "l", "0"],
+        &["MULTI"],
+        &["KEYS", "*"],
+    ] {
+        assert_eq!(
+            c.call(cmd).await,
+            redis_protocol::resp2::types::BytesFrame::Error(
+                "NOAUTH Authentication required.".into()
+            ),
+            "{cmd:?}"
+        );
+    }
+    assert_eq!(
+        c.call(&["AUTH", "wrong"]).await,
+        redis_protocol::resp2::types::BytesFrame::Error(
+            "WRONGPASS invalid username-password pair or user is disabled.".into()
+        )
+    );
+    assert_eq!(
+        c.call(&["AUTH", "s3cret"]).await,
+        redis_protocol::resp2::types::BytesFrame::SimpleString("OK".into())
+    );
+    assert_eq!(
+        c.call(&["SET", "k", "v"]).await,
+        redis_protocol::resp2::types::BytesFrame::SimpleString("OK".into())
+    );
+    // The redis crate authenticates from the URL.
+    let url = format!("redis://:s3cret@{}/", server.addr);
+    let mut authed = resplite_tests::connect(&url).await;
+    assert_eq!(
+        q::<String>(&mut authed, &[b"GET", b"k"]).await.unwrap(),
+        "v"
+    );
+}
