@@ -139,6 +139,11 @@ impl Coordination {
         blocked
     }
 
+    /// Is `client` waiting in a blocking command (CLIENT LIST flag `b`)?
+    pub fn is_blocked(&self, client: u64) -> bool {
+        self.blocked.contains(&client)
+    }
+
     /// `blocked_clients` for INFO.
     pub fn blocked_clients(&self) -> usize {
         self.blocked.len()

@@ -141,6 +141,60 @@ async fn timeouts_decimal_zero_and_errors() {
 }
 
 #[tokio::test]
+async fn blocked_clients_show_in_client_list_and_limits_are_enforced() {
+    let server = Resplite::start();
+    let mut w = server.raw().await;
+    w.send(&encode_command(&["BLPOP", "q", "0"])).await;
+    wait_blocked(&server, 1).await;
+    let mut c = server.client().await;
+    let list: String = q(&mut c, &[b"CLIENT", b"LIST"]).await.unwrap();
+    let blocked: Vec<&str> = list.lines().filter(|l| l.contains(" flags=b")).collect();
+    assert_eq!(blocked.len(), 1, "{list}");
+    assert!(blocked[0].contains("cmd=blpop"), "{}", blocked[0]);
+    // CLIENT UNBLOCK: a timeout reply, or an UNBLOCKED error.
+    let id: String = blocked[0]
+        .split(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("id=")
+        .into();
+    assert_eq!(
+        q::<i64>(&mut c, &[b"CLIENT", b"UNBLOCK", id.as_bytes()])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(w.read().await.unwrap(), BytesFrame::Null);
+    assert_eq!(
+        q::<i64>(&mut c, &[b"CLIENT", b"UNBLOCK", id.as_bytes()])
+            .await
+            .unwrap(),
+        0
+    );
+    w.send(&encode_command(&["BZPOPMAX", "z", "0"])).await;
+    wait_blocked(&server, 1).await;
+    assert_eq!(
+        q::<i64>(&mut c, &[b"CLIENT", b"UNBLOCK", id.as_bytes(), b"ERROR"])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        w.read().await.unwrap(),
+        BytesFrame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into())
+    );
+    // More keys than one wait may watch: a clear error, nothing blocks.
+    let mut args: Vec<String> = vec!["BLPOP".into()];
+    args.extend((0..129).map(|i| format!("k{i}")));
+    args.push("0".into());
+    assert_eq!(
+        w.call(&args).await,
+        BytesFrame::Error("ERR too many keys per blocked command".into())
+    );
+    wait_blocked(&server, 0).await;
+}
+
+#[tokio::test]
 async fn a_disconnected_waiter_never_swallows_an_element() {
     let server = Resplite::start();
     let mut gone = server.raw().await;

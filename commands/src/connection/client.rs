@@ -457,6 +457,9 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
         now.saturating_duration_since(c.last_command_at).as_secs()
     };
     let mut flags = String::new();
+    if ctx.coord.is_blocked(c.id) {
+        flags.push('b');
+    }
     if meta.no_evict {
         flags.push('e');
     }

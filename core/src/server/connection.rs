@@ -208,6 +208,11 @@ impl Connection {
             Some(Request::Run { entry, .. }) => entry.spec.name,
             _ => "NULL",
         };
+        // Set now, not when the batch returns: a blocked client shows its command.
+        self.shared.state.with_client(self.session.id, |c| {
+            c.last_command_at = std::time::Instant::now();
+            c.last_command = last.to_string();
+        });
         let (done, result) = oneshot::channel();
         let job = Job {
             requests,
@@ -248,8 +253,6 @@ impl Connection {
         self.session = result.session;
         let session = &self.session;
         self.shared.state.with_client(session.id, |c| {
-            c.last_command_at = std::time::Instant::now();
-            c.last_command = last.to_string();
             c.resp = session.resp;
             c.name = session.name.as_ref().map(|n| n.to_vec());
         });
