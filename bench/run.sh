@@ -14,26 +14,8 @@ CLIENTS=${CLIENTS:-50}
 TESTS=${TESTS:-ping,set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600}
 PIPELINES=${PIPELINES:-"1 16"}
 
-scripts/ensure-redis.sh
-cargo build --release -p resplite >&2
-BIN=target/release/resplite
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 1 500); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.01; done; echo "server on $1 did not start" >&2; exit 1; }
-
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >/dev/null &
-PIDS+=($!)
-RESPLITE_PORT=$(free_port)
-RUST_LOG=warn "$BIN" run --port "$RESPLITE_PORT" --db "$WORK/bench.db" 2>"$WORK/resplite.log" &
-PIDS+=($!)
-wait_ready "$REDIS_PORT"
-wait_ready "$RESPLITE_PORT"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # redis-benchmark --csv prints "TEST","rps",... per test; keep test -> rps.
 bench() { redis-benchmark -h 127.0.0.1 -p "$1" -c "$CLIENTS" -n "$N" -t "$TESTS" -P "$2" --csv 2>/dev/null \

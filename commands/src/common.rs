@@ -137,3 +137,16 @@ pub fn parse_mpop_count(args: &mut Args) -> Result<u64, CommandError> {
     })?;
     Ok(count)
 }
+
+/// A blocking command found nothing: ask to block (when allowed; the reply is
+/// then ignored), else answer nil at once (inside MULTI, as Redis does).
+pub fn block_or_nil(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<std::time::Duration>) -> Reply {
+    if ctx.coord.may_block() {
+        ctx.coord.block(resplite_core::blocking::BlockRequest {
+            keys: keys.iter().map(|k| k.to_vec()).collect(),
+            timeout,
+            on_timeout: Reply::NilArray,
+        });
+    }
+    Reply::NilArray
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use resplite_core::prelude::*;
 
-use crate::common::{parse_mpop_count, parse_numkeys, parse_timeout};
+use crate::common::{block_or_nil, parse_mpop_count, parse_numkeys, parse_timeout};
 
 const BLOCKING: Flags = Flags::WRITE.union(Flags::BLOCKING);
 
@@ -19,18 +19,6 @@ fn side(args: &mut Args) -> Result<bool, CommandError> {
         "RIGHT" => Ok(false),
         _ => Err(CommandError::Syntax),
     }
-}
-
-/// Nothing to pop: block if allowed (the reply is then ignored), else nil.
-fn wait(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<Duration>) -> Reply {
-    if ctx.coord.may_block() {
-        ctx.coord.block(BlockRequest {
-            keys: keys.iter().map(|k| k.to_vec()).collect(),
-            timeout,
-            on_timeout: Reply::NilArray,
-        });
-    }
-    Reply::NilArray
 }
 
 /// A key and what was popped from it.
@@ -79,7 +67,7 @@ fn bpop(cmd: BPop, ctx: &mut Ctx, left: bool) -> Result<Reply, CommandError> {
             Reply::Bulk(key),
             Reply::bulk(values.pop().expect("one value")),
         ])),
-        None => Ok(wait(ctx, &cmd.keys, cmd.timeout)),
+        None => Ok(block_or_nil(ctx, &cmd.keys, cmd.timeout)),
     }
 }
 
@@ -134,7 +122,11 @@ impl BlMove {
             .list_move(&self.src, &self.dst, self.from_left, self.to_left)?
         {
             Some(v) => Ok(Reply::bulk(v)),
-            None => Ok(wait(ctx, std::slice::from_ref(&self.src), self.timeout)),
+            None => Ok(block_or_nil(
+                ctx,
+                std::slice::from_ref(&self.src),
+                self.timeout,
+            )),
         }
     }
 }
@@ -219,7 +211,7 @@ fn mpop(cmd: MPop, ctx: &mut Ctx) -> Result<Reply, CommandError> {
     match pop_first(ctx, &cmd.keys, cmd.left, cmd.count)? {
         Some((key, values)) => Ok(Reply::Array(vec![Reply::Bulk(key), Reply::bulks(values)])),
         None => match cmd.timeout {
-            Some(timeout) => Ok(wait(ctx, &cmd.keys, timeout)),
+            Some(timeout) => Ok(block_or_nil(ctx, &cmd.keys, timeout)),
             None => Ok(Reply::NilArray),
         },
     }

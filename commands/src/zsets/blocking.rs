@@ -5,20 +5,9 @@ use std::time::Duration;
 
 use resplite_core::prelude::*;
 
-use crate::common::{parse_mpop_count, parse_numkeys, parse_timeout};
+use crate::common::{block_or_nil, parse_mpop_count, parse_numkeys, parse_timeout};
 
 const BLOCKING: Flags = Flags::WRITE.union(Flags::BLOCKING);
-
-fn wait(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<Duration>) -> Reply {
-    if ctx.coord.may_block() {
-        ctx.coord.block(BlockRequest {
-            keys: keys.iter().map(|k| k.to_vec()).collect(),
-            timeout,
-            on_timeout: Reply::NilArray,
-        });
-    }
-    Reply::NilArray
-}
 
 /// A key and the members (with scores) popped from it.
 type Popped = (Bytes, Vec<(Vec<u8>, f64)>);
@@ -69,7 +58,7 @@ fn bzpop(cmd: BzPop, ctx: &mut Ctx, max: bool) -> Result<Reply, CommandError> {
                 Reply::Double(score),
             ]))
         }
-        None => Ok(wait(ctx, &cmd.keys, cmd.timeout)),
+        None => Ok(block_or_nil(ctx, &cmd.keys, cmd.timeout)),
     }
 }
 
@@ -148,7 +137,7 @@ fn zmpop(cmd: ZmPop, ctx: &mut Ctx) -> Result<Reply, CommandError> {
             ),
         ])),
         None => match cmd.timeout {
-            Some(timeout) => Ok(wait(ctx, &cmd.keys, timeout)),
+            Some(timeout) => Ok(block_or_nil(ctx, &cmd.keys, timeout)),
             None => Ok(Reply::NilArray),
         },
     }
