@@ -426,7 +426,7 @@ fn detached(ctx: &Ctx) -> ClientInfo {
         name: None,
         connected_at: now,
         last_command_at: now,
-        last_command: "NULL".into(),
+        last_command: "NULL",
         resp: ctx.session.resp,
         kill: Default::default(),
     }

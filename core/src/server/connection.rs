@@ -38,6 +38,7 @@ pub(crate) async fn serve(
     let _ = socket.set_nodelay(true);
     let mut conn = Connection {
         multi: None,
+        reported: (2, None),
         authenticated: false,
         socket,
         shared: shared.clone(),
@@ -75,6 +76,8 @@ struct Multi {
 
 struct Connection {
     multi: Option<Multi>,
+    /// Protocol and name as last written to the client registry.
+    reported: (u8, Option<bytes::Bytes>),
     /// Once authenticated, always (as in Redis when requirepass is set later).
     authenticated: bool,
     socket: TcpStream,
@@ -211,7 +214,7 @@ impl Connection {
         // Set now, not when the batch returns: a blocked client shows its command.
         self.shared.state.with_client(self.session.id, |c| {
             c.last_command_at = std::time::Instant::now();
-            c.last_command = last.to_string();
+            c.last_command = last;
         });
         let (done, result) = oneshot::channel();
         let job = Job {
@@ -250,12 +253,18 @@ impl Connection {
                 }
             }
         };
+        // The registry copy of resp/name changes only on HELLO/CLIENT SETNAME.
+        let changed =
+            result.session.resp != self.reported.0 || result.session.name != self.reported.1;
         self.session = result.session;
-        let session = &self.session;
-        self.shared.state.with_client(session.id, |c| {
-            c.resp = session.resp;
-            c.name = session.name.as_ref().map(|n| n.to_vec());
-        });
+        if changed {
+            self.reported = (self.session.resp, self.session.name.clone());
+            let session = &self.session;
+            self.shared.state.with_client(session.id, |c| {
+                c.resp = session.resp;
+                c.name = session.name.as_ref().map(|n| n.to_vec());
+            });
+        }
         let resp3 = self.session.resp == 3;
         for reply in &result.replies {
             reply.encode(&mut self.output, resp3);

@@ -236,7 +236,7 @@ impl Shared {
             name: None,
             connected_at: now,
             last_command_at: now,
-            last_command: "NULL".into(),
+            last_command: "NULL",
             resp: 2,
             kill: Arc::new(tokio::sync::Notify::new()),
         };

@@ -194,7 +194,8 @@ pub struct ClientInfo {
     pub name: Option<Vec<u8>>,
     pub connected_at: Instant,
     pub last_command_at: Instant,
-    pub last_command: String,
+    /// As COMMAND names it (a static spec name: no allocation per command).
+    pub last_command: &'static str,
     pub resp: u8,
     /// Notified to close the connection (CLIENT KILL).
     pub kill: Arc<Notify>,
