@@ -178,7 +178,7 @@ impl Waiters {
         Ok(())
     }
 
-    fn add(&mut self, waiter: Waiter) -> u64 {
+    fn add(&mut self, waiter: Waiter) {
         let id = self.next_id;
         self.next_id += 1;
         for key in &waiter.keys {
@@ -189,14 +189,18 @@ impl Waiters {
         }
         self.by_client.insert(waiter.client, id);
         self.all.insert(id, waiter);
-        id
     }
 
     fn remove(&mut self, id: u64) -> Option<Waiter> {
         let waiter = self.all.remove(&id)?;
         for key in &waiter.keys {
             if let Some(q) = self.by_key.get_mut(key) {
-                q.retain(|w| *w != id);
+                // Serving takes the oldest waiter: usually the front, O(1).
+                if q.front() == Some(&id) {
+                    q.pop_front();
+                } else {
+                    q.retain(|w| *w != id);
+                }
                 if q.is_empty() {
                     self.by_key.remove(key);
                 }

@@ -154,3 +154,37 @@ async fn requirepass_gates_every_data_command_until_auth() {
         "v"
     );
 }
+
+#[tokio::test]
+async fn shutdown_completes_with_a_client_blocked_forever() {
+    let mut server = Resplite::start();
+    let mut blocked = server.raw().await;
+    blocked
+        .send(&resplite_tests::encode_command(&["BLPOP", "never", "0"]))
+        .await;
+    // Make sure it is blocked before stopping.
+    let mut c = server.client().await;
+    let mut seen = false;
+    for _ in 0..500 {
+        let info: String = q(&mut c, &[b"INFO", b"clients"]).await.unwrap();
+        if info.lines().any(|l| l.trim() == "blocked_clients:1") {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert!(seen);
+    let started = std::time::Instant::now();
+    let status = server.stop().expect("exit status");
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        blocked.read().await,
+        None,
+        "the blocked client is disconnected"
+    );
+}

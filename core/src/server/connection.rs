@@ -18,6 +18,10 @@ use crate::protocol::{Reply, RequestParser};
 /// pipeline waits in the buffer for the next round.
 const MAX_BATCH: usize = 1024;
 
+/// How long a shutdown waits for a batch that is still running (a blocked
+/// client's, typically) before closing its connection.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub(crate) async fn serve(
     mut socket: TcpStream,
     peer: SocketAddr,
@@ -108,7 +112,7 @@ impl Connection {
                 }
             }
             if !requests.is_empty() {
-                self.execute(requests).await?;
+                self.execute(requests, shutdown).await?;
                 if self.session.close_after_reply {
                     return self.socket.shutdown().await;
                 }
@@ -206,7 +210,11 @@ impl Connection {
         }
     }
 
-    async fn execute(&mut self, requests: Vec<Request>) -> std::io::Result<()> {
+    async fn execute(
+        &mut self,
+        requests: Vec<Request>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> std::io::Result<()> {
         let last = match requests.last() {
             Some(Request::Run { entry, .. }) => entry.spec.name,
             _ => "NULL",
@@ -235,6 +243,20 @@ impl Connection {
                 biased;
                 r = &mut result => {
                     break r.map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
+                }
+                // Shutting down: in-flight work finishes and is answered, but a
+                // client blocked in BLPOP 0 would wait forever: after a grace,
+                // leave (the storage thread then drops the waiter).
+                _ = super::stopped(shutdown) => {
+                    match tokio::time::timeout(SHUTDOWN_GRACE, &mut result).await {
+                        Ok(r) => {
+                            break r.map_err(|_| std::io::Error::other("storage thread dropped the batch"))?;
+                        }
+                        Err(_) => {
+                            result.close();
+                            return Err(std::io::Error::other("shutting down with a blocked client"));
+                        }
+                    }
                 }
                 n = self.socket.read_buf(&mut self.input), if room => {
                     if n? == 0 {
