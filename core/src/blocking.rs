@@ -44,6 +44,8 @@ pub struct Coordination {
     pub(crate) block: Option<BlockRequest>,
     pub(crate) undo: Option<Vec<Bytes>>,
     pub(crate) unblock: Vec<(u64, bool)>,
+    /// SAVE/BGSAVE: checkpoint the WAL once the group has committed.
+    pub(crate) checkpoint: bool,
 }
 
 impl Coordination {
@@ -137,6 +139,12 @@ impl Coordination {
             self.unblock.push((client, error));
         }
         blocked
+    }
+
+    /// SAVE/BGSAVE: move the WAL into the main file after this group commits
+    /// (a checkpoint cannot run inside the group's transaction).
+    pub fn request_checkpoint(&mut self) {
+        self.checkpoint = true;
     }
 
     /// Is `client` waiting in a blocking command (CLIENT LIST flag `b`)?

@@ -289,6 +289,11 @@ impl Worker {
                 ready = self.run_group(group);
             }
             self.serve(ready);
+            if std::mem::take(&mut self.coord.checkpoint) {
+                if let Err(e) = self.engine.checkpoint() {
+                    tracing::warn!(error = %e, "checkpoint for SAVE failed");
+                }
+            }
             self.server.blocked_clients.store(
                 self.coord.blocked.len() as u64,
                 std::sync::atomic::Ordering::Relaxed,

@@ -188,3 +188,55 @@ async fn shutdown_completes_with_a_client_blocked_forever() {
         "the blocked client is disconnected"
     );
 }
+
+#[tokio::test]
+async fn save_checkpoints_the_wal() {
+    let server = Resplite::start();
+    let mut c = server.client().await;
+    for i in 0..100 {
+        let _: () = q(&mut c, &[b"SET", format!("k{i}").as_bytes(), b"v"])
+            .await
+            .unwrap();
+    }
+    let wal = server.db.with_extension("db-wal");
+    assert!(wal.metadata().unwrap().len() > 0);
+    let before: i64 = q(&mut c, &[b"LASTSAVE"]).await.unwrap();
+    assert_eq!(q::<String>(&mut c, &[b"SAVE"]).await.unwrap(), "OK");
+    // The checkpoint runs right after the group commits; a PING round trip
+    // through the same storage thread orders us after it.
+    let _: String = q(&mut c, &[b"PING"]).await.unwrap();
+    assert_eq!(
+        wal.metadata().unwrap().len(),
+        0,
+        "WAL truncated by the checkpoint"
+    );
+    assert!(q::<i64>(&mut c, &[b"LASTSAVE"]).await.unwrap() >= before);
+}
+
+#[tokio::test]
+async fn idle_clients_are_closed_after_timeout() {
+    let server = Resplite::start();
+    let mut admin = server.client().await;
+    let _: () = q(&mut admin, &[b"CONFIG", b"SET", b"timeout", b"1"])
+        .await
+        .unwrap();
+    let mut idle = server.raw().await;
+    assert_eq!(
+        idle.call(&["PING"]).await,
+        redis_protocol::resp2::types::BytesFrame::SimpleString("PONG".into())
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(idle.read().await, None, "idle connection closed");
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(900)
+            && waited < std::time::Duration::from_secs(5),
+        "{waited:?}"
+    );
+    // A fresh client is served (the idle admin connection was closed as well).
+    let mut fresh = server.raw().await;
+    assert_eq!(
+        fresh.call(&["PING"]).await,
+        redis_protocol::resp2::types::BytesFrame::SimpleString("PONG".into())
+    );
+}

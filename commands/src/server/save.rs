@@ -23,6 +23,7 @@ impl Command for Save {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        ctx.coord.request_checkpoint();
         ctx.server.saved();
         Ok(Reply::ok())
     }
@@ -45,6 +46,7 @@ impl Command for BgSave {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        ctx.coord.request_checkpoint();
         ctx.server.saved();
         Ok(Reply::simple("Background saving started"))
     }

@@ -140,7 +140,24 @@ impl Connection {
                     return Ok(());
                 }
                 self.input.reserve(16 * 1024);
+                // `timeout` (CONFIG SET timeout): close a client idle that long.
+                let idle = self
+                    .shared
+                    .state
+                    .settings
+                    .read()
+                    .expect("settings lock")
+                    .timeout;
+                let idle = if idle == 0 {
+                    std::time::Duration::MAX
+                } else {
+                    std::time::Duration::from_secs(idle)
+                };
                 tokio::select! {
+                    _ = tokio::time::sleep(idle), if idle != std::time::Duration::MAX => {
+                        tracing::debug!(client = self.session.id, "idle timeout");
+                        return Ok(());
+                    }
                     n = self.socket.read_buf(&mut self.input) => {
                         let n = n?;
                         if n == 0 {
