@@ -119,6 +119,15 @@ pub struct Pair {
 impl Pair {
     /// Sends a batch (pipelined) to both servers; the first disagreement, if any.
     pub async fn run(&mut self, batch: &[(Cmd, Check)]) -> Result<(), String> {
+        self.run_with(batch, agree).await
+    }
+
+    /// [`run`](Self::run) with a test's own comparison kinds and rule.
+    pub async fn run_with<C: Copy>(
+        &mut self,
+        batch: &[(Cmd, C)],
+        agree: impl Fn(C, &BytesFrame, &BytesFrame) -> bool,
+    ) -> Result<(), String> {
         let wire: Vec<u8> = batch.iter().flat_map(|(c, _)| encode_command(c)).collect();
         self.redis.send(&wire).await;
         self.ours.send(&wire).await;

@@ -6,8 +6,8 @@
 //! by shape, and in full when they must return the whole hash.
 
 use redis_protocol::resp2::types::BytesFrame;
-use resplite_tests::diff::{show, sorted, Cmd, Pair, Rng};
-use resplite_tests::{encode_command, RedisServer, Resplite};
+use resplite_tests::diff::{sorted, Cmd, Pair, Rng};
+use resplite_tests::{RedisServer, Resplite};
 
 const KEYS: &[&[u8]] = &[b"h1", b"h2", b"h\x00\xff", b"str"];
 /// At most 8 fields per hash: Redis keeps them in a listpack, where HSCAN
@@ -143,23 +143,9 @@ fn agree(cmp: Cmp, redis: &BytesFrame, ours: &BytesFrame) -> bool {
     }
 }
 
-/// Sends a batch pipelined to both servers; the first disagreement, if any.
+/// The shared pipelined runner with this file's comparison rule.
 async fn run(pair: &mut Pair, batch: &[(Cmd, Cmp)]) -> Result<(), String> {
-    let wire: Vec<u8> = batch.iter().flat_map(|(c, _)| encode_command(c)).collect();
-    pair.redis.send(&wire).await;
-    pair.ours.send(&wire).await;
-    let mut first = None;
-    for (cmd, cmp) in batch {
-        let redis = pair.redis.read().await.expect("redis reply");
-        let ours = pair.ours.read().await.expect("resplite reply");
-        if first.is_none() && !agree(*cmp, &redis, &ours) {
-            first = Some(format!(
-                "{}\n  redis:    {redis:?}\n  resplite: {ours:?}",
-                show(cmd)
-            ));
-        }
-    }
-    first.map_or(Ok(()), Err)
+    pair.run_with(batch, agree).await
 }
 
 struct Gen {

@@ -7,8 +7,8 @@
 //! keyspaces stay equal.
 
 use redis_protocol::resp2::types::BytesFrame;
-use resplite_tests::diff::{show, sorted, Cmd, Pair, Rng};
-use resplite_tests::{encode_command, RedisServer, Resplite};
+use resplite_tests::diff::{sorted, Cmd, Pair, Rng};
+use resplite_tests::{RedisServer, Resplite};
 
 const KEYS: &[&[u8]] = &[b"s1", b"s2", b"s3", b"s\x00\xff", b"str", b"h"];
 /// At most 9 members per set: Redis keeps them in an intset or a small
@@ -62,22 +62,9 @@ fn agree(cmp: Cmp, redis: &BytesFrame, ours: &BytesFrame) -> bool {
     }
 }
 
+/// The shared pipelined runner with this file's comparison rule.
 async fn run(pair: &mut Pair, batch: &[(Cmd, Cmp)]) -> Result<(), String> {
-    let wire: Vec<u8> = batch.iter().flat_map(|(c, _)| encode_command(c)).collect();
-    pair.redis.send(&wire).await;
-    pair.ours.send(&wire).await;
-    let mut first = None;
-    for (cmd, cmp) in batch {
-        let redis = pair.redis.read().await.expect("redis reply");
-        let ours = pair.ours.read().await.expect("resplite reply");
-        if first.is_none() && !agree(*cmp, &redis, &ours) {
-            first = Some(format!(
-                "{}\n  redis:    {redis:?}\n  resplite: {ours:?}",
-                show(cmd)
-            ));
-        }
-    }
-    first.map_or(Ok(()), Err)
+    pair.run_with(batch, agree).await
 }
 
 struct Gen {
