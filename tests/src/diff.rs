@@ -186,3 +186,60 @@ pub async fn scan_keys(client: &mut RawClient) -> Vec<Vec<u8>> {
     keys.dedup();
     keys
 }
+
+/// A family's randomized command stream, for [`random_streams`].
+pub trait Stream {
+    /// How two replies must agree (this family's kinds of comparison).
+    type Check: Copy;
+    fn rng(&mut self) -> &mut Rng;
+    fn command(&mut self) -> (Cmd, Self::Check);
+    fn agree(check: Self::Check, redis: &BytesFrame, ours: &BytesFrame) -> bool;
+    /// Compares the whole keyspace of both servers.
+    fn compare_state(pair: &mut Pair) -> impl std::future::Future<Output = Result<(), String>>;
+}
+
+/// Runs one seeded stream per seed against both servers (FLUSHALL first),
+/// comparing every reply and the whole keyspace every 250 commands and at the
+/// end. `batch_max(i)` is the largest pipelined batch for seed number `i` (1:
+/// one command at a time); `new` makes the stream for a seed. Returns one line
+/// per failing seed.
+pub async fn random_streams<S: Stream>(
+    redis: &RedisServer,
+    ours: &Resplite,
+    seeds: &[u64],
+    per_seed: usize,
+    batch_max: impl Fn(usize) -> usize,
+    new: impl Fn(u64) -> S,
+) -> Vec<String> {
+    let mut pair = Pair::connect(redis, ours).await;
+    let mut failures = Vec::new();
+    for (i, &seed) in seeds.iter().enumerate() {
+        pair.one(&[b"FLUSHALL"], Check::Exact)
+            .await
+            .expect("FLUSHALL");
+        let mut gen = new(seed);
+        let max = batch_max(i).max(1);
+        let mut sent = 0;
+        let outcome = loop {
+            if sent >= per_seed {
+                break S::compare_state(&mut pair).await;
+            }
+            let size = if max > 1 { 1 + gen.rng().below(max) } else { 1 };
+            let batch: Vec<_> = (0..size).map(|_| gen.command()).collect();
+            sent += size;
+            if let Err(e) = pair.run_with(&batch, S::agree).await {
+                break Err(e);
+            }
+            if sent % 250 < size {
+                if let Err(e) = S::compare_state(&mut pair).await {
+                    break Err(e);
+                }
+            }
+        };
+        if let Err(e) = outcome {
+            failures.push(format!("seed {seed} (around command {sent}): {e}"));
+            pair = Pair::connect(redis, ours).await;
+        }
+    }
+    failures
+}

@@ -6,7 +6,7 @@
 //! by shape, and in full when they must return the whole hash.
 
 use redis_protocol::resp2::types::BytesFrame;
-use resplite_tests::diff::{sorted, Cmd, Pair, Rng};
+use resplite_tests::diff::{random_streams, sorted, Cmd, Pair, Rng, Stream};
 use resplite_tests::{RedisServer, Resplite};
 
 const KEYS: &[&[u8]] = &[b"h1", b"h2", b"h\x00\xff", b"str"];
@@ -364,43 +364,43 @@ async fn compare_state(pair: &mut Pair) -> Result<(), String> {
 const SEEDS: [u64; 4] = [11, 12, 13, 0xBEEF];
 const COMMANDS_PER_SEED: usize = 2000;
 
+impl Stream for Gen {
+    type Check = Cmp;
+
+    fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    fn command(&mut self) -> (Cmd, Cmp) {
+        Gen::command(self)
+    }
+
+    fn agree(check: Cmp, redis: &BytesFrame, ours: &BytesFrame) -> bool {
+        agree(check, redis, ours)
+    }
+
+    async fn compare_state(pair: &mut Pair) -> Result<(), String> {
+        compare_state(pair).await
+    }
+}
+
 #[tokio::test]
 async fn random_hash_streams_match_redis() {
     let redis = RedisServer::start_with(&[]);
     let ours = Resplite::start();
-    let mut pair = Pair::connect(&redis, &ours).await;
-    let mut failures = Vec::new();
-    for (i, seed) in SEEDS.into_iter().enumerate() {
-        run(&mut pair, &[(vec![b"FLUSHALL".to_vec()], Cmp::Exact)])
-            .await
-            .unwrap();
-        let mut gen = Gen {
+    // Odd seeds pipeline random-sized batches (resplite's group path).
+    let pipelined = |i: usize| if i % 2 == 1 { 40 } else { 1 };
+    let failures = random_streams(
+        &redis,
+        &ours,
+        &SEEDS,
+        COMMANDS_PER_SEED,
+        pipelined,
+        |seed| Gen {
             rng: Rng::new(seed),
-        };
-        // Odd seeds pipeline random-sized batches (resplite's group path).
-        let pipelined = !i.is_multiple_of(2);
-        let mut sent = 0;
-        let outcome = loop {
-            if sent >= COMMANDS_PER_SEED {
-                break compare_state(&mut pair).await;
-            }
-            let size = if pipelined { 1 + gen.rng.below(40) } else { 1 };
-            let batch: Vec<_> = (0..size).map(|_| gen.command()).collect();
-            sent += size;
-            if let Err(e) = run(&mut pair, &batch).await {
-                break Err(e);
-            }
-            if sent % 250 < size {
-                if let Err(e) = compare_state(&mut pair).await {
-                    break Err(e);
-                }
-            }
-        };
-        if let Err(e) = outcome {
-            failures.push(format!("seed {seed} (around command {sent}): {e}"));
-            pair = Pair::connect(&redis, &ours).await;
-        }
-    }
+        },
+    )
+    .await;
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
 

@@ -3,7 +3,8 @@
 //! real redis-server 7 and to resplite; every reply must be equal frame for
 //! frame. List order is fully specified, so every check is exact.
 
-use resplite_tests::diff::{Check, Cmd, Pair, Rng};
+use redis_protocol::resp2::types::BytesFrame;
+use resplite_tests::diff::{random_streams, Check, Cmd, Pair, Rng, Stream};
 use resplite_tests::{RedisServer, Resplite};
 
 const KEYS: &[&[u8]] = &[b"l1", b"l2", b"l\x00\xff", b"s"];
@@ -213,42 +214,44 @@ async fn compare_state(pair: &mut Pair) -> Result<(), String> {
 const SEEDS: [u64; 5] = [1, 2, 3, 42, 0xC0FFEE];
 const COMMANDS_PER_SEED: usize = 2000;
 
+impl Stream for Gen {
+    type Check = Check;
+
+    fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    fn command(&mut self) -> (Cmd, Check) {
+        (Gen::command(self), Check::Exact)
+    }
+
+    fn agree(check: Check, redis: &BytesFrame, ours: &BytesFrame) -> bool {
+        resplite_tests::diff::agree(check, redis, ours)
+    }
+
+    async fn compare_state(pair: &mut Pair) -> Result<(), String> {
+        compare_state(pair).await
+    }
+}
+
 #[tokio::test]
 async fn random_list_streams_match_redis() {
     let redis = RedisServer::start_with(&["--databases", "1"]);
     let ours = Resplite::start();
-    let mut pair = Pair::connect(&redis, &ours).await;
-    let mut failures = Vec::new();
-    for (i, seed) in SEEDS.into_iter().enumerate() {
-        pair.one(&[b"FLUSHALL"], Check::Exact).await.unwrap();
-        let mut gen = Gen {
+    // The last seed goes pipelined in random-sized batches (resplite's
+    // group-commit path); the others one command at a time.
+    let pipelined = |i: usize| if i == SEEDS.len() - 1 { 64 } else { 1 };
+    let failures = random_streams(
+        &redis,
+        &ours,
+        &SEEDS,
+        COMMANDS_PER_SEED,
+        pipelined,
+        |seed| Gen {
             rng: Rng::new(seed),
-        };
-        // The last seed goes pipelined in random-sized batches (resplite's
-        // group-commit path); the others one command at a time.
-        let pipelined = i == SEEDS.len() - 1;
-        let mut sent = 0;
-        let outcome = loop {
-            if sent >= COMMANDS_PER_SEED {
-                break compare_state(&mut pair).await;
-            }
-            let size = if pipelined { 1 + gen.rng.below(64) } else { 1 };
-            let batch: Vec<_> = (0..size).map(|_| (gen.command(), Check::Exact)).collect();
-            sent += size;
-            if let Err(e) = pair.run(&batch).await {
-                break Err(e);
-            }
-            if sent % 250 < size {
-                if let Err(e) = compare_state(&mut pair).await {
-                    break Err(e);
-                }
-            }
-        };
-        if let Err(e) = outcome {
-            failures.push(format!("seed {seed} (around command {sent}): {e}"));
-            pair = Pair::connect(&redis, &ours).await;
-        }
-    }
+        },
+    )
+    .await;
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
 
