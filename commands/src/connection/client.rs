@@ -421,7 +421,7 @@ fn detached(ctx: &Ctx) -> ClientInfo {
     let now = Instant::now();
     ClientInfo {
         id: ctx.session.id,
-        addr: ctx.session.peer.clone(),
+        addr: ctx.session.peer.to_string(),
         laddr: String::new(),
         name: None,
         connected_at: now,

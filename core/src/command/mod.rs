@@ -35,7 +35,8 @@ pub struct Session {
     /// 2 or 3, as negotiated by HELLO.
     pub resp: u8,
     pub name: Option<bytes::Bytes>,
-    pub peer: String,
+    /// Shared, so cloning a session per batch allocates nothing.
+    pub peer: std::sync::Arc<str>,
     /// Set by QUIT: the connection closes once this batch's replies are written.
     pub close_after_reply: bool,
 }

@@ -49,7 +49,7 @@ pub(crate) async fn serve(
         session: Session {
             id,
             resp: 2,
-            peer: peer.to_string(),
+            peer: peer.to_string().into(),
             ..Session::default()
         },
         parser: RequestParser::new(shared.config.limits),

@@ -260,10 +260,8 @@ impl SqliteEngine {
     }
 
     fn delete_contents(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
-        for table in schema::content_tables(key_type) {
-            self.conn
-                .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1"))?
-                .execute([key])?;
+        for sql in schema::delete_contents_sql(key_type) {
+            self.conn.prepare_cached(sql)?.execute([key])?;
         }
         Ok(())
     }
@@ -454,10 +452,8 @@ impl Engine for SqliteEngine {
                  WHERE key = ?1",
             )?
             .execute(params![from, to, self.now])?;
-        for table in schema::content_tables(meta.key_type) {
-            self.conn
-                .prepare_cached(&format!("UPDATE {table} SET key = ?2 WHERE key = ?1"))?
-                .execute([from, to])?;
+        for sql in schema::rename_contents_sql(meta.key_type) {
+            self.conn.prepare_cached(sql)?.execute([from, to])?;
         }
         if let Some(delta) = self.pending.remove(from) {
             self.pending.insert(to.to_vec(), delta);

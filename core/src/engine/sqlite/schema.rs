@@ -76,14 +76,31 @@ pub const ALL_DATA_TABLES: [&str; 7] = [
     "redis_zsets",
 ];
 
-/// The tables that hold a key's contents, by type.
-pub fn content_tables(t: KeyType) -> &'static [&'static str] {
+/// Deletes a key's contents, by type (static SQL: no string built per call).
+pub fn delete_contents_sql(t: KeyType) -> &'static [&'static str] {
     match t {
-        KeyType::String => &["redis_strings"],
-        KeyType::Hash => &["redis_hashes"],
-        KeyType::Set => &["redis_sets"],
-        KeyType::List => &["redis_list_meta", "redis_list_items"],
-        KeyType::ZSet => &["redis_zsets"],
+        KeyType::String => &["DELETE FROM redis_strings WHERE key = ?1"],
+        KeyType::Hash => &["DELETE FROM redis_hashes WHERE key = ?1"],
+        KeyType::Set => &["DELETE FROM redis_sets WHERE key = ?1"],
+        KeyType::List => &[
+            "DELETE FROM redis_list_meta WHERE key = ?1",
+            "DELETE FROM redis_list_items WHERE key = ?1",
+        ],
+        KeyType::ZSet => &["DELETE FROM redis_zsets WHERE key = ?1"],
+    }
+}
+
+/// Moves a key's contents to another key (`?1` from, `?2` to), by type.
+pub fn rename_contents_sql(t: KeyType) -> &'static [&'static str] {
+    match t {
+        KeyType::String => &["UPDATE redis_strings SET key = ?2 WHERE key = ?1"],
+        KeyType::Hash => &["UPDATE redis_hashes SET key = ?2 WHERE key = ?1"],
+        KeyType::Set => &["UPDATE redis_sets SET key = ?2 WHERE key = ?1"],
+        KeyType::List => &[
+            "UPDATE redis_list_meta SET key = ?2 WHERE key = ?1",
+            "UPDATE redis_list_items SET key = ?2 WHERE key = ?1",
+        ],
+        KeyType::ZSet => &["UPDATE redis_zsets SET key = ?2 WHERE key = ?1"],
     }
 }
 
