@@ -18,7 +18,7 @@ pub use state::{ClientInfo, ServerState, Stats};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -98,7 +98,6 @@ pub(crate) struct Shared {
     pub registry: Arc<Registry>,
     pub storage: StorageHandle,
     pub next_client_id: AtomicU64,
-    pub connected: AtomicUsize,
 }
 
 pub struct Server;
@@ -125,7 +124,6 @@ impl Server {
             registry,
             storage,
             next_client_id: AtomicU64::new(1),
-            connected: AtomicUsize::new(0),
         });
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, shared, shutdown_rx, storage_done));
@@ -220,11 +218,11 @@ impl Shared {
     /// Admits a client (or refuses it: max clients) and registers it.
     pub(crate) fn client_connected(&self, addr: String, laddr: String) -> Option<ClientInfo> {
         Stats::add(&self.state.stats.total_connections_received, 1);
-        let before = self.connected.fetch_add(1, Ordering::SeqCst);
         // The live value: CONFIG SET maxclients takes effect for new clients.
         let max = self.state.config.read().expect("config lock").max_clients;
-        if before >= max {
-            self.connected.fetch_sub(1, Ordering::SeqCst);
+        // The registry is the count: check and insert under its one lock.
+        let mut clients = self.state.clients.lock().expect("clients lock");
+        if clients.len() >= max {
             Stats::add(&self.state.stats.rejected_connections, 1);
             return None;
         }
@@ -240,17 +238,12 @@ impl Shared {
             resp: 2,
             kill: Arc::new(tokio::sync::Notify::new()),
         };
-        self.state
-            .clients
-            .lock()
-            .expect("clients lock")
-            .insert(info.id, info.clone());
+        clients.insert(info.id, info.clone());
         Some(info)
     }
 
     pub(crate) fn client_disconnected(&self, id: u64) {
         self.state.clients.lock().expect("clients lock").remove(&id);
-        self.connected.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
