@@ -150,3 +150,27 @@ pub fn block_or_nil(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<std::time::Du
     }
     Reply::NilArray
 }
+
+/// Whether a *STORE command's destination exists now, when a `del` event
+/// could be published for it (else `false`, without a lookup).
+pub fn store_target_exists(ctx: &mut Ctx, dst: &[u8]) -> Result<bool, CommandError> {
+    Ok(ctx.notifies(Class::GENERIC) && ctx.engine.meta(dst)?.is_some())
+}
+
+/// Keyspace events of a *STORE command, as Redis: `event` on the destination
+/// when the result has members, `del` when an existing destination was
+/// removed by an empty result.
+pub fn notify_store(
+    ctx: &mut Ctx,
+    class: Class,
+    event: &'static str,
+    dst: &[u8],
+    stored: u64,
+    existed: bool,
+) {
+    if stored > 0 {
+        ctx.notify(class, event, dst);
+    } else if existed {
+        ctx.notify(Class::GENERIC, "del", dst);
+    }
+}

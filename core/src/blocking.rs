@@ -46,6 +46,8 @@ pub struct Coordination {
     pub(crate) unblock: Vec<(u64, bool)>,
     /// SAVE/BGSAVE: checkpoint the WAL once the group has committed.
     pub(crate) checkpoint: bool,
+    /// Messages (PUBLISH, keyspace events) waiting for the commit.
+    pub(crate) events: Vec<crate::pubsub::Routed>,
 }
 
 impl Coordination {

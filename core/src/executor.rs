@@ -27,7 +27,9 @@ use tokio::sync::oneshot;
 use crate::blocking::{
     BlockRequest, Coordination, MAX_KEYS_PER_WAIT, MAX_TOTAL_WAITERS, MAX_WAITERS_PER_KEY,
 };
-use crate::command::{Args, CommandEntry, CommandError, Ctx, Registry, Session};
+use crate::command::{
+    push_expired, Args, Class, CommandEntry, CommandError, Ctx, Registry, ReplyMode, Session,
+};
 use crate::engine::{Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
 use crate::server::ServerState;
@@ -59,6 +61,9 @@ pub struct Job {
 pub struct JobResult {
     pub replies: Vec<Reply>,
     pub session: Session,
+    /// The pub/sub epoch of the commit these replies follow: messages of
+    /// earlier epochs go out before them, the rest after.
+    pub epoch: u64,
 }
 
 /// What connection tasks send.
@@ -69,8 +74,19 @@ pub enum Msg {
 }
 
 /// Commands accounted per subcommand in INFO commandstats (`client|list`).
-const CONTAINERS: [&str; 8] = [
-    "client", "config", "memory", "function", "latency", "slowlog", "object", "command",
+const CONTAINERS: [&str; 9] = [
+    "client", "config", "memory", "function", "latency", "slowlog", "object", "command", "pubsub",
+];
+
+/// What a RESP2 client with subscriptions may run (Redis' list).
+const SUBSCRIBED_MODE: [&str; 7] = [
+    "subscribe",
+    "unsubscribe",
+    "psubscribe",
+    "punsubscribe",
+    "ping",
+    "quit",
+    "reset",
 ];
 
 const MAX_JOBS_PER_GROUP: usize = 512;
@@ -325,6 +341,7 @@ impl Worker {
             Ok(Some(outcomes)) => Ok(outcomes),
             Ok(None) => {
                 let _ = self.engine.rollback();
+                self.coord.events.clear();
                 self.coord.watches = watches_before.clone();
                 self.coord.unblock.clear();
                 ready.clear();
@@ -337,6 +354,7 @@ impl Worker {
             // Nothing of this group is durable: no client may be told otherwise.
             tracing::error!(error = %e, "group transaction failed; rolled back");
             let _ = self.engine.rollback();
+            self.coord.events.clear();
             self.coord.watches = watches_before;
             self.coord.unblock.clear();
             ready.clear();
@@ -352,12 +370,18 @@ impl Worker {
                 })
                 .collect()
         });
+        let epoch = self.publish_events();
         let mut give_back = Vec::new();
         for (job, outcome) in group.into_iter().zip(outcomes) {
             match outcome {
                 Outcome::Done(replies, session, undo) => {
                     // A client that hung up gets nothing, and keeps nothing.
-                    if job.done.send(JobResult { replies, session }).is_err() {
+                    let result = JobResult {
+                        replies,
+                        session,
+                        epoch,
+                    };
+                    if job.done.send(result).is_err() {
                         give_back.extend(undo);
                     }
                 }
@@ -418,6 +442,7 @@ impl Worker {
     ) -> Result<Option<Vec<Outcome>>, EngineError> {
         self.engine.begin()?;
         self.undo.clear();
+        self.coord.events.clear();
         let mut out = Vec::with_capacity(group.len());
         for job in group {
             let mut session = job.session.clone();
@@ -462,7 +487,33 @@ impl Worker {
         Ok(Some(out))
     }
 
+    /// Runs one request, applying CLIENT REPLY OFF/SKIP to its reply.
     fn run_request(
+        &mut self,
+        req: &Request,
+        session: &mut Session,
+        safe: bool,
+        may_block: bool,
+        ready: &mut Vec<Vec<u8>>,
+    ) -> Step {
+        let before = session.reply_mode;
+        let step = self.run_request_inner(req, session, safe, may_block, ready);
+        if before == ReplyMode::On && session.reply_mode == ReplyMode::On {
+            return step;
+        }
+        let silenced = before == ReplyMode::Skip || session.reply_mode == ReplyMode::Off;
+        match session.reply_mode {
+            ReplyMode::Skip => session.reply_mode = ReplyMode::On,
+            ReplyMode::SkipNext => session.reply_mode = ReplyMode::Skip,
+            ReplyMode::On | ReplyMode::Off => {}
+        }
+        match step {
+            Step::Reply(_) if silenced => Step::Reply(Reply::Multi(Vec::new())),
+            step => step,
+        }
+    }
+
+    fn run_request_inner(
         &mut self,
         req: &Request,
         session: &mut Session,
@@ -517,6 +568,19 @@ impl Worker {
         may_block: bool,
         ready: &mut Vec<Vec<u8>>,
     ) -> Step {
+        // RESP2 clients in subscribed mode may only run a few commands.
+        if session.subscriptions > 0
+            && session.resp == 2
+            && !SUBSCRIBED_MODE.contains(&entry.spec.name)
+        {
+            let name = self.full_name(entry, argv);
+            let line = format!(
+                "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            );
+            self.server.stats.record_rejected(&name);
+            self.server.stats.record_error(&line);
+            return Step::Reply(Reply::error(line));
+        }
         let savepoint = safe && entry.spec.is_write();
         if savepoint {
             if let Err(e) = self.engine.savepoint() {
@@ -526,6 +590,8 @@ impl Worker {
         self.engine.set_clock(crate::util::now_ms());
         self.engine
             .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
+        let events_before = self.coord.events.len();
+        self.engine.set_report_expired(self.wants_expired());
         crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
         let started = Instant::now();
         self.coord.client = session.id;
@@ -552,6 +618,16 @@ impl Worker {
         };
         if broken && !safe {
             return Step::Broken;
+        }
+        // A failed command publishes nothing; what it expired on the way stays
+        // expired (unless the savepoint below undoes it).
+        if result.is_err() {
+            self.coord.events.truncate(events_before);
+        }
+        if broken {
+            self.engine.take_expired();
+        } else {
+            push_expired(&mut self.engine, &self.server, &mut self.coord);
         }
         if savepoint {
             let done = if broken {
@@ -600,16 +676,7 @@ impl Worker {
     ) {
         let usec = started.elapsed().as_micros() as u64;
         let stats = &self.server.stats;
-        // Container commands are accounted per subcommand, as Redis does.
-        let name: std::borrow::Cow<str> = match (entry.spec.arity, argv.get(1)) {
-            (-2, Some(sub)) if CONTAINERS.contains(&entry.spec.name) => format!(
-                "{}|{}",
-                entry.spec.name,
-                String::from_utf8_lossy(sub).to_lowercase()
-            )
-            .into(),
-            _ => entry.spec.name.into(),
-        };
+        let name = self.full_name(entry, argv);
         stats.record_call(&name, usec, reply.is_error());
         if let Reply::Error(line) = reply {
             stats.record_error(line);
@@ -618,6 +685,45 @@ impl Worker {
         }
         self.server
             .slowlog_record(usec, argv, &session.peer, name.as_bytes());
+    }
+
+    /// `client|list` for container commands (accounted per subcommand, as
+    /// Redis does), the plain name otherwise.
+    fn full_name(
+        &self,
+        entry: &'static CommandEntry,
+        argv: &[Bytes],
+    ) -> std::borrow::Cow<'static, str> {
+        match (entry.spec.arity, argv.get(1)) {
+            (-2, Some(sub)) if CONTAINERS.contains(&entry.spec.name) => format!(
+                "{}|{}",
+                entry.spec.name,
+                String::from_utf8_lossy(sub).to_lowercase()
+            )
+            .into(),
+            _ => entry.spec.name.into(),
+        }
+    }
+
+    /// Does anyone listen for `expired` events (so the engine must name the
+    /// keys it expires)?
+    fn wants_expired(&self) -> bool {
+        let flags = self.server.pubsub.notify_flags();
+        flags & Class::EXPIRED.0 != 0
+            && flags & (Class::KEYSPACE.0 | Class::KEYEVENT.0) != 0
+            && self.server.pubsub.has_subscribers()
+    }
+
+    /// After a commit: starts a pub/sub epoch and hands the messages the
+    /// committed commands published to their recipients. Returns the epoch
+    /// the commit's replies carry.
+    fn publish_events(&mut self) -> u64 {
+        let epoch = self.server.pubsub.advance();
+        let events = std::mem::take(&mut self.coord.events);
+        if !events.is_empty() {
+            crate::pubsub::deliver(events, epoch);
+        }
+        epoch
     }
 
     /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
@@ -669,16 +775,20 @@ impl Worker {
         if let Err(e) = self.engine.commit() {
             tracing::error!(error = %e, "commit while serving blocked clients failed");
             let _ = self.engine.rollback();
+            self.coord.events.clear();
+            let epoch = self.server.pubsub.advance();
             let reply = CommandError::Internal(e).to_reply();
             for mut job in finished {
                 job.replies.push(reply.clone());
                 let _ = job.done.send(JobResult {
                     replies: job.replies,
                     session: job.session,
+                    epoch,
                 });
             }
             return;
         }
+        let epoch = self.publish_events();
         let mut undo = Vec::new();
         for job in finished {
             let sent = job
@@ -686,6 +796,7 @@ impl Worker {
                 .send(JobResult {
                     replies: job.replies,
                     session: job.session,
+                    epoch,
                 })
                 .is_ok();
             if !sent {
@@ -793,7 +904,9 @@ impl Worker {
         }
         if self.engine.commit().is_err() {
             let _ = self.engine.rollback();
+            self.coord.events.clear();
         }
+        self.publish_events();
         if !ready.is_empty() {
             self.serve(ready);
         }
@@ -802,9 +915,11 @@ impl Worker {
     fn sweep(&mut self) {
         self.last_sweep = Instant::now();
         self.engine.set_clock(crate::util::now_ms());
+        self.engine.set_report_expired(self.wants_expired());
         if let Err(e) = self.engine.sweep_expired(SWEEP_LIMIT) {
             tracing::warn!(error = %e, "expiry sweep failed");
         }
+        push_expired(&mut self.engine, &self.server, &mut self.coord);
         let modified = self.engine.take_modified();
         self.coord.modified(&modified.keys, modified.flushed);
     }
@@ -813,10 +928,13 @@ impl Worker {
         if self.engine.begin().is_err() {
             return;
         }
+        self.coord.events.clear();
         self.sweep();
         if self.engine.commit().is_err() {
             let _ = self.engine.rollback();
+            self.coord.events.clear();
         }
+        self.publish_events();
     }
 }
 

@@ -12,6 +12,7 @@ pub mod command;
 pub mod engine;
 pub mod executor;
 pub mod protocol;
+pub mod pubsub;
 pub mod server;
 pub mod util;
 
@@ -26,7 +27,7 @@ pub use inventory;
 /// Everything a command module needs, in one import.
 pub mod prelude {
     pub use crate::blocking::BlockRequest;
-    pub use crate::command::{Args, Command, CommandError, CommandSpec, Ctx, Flags};
+    pub use crate::command::{Args, Class, Command, CommandError, CommandSpec, Ctx, Flags};
     pub use crate::engine::{Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, ZSetOps};
     pub use crate::protocol::Reply;
     pub use crate::register_command;

@@ -166,6 +166,7 @@ fn expected_frame(reply: &Reply) -> OwnedFrame {
         Reply::Bulk(b) => OwnedFrame::BulkString(b.to_vec()),
         Reply::Nil | Reply::NilArray => OwnedFrame::Null,
         Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => all(items),
+        Reply::Multi(_) => unreachable!("not generated: several frames, not one"),
         Reply::Map(pairs) => OwnedFrame::Array(
             pairs
                 .iter()

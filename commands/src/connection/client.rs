@@ -2,11 +2,12 @@
 //! (SETNAME, GETNAME, SETINFO), closing others (KILL) and the per-connection
 //! switches clients send at connect time (NO-EVICT, NO-TOUCH, REPLY).
 //!
-//! CLIENT UNBLOCK arrives with blocking commands; CLIENT REPLY OFF|SKIP,
-//! PAUSE and TRACKING are not supported and say so.
+//! CLIENT UNBLOCK arrives with blocking commands; PAUSE and TRACKING are not
+//! supported and say so.
 
 use std::time::Instant;
 
+use resplite_core::command::ReplyMode;
 use resplite_core::prelude::*;
 use resplite_core::server::ClientInfo;
 
@@ -20,18 +21,37 @@ struct Filter {
     ids: Option<Vec<u64>>,
     addr: Option<String>,
     laddr: Option<String>,
-    /// `normal` matches every client resplite has; `master`, `replica` and
-    /// `pubsub` none (yet).
-    normal_only: Option<bool>,
+    /// `TYPE normal|pubsub` (subscribed clients are `pubsub`); `master` and
+    /// `replica` match nobody.
+    kind: Option<Kind>,
     skip_me: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Normal,
+    PubSub,
+    /// master, replica, slave: none here.
+    Replication,
+}
+
 impl Filter {
-    fn matches(&self, c: &ClientInfo) -> bool {
+    fn matches(&self, ctx: &Ctx, c: &ClientInfo) -> bool {
+        let kind_ok = || {
+            self.kind.is_none_or(|kind| {
+                let (channels, patterns, _) = ctx.server.pubsub.client_counts(c.id);
+                let subscribed = channels + patterns > 0;
+                match kind {
+                    Kind::Normal => !subscribed,
+                    Kind::PubSub => subscribed,
+                    Kind::Replication => false,
+                }
+            })
+        };
         self.ids.as_ref().is_none_or(|ids| ids.contains(&c.id))
             && self.addr.as_ref().is_none_or(|a| *a == c.addr)
             && self.laddr.as_ref().is_none_or(|a| *a == c.laddr)
-            && self.normal_only.unwrap_or(true)
+            && kind_ok()
     }
 }
 
@@ -51,7 +71,7 @@ enum Client {
     Kill(Kill),
     NoEvict(bool),
     NoTouch(bool),
-    Reply,
+    Reply(ReplyMode),
     SetInfo {
         lib_name: bool,
         value: Bytes,
@@ -161,12 +181,9 @@ impl Command for ClientCmd {
                 arity(args, 3)?;
                 let mode = args.keyword()?;
                 match mode.as_str() {
-                    "ON" => Client::Reply,
-                    "OFF" | "SKIP" => {
-                        return Err(CommandError::other(format!(
-                            "ERR CLIENT REPLY {mode} is not supported by resplite"
-                        )))
-                    }
+                    "ON" => Client::Reply(ReplyMode::On),
+                    "OFF" => Client::Reply(ReplyMode::Off),
+                    "SKIP" => Client::Reply(ReplyMode::SkipNext),
                     _ => return Err(CommandError::Syntax),
                 }
             }
@@ -224,7 +241,7 @@ impl Command for ClientCmd {
                 let now = Instant::now();
                 let mut out = String::new();
                 for c in ctx.server.client_list() {
-                    if filter.matches(&c) {
+                    if filter.matches(ctx, &c) {
                         out.push_str(&client_line(ctx, &c, now, "client|list"));
                         out.push('\n');
                     }
@@ -240,7 +257,19 @@ impl Command for ClientCmd {
                 ctx.server.update_client_meta(id, |m| m.no_touch = on);
                 Reply::ok()
             }
-            Client::Reply => Reply::ok(),
+            Client::Reply(mode) => {
+                // OFF and SKIP send nothing; SKIP while OFF changes nothing.
+                let off = ctx.session.reply_mode == ReplyMode::Off;
+                match mode {
+                    ReplyMode::On => {
+                        ctx.session.reply_mode = ReplyMode::On;
+                        return Ok(Reply::ok());
+                    }
+                    ReplyMode::SkipNext if off => {}
+                    mode => ctx.session.reply_mode = mode,
+                }
+                Reply::Multi(Vec::new())
+            }
             Client::SetInfo { lib_name, value } => {
                 let value = String::from_utf8_lossy(&value).into_owned();
                 // An empty value clears the attribute, as in Redis.
@@ -271,13 +300,13 @@ fn on_off(arg: &[u8]) -> Result<bool, CommandError> {
     }
 }
 
-/// `TYPE normal|master|replica|slave|pubsub`: does it select resplite's
-/// (normal) clients?
-fn client_type(arg: &[u8]) -> Result<bool, CommandError> {
+/// `TYPE normal|master|replica|slave|pubsub`.
+fn client_type(arg: &[u8]) -> Result<Kind, CommandError> {
     let name = String::from_utf8_lossy(arg).to_ascii_lowercase();
     match name.as_str() {
-        "normal" => Ok(true),
-        "master" | "replica" | "slave" | "pubsub" => Ok(false),
+        "normal" => Ok(Kind::Normal),
+        "pubsub" => Ok(Kind::PubSub),
+        "master" | "replica" | "slave" => Ok(Kind::Replication),
         _ => Err(CommandError::other(format!(
             "ERR Unknown client type '{}'",
             String::from_utf8_lossy(arg)
@@ -292,7 +321,7 @@ fn parse_list(args: &mut Args) -> Result<Filter, CommandError> {
         let opt = args.keyword()?;
         match opt.as_str() {
             "TYPE" if args.remaining() == 1 => {
-                filter.normal_only = Some(client_type(&args.bytes()?)?);
+                filter.kind = Some(client_type(&args.bytes()?)?);
             }
             "ID" if !args.is_empty() => {
                 let mut ids = Vec::new();
@@ -336,7 +365,7 @@ fn parse_kill(args: &mut Args) -> Result<Kill, CommandError> {
                     ))
                 }
             },
-            "TYPE" => filter.normal_only = Some(client_type(&value)?),
+            "TYPE" => filter.kind = Some(client_type(&value)?),
             "ADDR" => filter.addr = Some(text()),
             "LADDR" => filter.laddr = Some(text()),
             // Everyone is `default`: another user exists nowhere.
@@ -374,7 +403,7 @@ fn kill_clients(ctx: &mut Ctx, kill: Kill) -> Result<Reply, CommandError> {
     };
     let mut killed = 0;
     for c in ctx.server.client_list() {
-        if !filter.matches(&c) || (filter.skip_me && c.id == me) {
+        if !filter.matches(ctx, &c) || (filter.skip_me && c.id == me) {
             continue;
         }
         if c.id == me {
@@ -456,7 +485,11 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
     } else {
         now.saturating_duration_since(c.last_command_at).as_secs()
     };
+    let (sub, psub, omem) = ctx.server.pubsub.client_counts(c.id);
     let mut flags = String::new();
+    if sub + psub > 0 {
+        flags.push('P');
+    }
     if ctx.coord.is_blocked(c.id) {
         flags.push('b');
     }
@@ -470,9 +503,9 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
         flags.push('N');
     }
     format!(
-        "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db=0 sub=0 \
-         psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
-         obl=0 oll=0 omem=0 tot-mem=32768 events=r cmd={cmd} user={} redir=-1 resp={resp} \
+        "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db=0 sub={sub} \
+         psub={psub} ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
+         obl=0 oll=0 omem={omem} tot-mem=32768 events=r cmd={cmd} user={} redir=-1 resp={resp} \
          lib-name={} lib-ver={}",
         c.id,
         c.addr,

@@ -4,4 +4,5 @@ mod echo;
 mod hello;
 mod ping;
 mod quit;
+mod reset;
 mod select;

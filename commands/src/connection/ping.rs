@@ -18,7 +18,15 @@ impl Command for Ping {
         })
     }
 
-    fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        // A subscribed RESP2 client gets `pong <message>` as an array, as Redis
+        // answers in that context.
+        if ctx.session.subscriptions > 0 && ctx.session.resp == 2 {
+            return Ok(Reply::Array(vec![
+                Reply::bulk("pong"),
+                Reply::Bulk(self.message.unwrap_or_default()),
+            ]));
+        }
         Ok(match self.message {
             None => Reply::simple("PONG"),
             Some(m) => Reply::Bulk(m),

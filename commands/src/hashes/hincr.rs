@@ -35,6 +35,7 @@ impl Command for HIncrBy {
         let text = itoa::Buffer::new().format(next).to_owned();
         ctx.engine
             .hset(&self.key, &[(&self.field, text.as_bytes())])?;
+        ctx.notify(Class::HASH, "hincrby", &self.key);
         Ok(Reply::Int(next))
     }
 }
@@ -77,6 +78,7 @@ impl Command for HIncrByFloat {
         let text = next.to_human();
         ctx.engine
             .hset(&self.key, &[(&self.field, text.as_bytes())])?;
+        ctx.notify(Class::HASH, "hincrbyfloat", &self.key);
         Ok(Reply::bulk(text))
     }
 }

@@ -33,6 +33,7 @@ impl Command for HSet {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let added = ctx.engine.hset(&self.key, &pair_slices(&self.pairs))?;
+        ctx.notify(Class::HASH, "hset", &self.key);
         Ok(Reply::Int(added as i64))
     }
 }
@@ -58,6 +59,7 @@ impl Command for HMSet {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         ctx.engine.hset(&self.key, &pair_slices(&self.pairs))?;
+        ctx.notify(Class::HASH, "hset", &self.key);
         Ok(Reply::ok())
     }
 }
@@ -85,6 +87,9 @@ impl Command for HSetNx {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let set = ctx.engine.hsetnx(&self.key, &self.field, &self.value)?;
+        if set {
+            ctx.notify(Class::HASH, "hset", &self.key);
+        }
         Ok(Reply::Int(i64::from(set)))
     }
 }
@@ -110,6 +115,10 @@ impl Command for HDel {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let removed = ctx.engine.hdel(&self.key, &slices(&self.fields))?;
+        if removed > 0 {
+            ctx.notify(Class::HASH, "hdel", &self.key);
+            ctx.notify_if_deleted(&self.key);
+        }
         Ok(Reply::Int(removed as i64))
     }
 }

@@ -7,7 +7,10 @@ pub struct Unlink(Vec<Bytes>);
 fn delete_all(ctx: &mut Ctx, keys: &[Bytes]) -> Result<Reply, CommandError> {
     let mut removed = 0;
     for key in keys {
-        removed += i64::from(ctx.engine.delete(key)?);
+        if ctx.engine.delete(key)? {
+            removed += 1;
+            ctx.notify(Class::GENERIC, "del", key);
+        }
     }
     Ok(Reply::Int(removed))
 }

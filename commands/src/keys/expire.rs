@@ -86,8 +86,10 @@ impl Expire {
         }
         if at <= now {
             ctx.engine.delete(&self.key)?;
+            ctx.notify(Class::GENERIC, "del", &self.key);
         } else {
             ctx.engine.set_expiry(&self.key, Some(at))?;
+            ctx.notify(Class::GENERIC, "expire", &self.key);
         }
         Ok(Reply::Int(1))
     }
@@ -166,6 +168,7 @@ impl Command for Persist {
         match ctx.engine.meta(&self.0)? {
             Some(meta) if meta.expires_at.is_some() => {
                 ctx.engine.set_expiry(&self.0, None)?;
+                ctx.notify(Class::GENERIC, "persist", &self.0);
                 Ok(Reply::Int(1))
             }
             _ => Ok(Reply::Int(0)),

@@ -19,6 +19,7 @@ impl Command for Rename {
         if !ctx.engine.rename(&self.0, &self.1)? {
             return Err(CommandError::NoSuchKey);
         }
+        notify_rename(ctx, &self.0, &self.1);
         Ok(Reply::ok())
     }
 }
@@ -41,7 +42,17 @@ impl Command for RenameNx {
             return Ok(Reply::Int(0));
         }
         ctx.engine.rename(&self.0, &self.1)?;
+        notify_rename(ctx, &self.0, &self.1);
         Ok(Reply::Int(1))
+    }
+}
+
+/// `rename_from` on the source, `rename_to` on the destination (nothing when
+/// a key is renamed to itself, as in Redis).
+fn notify_rename(ctx: &mut Ctx, from: &[u8], to: &[u8]) {
+    if from != to {
+        ctx.notify(Class::GENERIC, "rename_from", from);
+        ctx.notify(Class::GENERIC, "rename_to", to);
     }
 }
 

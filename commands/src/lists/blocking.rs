@@ -42,6 +42,7 @@ fn pop_first(
                 // Pushing them back in reverse pop order restores the list's end.
                 undo.extend(values.iter().rev().map(|v| Bytes::from(v.clone())));
                 ctx.coord.give_back(undo);
+                super::notify_pop(ctx, key, left);
                 return Ok(Some((key.clone(), values)));
             }
         }
@@ -121,7 +122,10 @@ impl BlMove {
             .engine
             .list_move(&self.src, &self.dst, self.from_left, self.to_left)?
         {
-            Some(v) => Ok(Reply::bulk(v)),
+            Some(v) => {
+                super::notify_move(ctx, &self.src, &self.dst, self.from_left, self.to_left);
+                Ok(Reply::bulk(v))
+            }
             None => Ok(block_or_nil(
                 ctx,
                 std::slice::from_ref(&self.src),

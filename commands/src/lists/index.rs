@@ -115,7 +115,10 @@ impl Command for LSet {
         match ctx.engine.list_set(&self.key, index, &self.value)? {
             None => Err(CommandError::NoSuchKey),
             Some(false) => Err(CommandError::other("ERR index out of range")),
-            Some(true) => Ok(Reply::ok()),
+            Some(true) => {
+                ctx.notify(Class::LIST, "lset", &self.key);
+                Ok(Reply::ok())
+            }
         }
     }
 }
@@ -136,7 +139,12 @@ impl Command for LTrim {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        ctx.engine.list_trim(&self.key, self.start, self.stop)?;
+        // As Redis: `ltrim` whenever the list exists, then `del` if emptied.
+        if ctx.engine.list_len(&self.key)? > 0 {
+            ctx.engine.list_trim(&self.key, self.start, self.stop)?;
+            ctx.notify(Class::LIST, "ltrim", &self.key);
+            ctx.notify_if_deleted(&self.key);
+        }
         Ok(Reply::ok())
     }
 }

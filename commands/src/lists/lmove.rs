@@ -18,6 +18,9 @@ impl LMove {
         let moved = ctx
             .engine
             .list_move(&self.src, &self.dst, self.from_left, self.to_left)?;
+        if moved.is_some() {
+            super::notify_move(ctx, &self.src, &self.dst, self.from_left, self.to_left);
+        }
         Ok(Reply::opt_bulk(moved))
     }
 }

@@ -23,3 +23,16 @@ pub(crate) fn slices(values: &[Bytes]) -> Vec<&[u8]> {
     values.iter().map(|v| v.as_ref()).collect()
 }
 mod blocking;
+
+/// Keyspace events of a pop: `lpop`/`rpop`, then `del` if the list is gone.
+pub(crate) fn notify_pop(ctx: &mut Ctx, key: &[u8], left: bool) {
+    ctx.notify(Class::LIST, if left { "lpop" } else { "rpop" }, key);
+    ctx.notify_if_deleted(key);
+}
+
+/// Keyspace events of LMOVE, in Redis' order: the push on the destination,
+/// the pop on the source, then `del` if the source is gone.
+pub(crate) fn notify_move(ctx: &mut Ctx, src: &[u8], dst: &[u8], from_left: bool, to_left: bool) {
+    ctx.notify(Class::LIST, if to_left { "lpush" } else { "rpush" }, dst);
+    notify_pop(ctx, src, from_left);
+}

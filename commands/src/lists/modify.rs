@@ -32,6 +32,10 @@ impl Command for LRem {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let removed = ctx.engine.list_remove(&self.key, self.count, &self.value)?;
+        if removed > 0 {
+            ctx.notify(Class::LIST, "lrem", &self.key);
+            ctx.notify_if_deleted(&self.key);
+        }
         Ok(Reply::Int(removed as i64))
     }
 }
@@ -62,6 +66,9 @@ impl Command for LInsert {
         let len = ctx
             .engine
             .list_insert(&self.key, self.before, &self.pivot, &self.value)?;
+        if len > 0 {
+            ctx.notify(Class::LIST, "linsert", &self.key);
+        }
         Ok(Reply::Int(len))
     }
 }

@@ -28,6 +28,9 @@ impl Pop {
         let popped = ctx
             .engine
             .list_pop(&self.key, left, self.count.unwrap_or(1))?;
+        if popped.as_ref().is_some_and(|v| !v.is_empty()) {
+            super::notify_pop(ctx, &self.key, left);
+        }
         Ok(match (popped, self.count) {
             (None, None) => Reply::Nil,
             (None, Some(_)) => Reply::NilArray,

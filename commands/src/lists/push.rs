@@ -20,6 +20,9 @@ impl Push {
         let len = ctx
             .engine
             .list_push(&self.key, &slices(&self.values), left, only_existing)?;
+        if len.is_some() {
+            ctx.notify(Class::LIST, if left { "lpush" } else { "rpush" }, &self.key);
+        }
         Ok(Reply::Int(len.unwrap_or(0) as i64))
     }
 }

@@ -9,6 +9,7 @@
 //! readable but refuse CONFIG SET with Redis' "can't set immutable config".
 
 use resplite_core::prelude::*;
+use resplite_core::pubsub::{notify_flags_to_string, parse_notify_flags, OutputLimit};
 use resplite_core::server::ServerState;
 use resplite_core::util::glob::glob_match;
 use resplite_core::util::number::parse_i64;
@@ -29,6 +30,8 @@ enum Kind {
     Str,
     /// A `notify-keyspace-events` class string.
     Events,
+    /// `client-output-buffer-limit`: `<class> <hard> <soft> <seconds>` ...
+    OutputLimit,
 }
 
 struct Param {
@@ -92,6 +95,13 @@ static PARAMS: &[Param] = &[
         .expect("settings lock")
         .notify_keyspace_events
         .clone()),
+    param!("client-output-buffer-limit", Kind::OutputLimit, |s| {
+        let l = s.pubsub.output_limit();
+        format!(
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub {} {} {}",
+            l.hard, l.soft, l.soft_seconds
+        )
+    }),
     param!("proto-max-bulk-len", Kind::Immutable, |s| config(s)
         .limits
         .max_bulk_len
@@ -170,7 +180,8 @@ enum Change {
     MaxClients(usize),
     Timeout(u64),
     RequirePass(Option<String>),
-    Events(String),
+    Events(u32),
+    OutputLimit(Option<OutputLimit>),
     SlowlogSlowerThan(i64),
     SlowlogMaxLen(u64),
     Nothing,
@@ -321,9 +332,10 @@ fn validate(state: &ServerState, param: &Param, value: &[u8]) -> Result<Change, 
             })
         }
         Kind::Str => Ok(Change::RequirePass((!text.is_empty()).then_some(text))),
-        Kind::Events => keyspace_events(&text)
+        Kind::Events => parse_notify_flags(&text)
             .map(Change::Events)
             .ok_or_else(|| fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")),
+        Kind::OutputLimit => output_limit(&text).map(Change::OutputLimit).map_err(fail),
     }
 }
 
@@ -333,7 +345,15 @@ fn apply(state: &ServerState, change: Change) {
         Change::MaxClients(n) => state.config.write().expect("config lock").max_clients = n,
         Change::RequirePass(p) => state.config.write().expect("config lock").requirepass = p,
         Change::Timeout(t) => settings().timeout = t,
-        Change::Events(e) => settings().notify_keyspace_events = e,
+        Change::Events(flags) => {
+            settings().notify_keyspace_events = notify_flags_to_string(flags);
+            state.pubsub.set_notify_flags(flags);
+        }
+        Change::OutputLimit(limit) => {
+            if let Some(limit) = limit {
+                state.pubsub.set_output_limit(limit);
+            }
+        }
         Change::SlowlogSlowerThan(n) => settings().slowlog_log_slower_than = n,
         Change::SlowlogMaxLen(n) => {
             settings().slowlog_max_len = n;
@@ -343,34 +363,56 @@ fn apply(state: &ServerState, change: Change) {
     }
 }
 
-/// Keyspace event classes, as Redis' `keyspaceEventsStringToFlags` reads them
-/// and `keyspaceEventsFlagsToString` prints them back (`KEA` -> `AKE`).
-/// `None` for an unknown class character.
-fn keyspace_events(input: &str) -> Option<String> {
-    // Type classes in print order; `A` stands for all of them but `n`.
-    const CLASSES: &[char] = &['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd', 'n'];
-    const ALL: &[char] = &['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd'];
-    let mut set = std::collections::BTreeSet::new();
-    for c in input.chars() {
-        match c {
-            'A' => set.extend(ALL.iter().copied()),
-            'K' | 'E' | 'm' => {
-                set.insert(c);
-            }
-            c if CLASSES.contains(&c) => {
-                set.insert(c);
-            }
-            _ => return None,
+/// `client-output-buffer-limit` as Redis reads it: `<class> <hard> <soft>
+/// <seconds>` groups, sizes with `k`/`kb`/`m`/`mb`/`g`/`gb` units. Only the
+/// `pubsub` class applies to resplite (its replies are written as they come);
+/// `normal` and `replica` are accepted and have no effect. `None`: no pubsub
+/// group given.
+fn output_limit(text: &str) -> Result<Option<OutputLimit>, &'static str> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if !words.len().is_multiple_of(4) {
+        return Err("Wrong number of arguments in buffer limit configuration.");
+    }
+    let mut pubsub = None;
+    for group in words.chunks(4) {
+        let class = group[0].to_ascii_lowercase();
+        if !matches!(class.as_str(), "normal" | "slave" | "replica" | "pubsub") {
+            return Err("Invalid client class specified in buffer limit configuration.");
+        }
+        let bad = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+        let hard = memory_size(group[1]).ok_or(bad)?;
+        let soft = memory_size(group[2]).ok_or(bad)?;
+        let soft_seconds = group[3].parse::<u64>().map_err(|_| bad)?;
+        if class == "pubsub" {
+            pubsub = Some(OutputLimit {
+                hard,
+                soft,
+                soft_seconds,
+            });
         }
     }
-    let mut out = String::new();
-    if ALL.iter().all(|c| set.contains(c)) {
-        out.push('A');
-    } else {
-        out.extend(CLASSES.iter().filter(|c| set.contains(c)));
+    Ok(pubsub)
+}
+
+/// Redis' `memtoull`: `1k` is 1000, `1kb` 1024, and so on; no sign.
+fn memory_size(word: &str) -> Option<u64> {
+    let lower = word.to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &lower[digits.len()..];
+    let mul: u64 = match unit {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    out.extend(['K', 'E', 'm'].iter().filter(|c| set.contains(c)));
-    Some(out)
+    digits.parse::<u64>().ok()?.checked_mul(mul)
 }
 
 register_command!(ConfigCmd);
@@ -380,16 +422,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keyspace_event_strings_as_redis() {
-        assert_eq!(keyspace_events("KEA").as_deref(), Some("AKE"));
-        assert_eq!(keyspace_events("Kx").as_deref(), Some("xK"));
-        assert_eq!(keyspace_events("").as_deref(), Some(""));
-        assert_eq!(keyspace_events("Q"), None);
-        assert_eq!(keyspace_events("Elg").as_deref(), Some("glE"));
-        assert_eq!(keyspace_events("Anm").as_deref(), Some("Am"));
-        assert_eq!(keyspace_events("mK").as_deref(), Some("Km"));
-        assert_eq!(keyspace_events("ntd").as_deref(), Some("tdn"));
-        assert_eq!(keyspace_events("x").as_deref(), Some("x"));
+    fn output_limits_as_redis_reads_them() {
+        let pubsub = |s: &str| output_limit(s).map(|l| l.map(|l| (l.hard, l.soft, l.soft_seconds)));
+        assert_eq!(pubsub("pubsub 1mb 0 0"), Ok(Some((1 << 20, 0, 0))));
+        assert_eq!(pubsub("pubsub 1kb 2k 3"), Ok(Some((1024, 2000, 3))));
+        assert_eq!(pubsub("normal 0 0 0"), Ok(None));
+        assert_eq!(pubsub(""), Ok(None));
+        assert!(pubsub("pubsub 1mb 0").is_err());
+        assert!(pubsub("foo 1 0 0").is_err());
+        assert!(pubsub("pubsub -1 0 0").is_err());
+        assert!(pubsub("pubsub x 0 0").is_err());
     }
 
     #[test]

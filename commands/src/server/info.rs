@@ -331,9 +331,9 @@ fn stats(ctx: &mut Ctx, l: &mut Lines) {
     ]);
     l.add("keyspace_hits", Stats::get(&s.keyspace_hits));
     l.add("keyspace_misses", Stats::get(&s.keyspace_misses));
+    l.add("pubsub_channels", state.pubsub.numchannels());
+    l.add("pubsub_patterns", state.pubsub.numpat());
     l.zeros(&[
-        "pubsub_channels",
-        "pubsub_patterns",
         "pubsubshard_channels",
         "latest_fork_usec",
         "total_forks",

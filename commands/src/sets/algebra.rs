@@ -48,7 +48,9 @@ macro_rules! combine_store {
             }
 
             fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+                let existed = crate::common::store_target_exists(ctx, &self.dst)?;
                 let n = ctx.engine.$method(&self.dst, &slices(&self.keys))?;
+                crate::common::notify_store(ctx, Class::SET, $name, &self.dst, n, existed);
                 Ok(Reply::Int(n as i64))
             }
         }

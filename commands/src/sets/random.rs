@@ -36,9 +36,14 @@ impl Command for SPop {
         match self.count {
             None => {
                 let popped = ctx.engine.spop(&self.key, 1)?;
+                notify_spop(ctx, &self.key, popped.len());
                 Ok(Reply::opt_bulk(popped.into_iter().next()))
             }
-            Some(n) => Ok(set_reply(ctx.engine.spop(&self.key, n)?)),
+            Some(n) => {
+                let popped = ctx.engine.spop(&self.key, n)?;
+                notify_spop(ctx, &self.key, popped.len());
+                Ok(set_reply(popped))
+            }
         }
     }
 }
@@ -78,6 +83,13 @@ impl Command for SRandMember {
             )?)),
             Some(n) => Ok(set_reply(ctx.engine.srandom(&self.key, n as u64, true)?)),
         }
+    }
+}
+
+fn notify_spop(ctx: &mut Ctx, key: &[u8], popped: usize) {
+    if popped > 0 {
+        ctx.notify(Class::SET, "spop", key);
+        ctx.notify_if_deleted(key);
     }
 }
 

@@ -27,6 +27,9 @@ impl Command for SAdd {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let added = ctx.engine.sadd(&self.key, &slices(&self.members))?;
+        if added > 0 {
+            ctx.notify(Class::SET, "sadd", &self.key);
+        }
         Ok(Reply::Int(added as i64))
     }
 }
@@ -51,6 +54,10 @@ impl Command for SRem {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let removed = ctx.engine.srem(&self.key, &slices(&self.members))?;
+        if removed > 0 {
+            ctx.notify(Class::SET, "srem", &self.key);
+            ctx.notify_if_deleted(&self.key);
+        }
         Ok(Reply::Int(removed as i64))
     }
 }
@@ -76,7 +83,19 @@ impl Command for SMove {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        // As Redis: nothing to say when source and destination are the same;
+        // `sadd` only when the destination did not have the member.
+        let had = self.src != self.dst
+            && ctx.notifies(Class::SET)
+            && matches!(ctx.engine.sismember(&self.dst, &self.member), Ok(true));
         let moved = ctx.engine.smove(&self.src, &self.dst, &self.member)?;
+        if moved && self.src != self.dst {
+            ctx.notify(Class::SET, "srem", &self.src);
+            ctx.notify_if_deleted(&self.src);
+            if !had {
+                ctx.notify(Class::SET, "sadd", &self.dst);
+            }
+        }
         Ok(Reply::Int(i64::from(moved)))
     }
 }

@@ -27,10 +27,12 @@ impl Command for Append {
                 }
                 value.extend_from_slice(&self.1);
                 ctx.engine.update_string(&self.0, &value)?;
+                ctx.notify(Class::STRING, "append", &self.0);
                 Ok(Reply::Int(value.len() as i64))
             }
             None => {
                 ctx.engine.set_string(&self.0, &self.1, None)?;
+                ctx.notify(Class::STRING, "append", &self.0);
                 Ok(Reply::Int(self.1.len() as i64))
             }
         }

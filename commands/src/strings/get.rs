@@ -39,6 +39,7 @@ impl Command for GetDel {
         let value = ctx.engine.get_string(&self.0)?;
         if value.is_some() {
             ctx.engine.delete(&self.0)?;
+            ctx.notify(Class::GENERIC, "del", &self.0);
         }
         Ok(Reply::opt_bulk(value))
     }
@@ -57,6 +58,7 @@ impl Command for GetSet {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let old = ctx.engine.get_string(&self.0)?;
         ctx.engine.set_string(&self.0, &self.1, None)?;
+        ctx.notify(Class::STRING, "set", &self.0);
         Ok(Reply::opt_bulk(old))
     }
 }

@@ -49,14 +49,21 @@ impl Command for GetEx {
             match self.change {
                 Change::None => {}
                 Change::Persist => {
+                    // `persist` only when a deadline was removed.
+                    let had = ctx.engine.meta(&self.key)?.and_then(|m| m.expires_at);
                     ctx.engine.set_expiry(&self.key, None)?;
+                    if had.is_some() {
+                        ctx.notify(Class::GENERIC, "persist", &self.key);
+                    }
                 }
                 Change::At(option) => {
                     let at = option.expiry()?.deadline(ctx.now_ms())?;
                     if at <= ctx.now_ms() {
                         ctx.engine.delete(&self.key)?;
+                        ctx.notify(Class::GENERIC, "del", &self.key);
                     } else {
                         ctx.engine.set_expiry(&self.key, Some(at))?;
+                        ctx.notify(Class::GENERIC, "expire", &self.key);
                     }
                 }
             }

@@ -22,6 +22,7 @@ fn add(ctx: &mut Ctx, key: &[u8], delta: i64) -> Result<Reply, CommandError> {
     } else {
         ctx.engine.set_string(key, text.as_bytes(), None)?;
     }
+    ctx.notify(Class::STRING, "incrby", key);
     Ok(Reply::Int(next))
 }
 
@@ -141,6 +142,7 @@ impl Command for IncrByFloat {
         } else {
             ctx.engine.set_string(&self.key, text.as_bytes(), None)?;
         }
+        ctx.notify(Class::STRING, "incrbyfloat", &self.key);
         Ok(Reply::bulk(text))
     }
 }

@@ -15,6 +15,10 @@ fn set_all(ctx: &mut Ctx, pairs: &[(Bytes, Bytes)]) -> Result<(), CommandError> 
             ctx.engine.set_string(k, v, None)?;
         }
     }
+    // One `set` per argument pair, in order, as Redis notifies.
+    for (k, _) in pairs {
+        ctx.notify(Class::STRING, "set", k);
+    }
     Ok(())
 }
 

@@ -88,6 +88,7 @@ impl Command for SetRange {
         } else {
             ctx.engine.set_string(&self.key, &value, None)?;
         }
+        ctx.notify(Class::STRING, "setrange", &self.key);
         Ok(Reply::Int(value.len() as i64))
     }
 }

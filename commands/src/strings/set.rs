@@ -68,6 +68,10 @@ impl Set {
                 _ => deadline,
             };
             ctx.engine.set_string(&self.key, &self.value, expires_at)?;
+            ctx.notify(Class::STRING, "set", &self.key);
+            if deadline.is_some() {
+                ctx.notify(Class::GENERIC, "expire", &self.key);
+            }
         }
         Ok(if self.get {
             Some(old_value)

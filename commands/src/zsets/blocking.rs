@@ -30,6 +30,7 @@ fn pop_first(
                 undo.push(Bytes::from(member.clone()));
             }
             ctx.coord.give_back(undo);
+            super::notify_zpop(ctx, key, max);
             return Ok(Some((key.clone(), popped)));
         }
     }

@@ -98,7 +98,14 @@ fn run(c: Combine, ctx: &mut Ctx, op: SetOp) -> Result<Reply, CommandError> {
         .collect();
     match &c.dst {
         Some(dst) => {
+            let existed = crate::common::store_target_exists(ctx, dst)?;
             let n = ctx.engine.zcombine_store(dst, op, &sources, c.agg)?;
+            let event = match op {
+                SetOp::Union => "zunionstore",
+                SetOp::Inter => "zinterstore",
+                SetOp::Diff => "zdiffstore",
+            };
+            crate::common::notify_store(ctx, Class::ZSET, event, dst, n, existed);
             Ok(Reply::Int(n as i64))
         }
         None => {

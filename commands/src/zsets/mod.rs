@@ -196,3 +196,9 @@ mod tests {
     }
 }
 mod blocking;
+
+/// Keyspace events of a pop: `zpopmin`/`zpopmax`, then `del` if the set is gone.
+pub(crate) fn notify_zpop(ctx: &mut Ctx, key: &[u8], max: bool) {
+    ctx.notify(Class::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+    ctx.notify_if_deleted(key);
+}

@@ -34,6 +34,9 @@ fn parse_pop(args: &mut Args) -> Result<Pop, CommandError> {
 
 fn pop(p: Pop, ctx: &mut Ctx, max: bool) -> Result<Reply, CommandError> {
     let rows = ctx.engine.zpop(&p.key, p.count.unwrap_or(1), max)?;
+    if !rows.is_empty() {
+        super::notify_zpop(ctx, &p.key, max);
+    }
     // Only a counted pop nests its pairs, and only in RESP3.
     let nested = is_resp3(ctx) && p.count.is_some();
     Ok(scored_reply(rows, true, nested))

@@ -198,7 +198,9 @@ impl Command for ZRangeStore {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let existed = crate::common::store_target_exists(ctx, &self.dst)?;
         let n = ctx.engine.zrangestore(&self.dst, &self.src, &self.range)?;
+        crate::common::notify_store(ctx, Class::ZSET, "zrangestore", &self.dst, n, existed);
         Ok(Reply::Int(n as i64))
     }
 }
@@ -242,6 +244,10 @@ macro_rules! remrange_command {
 
             fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
                 let n = ctx.engine.zremrange(&self.0.key, &self.0.range)?;
+                if n > 0 {
+                    ctx.notify(Class::ZSET, $name, &self.0.key);
+                    ctx.notify_if_deleted(&self.0.key);
+                }
                 Ok(Reply::Int(n as i64))
             }
         }

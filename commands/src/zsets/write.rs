@@ -95,10 +95,17 @@ impl Command for ZAdd {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         if self.incr {
             let (delta, member) = &self.items[0];
-            return incr_reply(ctx.engine.zincr(&self.key, member, *delta, self.flags)?);
+            let outcome = ctx.engine.zincr(&self.key, member, *delta, self.flags)?;
+            if matches!(outcome, ZIncr::Score(_)) {
+                ctx.notify(Class::ZSET, "zincr", &self.key);
+            }
+            return incr_reply(outcome);
         }
         let items: Vec<(f64, &[u8])> = self.items.iter().map(|(s, m)| (*s, &m[..])).collect();
         let counts = ctx.engine.zadd(&self.key, &items, self.flags)?;
+        if counts.added + counts.updated > 0 {
+            ctx.notify(Class::ZSET, "zadd", &self.key);
+        }
         let n = if self.ch {
             counts.added + counts.updated
         } else {
@@ -132,10 +139,13 @@ impl Command for ZIncrBy {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        incr_reply(
+        let outcome =
             ctx.engine
-                .zincr(&self.key, &self.member, self.delta, ZAddFlags::default())?,
-        )
+                .zincr(&self.key, &self.member, self.delta, ZAddFlags::default())?;
+        if matches!(outcome, ZIncr::Score(_)) {
+            ctx.notify(Class::ZSET, "zincr", &self.key);
+        }
+        incr_reply(outcome)
     }
 }
 
@@ -165,7 +175,12 @@ impl Command for ZRem {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let members: Vec<&[u8]> = self.members.iter().map(|m| &m[..]).collect();
-        Ok(Reply::Int(ctx.engine.zrem(&self.key, &members)? as i64))
+        let removed = ctx.engine.zrem(&self.key, &members)?;
+        if removed > 0 {
+            ctx.notify(Class::ZSET, "zrem", &self.key);
+            ctx.notify_if_deleted(&self.key);
+        }
+        Ok(Reply::Int(removed as i64))
     }
 }
 

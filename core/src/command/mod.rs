@@ -14,6 +14,7 @@ pub use spec::{CommandEntry, CommandSpec, Flags};
 
 use crate::engine::Engine;
 use crate::protocol::Reply;
+pub use crate::pubsub::Class;
 
 /// A command: parsing (pure, from arguments) kept apart from applying (against
 /// the engine), as in mini-redis, so that parse errors never touch storage.
@@ -39,6 +40,23 @@ pub struct Session {
     pub peer: std::sync::Arc<str>,
     /// Set by QUIT: the connection closes once this batch's replies are written.
     pub close_after_reply: bool,
+    /// Channels plus patterns this client is subscribed to (RESP2 clients with
+    /// any may only run the pub/sub commands, PING, QUIT and RESET).
+    pub subscriptions: usize,
+    /// CLIENT REPLY: whether replies are sent.
+    pub reply_mode: ReplyMode,
+}
+
+/// CLIENT REPLY ON|OFF|SKIP.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReplyMode {
+    #[default]
+    On,
+    Off,
+    /// Set by CLIENT REPLY SKIP: the next command's reply is dropped.
+    SkipNext,
+    /// The running command's reply is dropped (the one after SKIP).
+    Skip,
 }
 
 /// What a command sees while it runs.
@@ -56,6 +74,104 @@ impl Ctx<'_> {
     /// The command's clock (ms since epoch), fixed when it started, as in Redis.
     pub fn now_ms(&self) -> i64 {
         self.engine.now_ms()
+    }
+
+    /// A keyspace event (Redis' `notifyKeyspaceEvent`): published on
+    /// `__keyspace@0__:<key>` and `__keyevent@0__:<event>` as the
+    /// `notify-keyspace-events` flags ask, once the group has committed, and
+    /// dropped if the command fails. Costs two atomic loads when off.
+    pub fn notify(&mut self, class: Class, event: &'static str, key: &[u8]) {
+        let pubsub = &self.server.pubsub;
+        let flags = pubsub.notify_flags();
+        if flags & class.0 == 0 || !pubsub.has_subscribers() {
+            return;
+        }
+        // Keys that expired while this command looked them up come first.
+        self.notify_expired();
+        self.push_event(flags, event, key);
+    }
+
+    /// Would an event of `class` be published (for commands that must look
+    /// something up to name their event)?
+    pub fn notifies(&self, class: Class) -> bool {
+        let pubsub = &self.server.pubsub;
+        pubsub.notify_flags() & class.0 != 0 && pubsub.has_subscribers()
+    }
+
+    /// After a write that may have emptied a container: `del` if `key` is gone.
+    pub fn notify_if_deleted(&mut self, key: &[u8]) {
+        let pubsub = &self.server.pubsub;
+        if pubsub.notify_flags() & Class::GENERIC.0 == 0 || !pubsub.has_subscribers() {
+            return;
+        }
+        if matches!(self.engine.meta(key), Ok(None)) {
+            self.notify(Class::GENERIC, "del", key);
+        }
+    }
+
+    /// `expired` events for the keys the engine expired so far.
+    pub fn notify_expired(&mut self) {
+        push_expired(self.engine, self.server, self.coord);
+    }
+
+    fn push_event(&mut self, flags: u32, event: &'static str, key: &[u8]) {
+        push_event(self.server, self.coord, flags, event, key);
+    }
+
+    /// PUBLISH: the number of clients that will receive the message, delivered
+    /// once the group has committed (in order with keyspace events).
+    pub fn publish(&mut self, channel: bytes::Bytes, message: bytes::Bytes) -> usize {
+        let routed = self.server.pubsub.route(channel, message);
+        let n = routed.receivers();
+        if n > 0 {
+            self.coord.events.push(routed);
+        }
+        n
+    }
+}
+
+/// `expired` events for the keys `engine` expired since it was last asked.
+pub(crate) fn push_expired(
+    engine: &mut dyn Engine,
+    server: &crate::server::ServerState,
+    coord: &mut crate::blocking::Coordination,
+) {
+    let expired = engine.take_expired();
+    if expired.is_empty() {
+        return;
+    }
+    let flags = server.pubsub.notify_flags();
+    if flags & Class::EXPIRED.0 == 0 {
+        return;
+    }
+    for key in expired {
+        push_event(server, coord, flags, "expired", &key);
+    }
+}
+
+fn push_event(
+    server: &crate::server::ServerState,
+    coord: &mut crate::blocking::Coordination,
+    flags: u32,
+    event: &'static str,
+    key: &[u8],
+) {
+    let pubsub = &server.pubsub;
+    if flags & Class::KEYSPACE.0 != 0 {
+        let mut channel = Vec::with_capacity(15 + key.len());
+        channel.extend_from_slice(b"__keyspace@0__:");
+        channel.extend_from_slice(key);
+        let routed = pubsub.route(channel.into(), bytes::Bytes::from_static(event.as_bytes()));
+        if routed.receivers() > 0 {
+            coord.events.push(routed);
+        }
+    }
+    if flags & Class::KEYEVENT.0 != 0 {
+        let channel = format!("__keyevent@0__:{event}");
+        let routed = pubsub.route(channel.into(), bytes::Bytes::copy_from_slice(key));
+        if routed.receivers() > 0 {
+            coord.events.push(routed);
+        }
     }
 }
 

@@ -146,4 +146,9 @@ pub trait Engine: HashOps + SetOps + ListOps + ZSetOps {
     fn expires_count(&mut self) -> Result<u64>;
     /// Keys removed because their deadline passed, since start.
     fn expired_keys(&self) -> u64;
+    /// The keys expired (lazily or by the sweeper) since the last call, while
+    /// the executor asks for them (keyspace `expired` events); else empty.
+    fn take_expired(&mut self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
 }

@@ -31,6 +31,9 @@ pub enum Reply {
     Bool(bool),
     /// Out-of-band message (pub/sub, invalidation); an array in RESP2.
     Push(Vec<Reply>),
+    /// Several replies in a row for one command (SUBSCRIBE answers once per
+    /// channel); empty, no reply at all (CLIENT REPLY OFF).
+    Multi(Vec<Reply>),
 }
 
 impl Reply {
@@ -91,6 +94,7 @@ impl Reply {
                 int_line(out, if resp3 { b'>' } else { b'*' }, items.len() as i64);
                 items.iter().for_each(|r| r.encode(out, resp3));
             }
+            Reply::Multi(replies) => replies.iter().for_each(|r| r.encode(out, resp3)),
             Reply::Map(pairs) => {
                 if resp3 {
                     int_line(out, b'%', pairs.len() as i64);

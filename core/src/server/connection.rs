@@ -13,6 +13,21 @@ use super::Shared;
 use crate::command::Session;
 use crate::executor::{Job, Request};
 use crate::protocol::{Reply, RequestParser};
+use crate::pubsub::Mailbox;
+
+/// Commands after which a batch ends (they change how later ones are checked
+/// or encoded).
+const ENDS_BATCH: [&str; 6] = [
+    "hello",
+    "reset",
+    "subscribe",
+    "psubscribe",
+    "unsubscribe",
+    "punsubscribe",
+];
+
+/// Pub/sub messages encoded per write, at most (about).
+const MESSAGES_PER_WRITE: usize = 256 * 1024;
 
 /// Most requests sent to the storage thread as one batch; the rest of a deep
 /// pipeline waits in the buffer for the next round.
@@ -40,7 +55,9 @@ pub(crate) async fn serve(
     };
     let id = client.id;
     let _ = socket.set_nodelay(true);
+    let mailbox = shared.state.pubsub.register(id, client.kill.clone());
     let mut conn = Connection {
+        mailbox,
         multi: None,
         reported: (2, None),
         authenticated: false,
@@ -67,6 +84,7 @@ pub(crate) async fn serve(
     }
     // Its waiters and watches go; a pending pop is skipped, never delivered.
     shared.storage.closed(id);
+    shared.state.pubsub.unregister(id);
     shared.client_disconnected(id);
 }
 
@@ -79,6 +97,8 @@ struct Multi {
 }
 
 struct Connection {
+    /// Pub/sub messages for this client, queued by the storage thread.
+    mailbox: Arc<Mailbox>,
     multi: Option<Multi>,
     /// Protocol and name as last written to the client registry.
     reported: (u8, Option<bytes::Bytes>),
@@ -100,7 +120,20 @@ impl Connection {
             let mut need_bytes = false;
             while requests.len() < MAX_BATCH {
                 match self.parser.next(&mut self.input) {
-                    Ok(Some(argv)) => requests.push(self.resolve(argv)),
+                    Ok(Some(argv)) => {
+                        let request = self.resolve(argv);
+                        // A command that changes the protocol or subscribed
+                        // mode ends the batch: what follows is resolved and
+                        // encoded in the new state.
+                        let ends_batch = matches!(
+                            &request,
+                            Request::Run { entry, .. } if ENDS_BATCH.contains(&entry.spec.name)
+                        );
+                        requests.push(request);
+                        if ends_batch {
+                            break;
+                        }
+                    }
                     Ok(None) => {
                         need_bytes = true;
                         break;
@@ -140,7 +173,8 @@ impl Connection {
                     return Ok(());
                 }
                 self.input.reserve(16 * 1024);
-                // `timeout` (CONFIG SET timeout): close a client idle that long.
+                // `timeout` (CONFIG SET timeout): close a client idle that long
+                // (subscribers excepted, as in Redis).
                 let idle = self
                     .shared
                     .state
@@ -148,7 +182,7 @@ impl Connection {
                     .read()
                     .expect("settings lock")
                     .timeout;
-                let idle = if idle == 0 {
+                let idle = if idle == 0 || self.session.subscriptions > 0 {
                     std::time::Duration::MAX
                 } else {
                     std::time::Duration::from_secs(idle)
@@ -166,9 +200,34 @@ impl Connection {
                         crate::server::Stats::add(&self.shared.state.stats.net_input_bytes, n as u64);
                     }
                     _ = super::stopped(shutdown) => return Ok(()),
+                    _ = self.mailbox.ready.notified() => self.write_messages().await?,
                 }
             }
         }
+    }
+
+    /// Writes every queued pub/sub message, in chunks.
+    async fn write_messages(&mut self) -> std::io::Result<()> {
+        loop {
+            let taken = self.encode_messages(u64::MAX);
+            if taken == 0 {
+                return Ok(());
+            }
+            self.flush().await?;
+            self.mailbox.written(taken);
+        }
+    }
+
+    /// Encodes queued messages of epochs before `before` into the output
+    /// buffer (about one chunk); returns their accounted bytes, to release
+    /// with [`Mailbox::written`] once flushed.
+    fn encode_messages(&mut self, before: u64) -> usize {
+        let (messages, bytes) = self.mailbox.take(before, MESSAGES_PER_WRITE);
+        let resp3 = self.session.resp == 3;
+        for m in &messages {
+            m.encode(&mut self.output, resp3);
+        }
+        bytes
     }
 
     /// Looks the command up and checks arity here, off the storage thread, and
@@ -195,6 +254,30 @@ impl Connection {
                 }
                 return Request::Reply(Reply::error("NOAUTH Authentication required."));
             }
+        }
+        let name = entry.spec.name;
+        if self.session.subscriptions > 0
+            && self.session.resp == 2
+            && matches!(name, "multi" | "exec" | "discard")
+        {
+            // As Redis: subscribed RESP2 clients cannot use transactions (a
+            // refused EXEC reads as an aborted one).
+            let why = format!(
+                "Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            );
+            let line = if name == "exec" {
+                format!("EXECABORT Transaction discarded because of: {why}")
+            } else {
+                format!("ERR {why}")
+            };
+            self.shared.state.stats.record_rejected(name);
+            self.shared.state.stats.record_error(&line);
+            return Request::Reply(Reply::error(line));
+        }
+        if name == "reset" {
+            // RESET leaves MULTI and logs out (checked again on the next command).
+            self.multi = None;
+            self.authenticated = false;
         }
         match (&mut self.multi, entry.spec.name) {
             (None, "multi") => {
@@ -304,11 +387,26 @@ impl Connection {
                 c.name = session.name.as_ref().map(|n| n.to_vec());
             });
         }
+        // Messages committed before these replies go first; the rest after.
+        let mut taken = 0;
+        loop {
+            let n = self.encode_messages(result.epoch);
+            if n == 0 {
+                break;
+            }
+            taken += n;
+            if self.output.len() >= MESSAGES_PER_WRITE {
+                self.flush().await?;
+                self.mailbox.written(std::mem::take(&mut taken));
+            }
+        }
         let resp3 = self.session.resp == 3;
         for reply in &result.replies {
             reply.encode(&mut self.output, resp3);
         }
-        self.flush().await
+        self.flush().await?;
+        self.mailbox.written(taken);
+        Ok(())
     }
 
     async fn flush(&mut self) -> std::io::Result<()> {

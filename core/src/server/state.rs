@@ -278,6 +278,8 @@ pub struct ServerState {
     pub blocked_clients: AtomicU64,
     pub save: SaveInfo,
     slowlog: Mutex<SlowLog>,
+    /// Channels, patterns, mailboxes and the keyspace-notification flags.
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 impl ServerState {
@@ -322,6 +324,7 @@ impl ServerState {
                 saves: AtomicU64::new(0),
             },
             slowlog: Mutex::new(SlowLog::default()),
+            pubsub: crate::pubsub::PubSub::default(),
         }
     }
 

@@ -37,6 +37,10 @@ pub struct SqliteEngine {
     tracking: bool,
     modified: Vec<Vec<u8>>,
     flushed: bool,
+    /// Keys expired since the last `take_expired`, kept only while
+    /// `report_expired` is on (someone listens to `expired` events).
+    report_expired: bool,
+    expired: Vec<Vec<u8>>,
 }
 
 /// What a command changed, for WATCH and blocked clients.
@@ -69,6 +73,8 @@ impl SqliteEngine {
             tracking: false,
             modified: Vec::new(),
             flushed: false,
+            report_expired: false,
+            expired: Vec::new(),
         };
         engine.recount()?;
         Ok(engine)
@@ -113,6 +119,14 @@ impl SqliteEngine {
         if !on {
             self.modified.clear();
             self.flushed = false;
+        }
+    }
+
+    /// Turns recording of expired keys on or off (off costs nothing).
+    pub fn set_report_expired(&mut self, on: bool) {
+        self.report_expired = on;
+        if !on {
+            self.expired.clear();
         }
     }
 
@@ -199,6 +213,7 @@ impl SqliteEngine {
     /// Rolls back the open transaction, if any.
     pub fn rollback(&mut self) -> Result<()> {
         self.pending.clear();
+        self.expired.clear();
         self.pending_at_savepoint = None;
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
@@ -273,6 +288,9 @@ impl SqliteEngine {
         }
         self.remove(key, meta.key_type)?;
         self.expired_keys += 1;
+        if self.report_expired {
+            self.expired.push(key.to_vec());
+        }
         Ok(true)
     }
 
@@ -568,6 +586,9 @@ impl Engine for SqliteEngine {
             self.remove(key, key_type(*code)?)?;
         }
         self.expired_keys += due.len() as u64;
+        if self.report_expired {
+            self.expired.extend(due.iter().map(|(k, _)| k.clone()));
+        }
         Ok(due.len())
     }
 
@@ -581,6 +602,10 @@ impl Engine for SqliteEngine {
 
     fn expired_keys(&self) -> u64 {
         self.expired_keys
+    }
+
+    fn take_expired(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.expired)
     }
 }
 

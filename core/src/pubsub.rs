@@ -1,0 +1,667 @@
+//! In-memory publish/subscribe: channels, glob patterns, per-client mailboxes,
+//! and the keyspace-notification flags (`notify-keyspace-events`).
+//!
+//! Who does what:
+//! - SUBSCRIBE and friends run on the storage thread like every command and
+//!   change the [`PubSub`] hub at once.
+//! - PUBLISH and keyspace notifications resolve their recipients when the
+//!   command runs ([`PubSub::route`]) but are *held* by the executor until the
+//!   group commits, then pushed into the recipients' [`Mailbox`]es in command
+//!   order ([`deliver`]). Pushing is an `Arc` clone per recipient; nothing touches
+//!   SQLite.
+//! - Each connection task drains its own mailbox and encodes the messages for its
+//!   protocol (RESP2 arrays, RESP3 pushes).
+//!
+//! A mailbox is bounded: bytes queued plus bytes being written count against the
+//! `client-output-buffer-limit pubsub` hard limit (and soft limit over time); a
+//! client past it is disconnected, its queue dropped, never grown without bound.
+//!
+//! Ordering: every delivery carries the *epoch* of the commit that produced it;
+//! a batch's replies carry the epoch of their own commit. The connection writes
+//! messages of earlier epochs before the replies and the rest after them, so a
+//! SUBSCRIBE confirmation always precedes the messages it enables.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::{BufMut, Bytes, BytesMut};
+use tokio::sync::Notify;
+
+use crate::util::glob::glob_match;
+
+/// Keyspace-event classes, Redis' `NOTIFY_*` bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Class(pub u32);
+
+impl Class {
+    pub const KEYSPACE: Class = Class(1 << 0);
+    pub const KEYEVENT: Class = Class(1 << 1);
+    pub const GENERIC: Class = Class(1 << 2);
+    pub const STRING: Class = Class(1 << 3);
+    pub const LIST: Class = Class(1 << 4);
+    pub const SET: Class = Class(1 << 5);
+    pub const HASH: Class = Class(1 << 6);
+    pub const ZSET: Class = Class(1 << 7);
+    pub const EXPIRED: Class = Class(1 << 8);
+    pub const EVICTED: Class = Class(1 << 9);
+    pub const STREAM: Class = Class(1 << 10);
+    pub const KEY_MISS: Class = Class(1 << 11);
+    pub const MODULE: Class = Class(1 << 12);
+    pub const NEW: Class = Class(1 << 13);
+    /// `A`: every type class but key-miss and new.
+    const ALL: u32 = Class::GENERIC.0
+        | Class::STRING.0
+        | Class::LIST.0
+        | Class::SET.0
+        | Class::HASH.0
+        | Class::ZSET.0
+        | Class::EXPIRED.0
+        | Class::EVICTED.0
+        | Class::STREAM.0
+        | Class::MODULE.0;
+}
+
+/// Class characters in the order Redis prints them.
+const CLASS_CHARS: [(char, Class); 10] = [
+    ('g', Class::GENERIC),
+    ('$', Class::STRING),
+    ('l', Class::LIST),
+    ('s', Class::SET),
+    ('h', Class::HASH),
+    ('z', Class::ZSET),
+    ('x', Class::EXPIRED),
+    ('e', Class::EVICTED),
+    ('t', Class::STREAM),
+    ('d', Class::MODULE),
+];
+
+/// `notify-keyspace-events` as Redis' `keyspaceEventsStringToFlags` reads it;
+/// `None` for an unknown class character.
+pub fn parse_notify_flags(input: &str) -> Option<u32> {
+    let mut flags = 0;
+    for c in input.chars() {
+        flags |= match c {
+            'A' => Class::ALL,
+            'K' => Class::KEYSPACE.0,
+            'E' => Class::KEYEVENT.0,
+            'm' => Class::KEY_MISS.0,
+            'n' => Class::NEW.0,
+            c => CLASS_CHARS.iter().find(|(ch, _)| *ch == c)?.1 .0,
+        };
+    }
+    Some(flags)
+}
+
+/// Redis' `keyspaceEventsFlagsToString`: `KEA` prints as `AKE`.
+pub fn notify_flags_to_string(flags: u32) -> String {
+    let mut out = String::new();
+    if flags & Class::ALL == Class::ALL {
+        out.push('A');
+    } else {
+        out.extend(
+            CLASS_CHARS
+                .iter()
+                .filter(|(_, class)| flags & class.0 != 0)
+                .map(|(c, _)| *c),
+        );
+        // As Redis prints it: `n` only without `A` (so `An` reads back as `A`).
+        if flags & Class::NEW.0 != 0 {
+            out.push('n');
+        }
+    }
+    for (c, class) in [
+        ('K', Class::KEYSPACE),
+        ('E', Class::KEYEVENT),
+        ('m', Class::KEY_MISS),
+    ] {
+        if flags & class.0 != 0 {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A published message, shared by all its recipients.
+#[derive(Debug)]
+pub struct Message {
+    pub channel: Bytes,
+    pub payload: Bytes,
+}
+
+/// A message on its way to one client: `message` or, through a pattern, `pmessage`.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub pattern: Option<Bytes>,
+    pub message: Arc<Message>,
+}
+
+impl Delivery {
+    /// What counts against the output limit (Redis counts the encoded reply).
+    fn cost(&self) -> usize {
+        self.message.channel.len()
+            + self.message.payload.len()
+            + self.pattern.as_ref().map_or(0, Bytes::len)
+            + 48
+    }
+
+    /// Appends the wire form: `*3 message ch payload` (RESP2) or a `>` push
+    /// (RESP3); `pmessage pattern ch payload` through a pattern.
+    pub fn encode(&self, out: &mut BytesMut, resp3: bool) {
+        let head = if resp3 { b'>' } else { b'*' };
+        match &self.pattern {
+            None => {
+                out.put_slice(&[head, b'3', b'\r', b'\n']);
+                bulk(out, b"message");
+            }
+            Some(p) => {
+                out.put_slice(&[head, b'4', b'\r', b'\n']);
+                bulk(out, b"pmessage");
+                bulk(out, p);
+            }
+        }
+        bulk(out, &self.message.channel);
+        bulk(out, &self.message.payload);
+    }
+}
+
+fn bulk(out: &mut BytesMut, data: &[u8]) {
+    let mut n = itoa::Buffer::new();
+    let len = n.format(data.len());
+    out.reserve(data.len() + len.len() + 5);
+    out.put_u8(b'$');
+    out.put_slice(len.as_bytes());
+    out.put_slice(b"\r\n");
+    out.put_slice(data);
+    out.put_slice(b"\r\n");
+}
+
+/// A message with its recipients, resolved when the command ran, delivered
+/// after the commit.
+pub struct Routed {
+    message: Arc<Message>,
+    to: Vec<(Arc<Mailbox>, Option<Bytes>)>,
+}
+
+impl std::fmt::Debug for Routed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Routed")
+            .field("message", &self.message)
+            .field("receivers", &self.to.len())
+            .finish()
+    }
+}
+
+impl Routed {
+    pub fn receivers(&self) -> usize {
+        self.to.len()
+    }
+}
+
+/// `client-output-buffer-limit` for the pubsub class: bytes and seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_seconds: u64,
+}
+
+impl Default for OutputLimit {
+    /// Redis' default: `pubsub 32mb 8mb 60`.
+    fn default() -> Self {
+        OutputLimit {
+            hard: 32 * 1024 * 1024,
+            soft: 8 * 1024 * 1024,
+            soft_seconds: 60,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Queue {
+    items: VecDeque<(u64, Delivery)>,
+    /// Queued plus taken-but-not-yet-written bytes.
+    bytes: usize,
+    over_soft_since: Option<Instant>,
+    /// Past its limit: the client is being disconnected; nothing more is queued.
+    closed: bool,
+}
+
+/// One client's queue of pub/sub messages.
+pub struct Mailbox {
+    queue: Mutex<Queue>,
+    /// Wakes the connection task when something was queued.
+    pub ready: Notify,
+    /// Closes the connection (the same signal as CLIENT KILL).
+    kill: Arc<Notify>,
+    limit: Arc<Limits>,
+}
+
+impl Mailbox {
+    fn push(&self, epoch: u64, delivery: Delivery) {
+        let cost = delivery.cost();
+        let mut q = self.queue.lock().expect("mailbox lock");
+        if q.closed {
+            return;
+        }
+        q.items.push_back((epoch, delivery));
+        q.bytes += cost;
+        let limit = self.limit.get();
+        let over_hard = limit.hard > 0 && q.bytes as u64 > limit.hard;
+        let over_soft = limit.soft > 0 && q.bytes as u64 > limit.soft;
+        let soft_expired = if over_soft {
+            let since = *q.over_soft_since.get_or_insert_with(Instant::now);
+            since.elapsed() >= Duration::from_secs(limit.soft_seconds)
+        } else {
+            q.over_soft_since = None;
+            false
+        };
+        if over_hard || soft_expired {
+            // As Redis' "closing client that reached max output buffer": drop
+            // what is queued and close the connection.
+            q.closed = true;
+            q.items.clear();
+            q.bytes = 0;
+            drop(q);
+            tracing::warn!(
+                "client scheduled to be closed for overcoming of output buffer limits (pubsub)"
+            );
+            self.kill.notify_one();
+            return;
+        }
+        drop(q);
+        self.ready.notify_one();
+    }
+
+    /// Takes queued deliveries of epochs `< before` (all with `u64::MAX`), up to
+    /// about `max_bytes`. Their bytes still count until [`written`](Self::written).
+    pub fn take(&self, before: u64, max_bytes: usize) -> (Vec<Delivery>, usize) {
+        let mut q = self.queue.lock().expect("mailbox lock");
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        while let Some((epoch, _)) = q.items.front() {
+            if *epoch >= before || bytes >= max_bytes {
+                break;
+            }
+            let (_, d) = q.items.pop_front().expect("front");
+            bytes += d.cost();
+            out.push(d);
+        }
+        (out, bytes)
+    }
+
+    /// Bytes taken with [`take`](Self::take) have reached the socket.
+    pub fn written(&self, bytes: usize) {
+        let mut q = self.queue.lock().expect("mailbox lock");
+        q.bytes = q.bytes.saturating_sub(bytes);
+        let soft = self.limit.get().soft;
+        if soft == 0 || q.bytes as u64 <= soft {
+            q.over_soft_since = None;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.lock().expect("mailbox lock").items.is_empty()
+    }
+
+    /// Bytes pending for this client (CLIENT LIST `omem`).
+    pub fn pending_bytes(&self) -> usize {
+        self.queue.lock().expect("mailbox lock").bytes
+    }
+}
+
+struct Limits {
+    hard: AtomicU64,
+    soft: AtomicU64,
+    soft_seconds: AtomicU64,
+}
+
+impl Limits {
+    fn get(&self) -> OutputLimit {
+        OutputLimit {
+            hard: self.hard.load(Ordering::Relaxed),
+            soft: self.soft.load(Ordering::Relaxed),
+            soft_seconds: self.soft_seconds.load(Ordering::Relaxed),
+        }
+    }
+}
+
+struct Subscriber {
+    mailbox: Arc<Mailbox>,
+    channels: HashSet<Bytes>,
+    patterns: HashSet<Bytes>,
+}
+
+#[derive(Default)]
+struct Hub {
+    channels: HashMap<Bytes, HashSet<u64>>,
+    patterns: HashMap<Bytes, HashSet<u64>>,
+    clients: HashMap<u64, Subscriber>,
+}
+
+/// The server's pub/sub hub.
+pub struct PubSub {
+    hub: Mutex<Hub>,
+    epoch: AtomicU64,
+    flags: AtomicU32,
+    /// Channel plus pattern subscriptions of all clients: 0 means nobody
+    /// listens and notifications cost one load.
+    subscriptions: AtomicUsize,
+    limits: Arc<Limits>,
+}
+
+impl Default for PubSub {
+    fn default() -> Self {
+        let d = OutputLimit::default();
+        PubSub {
+            hub: Mutex::default(),
+            epoch: AtomicU64::new(1),
+            flags: AtomicU32::new(0),
+            subscriptions: AtomicUsize::new(0),
+            limits: Arc::new(Limits {
+                hard: AtomicU64::new(d.hard),
+                soft: AtomicU64::new(d.soft),
+                soft_seconds: AtomicU64::new(d.soft_seconds),
+            }),
+        }
+    }
+}
+
+impl PubSub {
+    fn hub(&self) -> std::sync::MutexGuard<'_, Hub> {
+        self.hub.lock().expect("pubsub lock")
+    }
+
+    /// A new client's mailbox; `kill` closes its connection.
+    pub fn register(&self, client: u64, kill: Arc<Notify>) -> Arc<Mailbox> {
+        let mailbox = Arc::new(Mailbox {
+            queue: Mutex::default(),
+            ready: Notify::new(),
+            kill,
+            limit: self.limits.clone(),
+        });
+        self.hub().clients.insert(
+            client,
+            Subscriber {
+                mailbox: mailbox.clone(),
+                channels: HashSet::new(),
+                patterns: HashSet::new(),
+            },
+        );
+        mailbox
+    }
+
+    /// The client left: all its subscriptions go.
+    pub fn unregister(&self, client: u64) {
+        self.unsubscribe_all(client);
+        self.hub().clients.remove(&client);
+    }
+
+    /// Drops every subscription of `client` (RESET, disconnect).
+    pub fn unsubscribe_all(&self, client: u64) {
+        let mut hub = self.hub();
+        let (channels, patterns): (Vec<Bytes>, Vec<Bytes>) = match hub.clients.get_mut(&client) {
+            Some(s) => (s.channels.drain().collect(), s.patterns.drain().collect()),
+            None => return,
+        };
+        for c in &channels {
+            remove_member(&mut hub.channels, c, client);
+        }
+        for p in &patterns {
+            remove_member(&mut hub.patterns, p, client);
+        }
+        self.subscriptions
+            .fetch_sub(channels.len() + patterns.len(), Ordering::Relaxed);
+    }
+
+    /// SUBSCRIBE one channel; returns the client's subscription count after it.
+    pub fn subscribe(&self, client: u64, channel: &Bytes, pattern: bool) -> usize {
+        let mut hub = self.hub();
+        let hub = &mut *hub;
+        let Some(sub) = hub.clients.get_mut(&client) else {
+            return 0;
+        };
+        let (mine, index) = if pattern {
+            (&mut sub.patterns, &mut hub.patterns)
+        } else {
+            (&mut sub.channels, &mut hub.channels)
+        };
+        if mine.insert(channel.clone()) {
+            index.entry(channel.clone()).or_default().insert(client);
+            self.subscriptions.fetch_add(1, Ordering::Relaxed);
+        }
+        sub.channels.len() + sub.patterns.len()
+    }
+
+    /// UNSUBSCRIBE one channel (or pattern); returns the count after it.
+    pub fn unsubscribe(&self, client: u64, channel: &[u8], pattern: bool) -> usize {
+        let mut hub = self.hub();
+        let hub = &mut *hub;
+        let Some(sub) = hub.clients.get_mut(&client) else {
+            return 0;
+        };
+        let (mine, index) = if pattern {
+            (&mut sub.patterns, &mut hub.patterns)
+        } else {
+            (&mut sub.channels, &mut hub.channels)
+        };
+        if mine.remove(channel) {
+            remove_member(index, channel, client);
+            self.subscriptions.fetch_sub(1, Ordering::Relaxed);
+        }
+        sub.channels.len() + sub.patterns.len()
+    }
+
+    /// The client's channels (or patterns), for UNSUBSCRIBE without arguments.
+    pub fn subscribed(&self, client: u64, pattern: bool) -> Vec<Bytes> {
+        let hub = self.hub();
+        let Some(sub) = hub.clients.get(&client) else {
+            return Vec::new();
+        };
+        let set = if pattern {
+            &sub.patterns
+        } else {
+            &sub.channels
+        };
+        let mut list: Vec<Bytes> = set.iter().cloned().collect();
+        list.sort();
+        list
+    }
+
+    /// `(channels, patterns, pending output bytes)` of one client.
+    pub fn client_counts(&self, client: u64) -> (usize, usize, usize) {
+        let hub = self.hub();
+        hub.clients.get(&client).map_or((0, 0, 0), |s| {
+            (
+                s.channels.len(),
+                s.patterns.len(),
+                s.mailbox.pending_bytes(),
+            )
+        })
+    }
+
+    /// Resolves who receives a message on `channel`: channel subscribers first,
+    /// then pattern subscribers, as Redis delivers. Delivery waits for
+    /// [`deliver`].
+    pub fn route(&self, channel: Bytes, payload: Bytes) -> Routed {
+        let message = Arc::new(Message { channel, payload });
+        let mut to = Vec::new();
+        if self.subscriptions.load(Ordering::Relaxed) == 0 {
+            return Routed { message, to };
+        }
+        let hub = self.hub();
+        if let Some(clients) = hub.channels.get(&message.channel) {
+            for id in clients {
+                if let Some(s) = hub.clients.get(id) {
+                    to.push((s.mailbox.clone(), None));
+                }
+            }
+        }
+        for (pattern, clients) in &hub.patterns {
+            if glob_match(pattern, &message.channel, false) {
+                for id in clients {
+                    if let Some(s) = hub.clients.get(id) {
+                        to.push((s.mailbox.clone(), Some(pattern.clone())));
+                    }
+                }
+            }
+        }
+        Routed { message, to }
+    }
+
+    /// Is anyone subscribed to anything?
+    pub fn has_subscribers(&self) -> bool {
+        self.subscriptions.load(Ordering::Relaxed) > 0
+    }
+
+    /// Channels with at least one subscriber matching `pattern` (all when `None`).
+    pub fn channels(&self, pattern: Option<&[u8]>) -> Vec<Bytes> {
+        let hub = self.hub();
+        let mut list: Vec<Bytes> = hub
+            .channels
+            .keys()
+            .filter(|c| pattern.is_none_or(|p| glob_match(p, c, false)))
+            .cloned()
+            .collect();
+        list.sort();
+        list
+    }
+
+    /// Subscribers of one channel (PUBSUB NUMSUB).
+    pub fn numsub(&self, channel: &[u8]) -> usize {
+        self.hub().channels.get(channel).map_or(0, HashSet::len)
+    }
+
+    /// Distinct patterns subscribed to (PUBSUB NUMPAT, INFO `pubsub_patterns`).
+    pub fn numpat(&self) -> usize {
+        self.hub().patterns.len()
+    }
+
+    /// Channels with subscribers (INFO `pubsub_channels`).
+    pub fn numchannels(&self) -> usize {
+        self.hub().channels.len()
+    }
+
+    /// The epoch of the last delivery.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Starts a new epoch: call after each commit, before delivering and
+    /// releasing that commit's replies (even when there is nothing to deliver).
+    pub fn advance(&self) -> u64 {
+        self.epoch.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// The current `notify-keyspace-events` flags.
+    pub fn notify_flags(&self) -> u32 {
+        self.flags.load(Ordering::Relaxed)
+    }
+
+    pub fn set_notify_flags(&self, flags: u32) {
+        self.flags.store(flags, Ordering::Relaxed);
+    }
+
+    pub fn output_limit(&self) -> OutputLimit {
+        self.limits.get()
+    }
+
+    pub fn set_output_limit(&self, limit: OutputLimit) {
+        self.limits.hard.store(limit.hard, Ordering::Relaxed);
+        self.limits.soft.store(limit.soft, Ordering::Relaxed);
+        self.limits
+            .soft_seconds
+            .store(limit.soft_seconds, Ordering::Relaxed);
+    }
+}
+
+fn remove_member(index: &mut HashMap<Bytes, HashSet<u64>>, name: &[u8], client: u64) {
+    if let Some(set) = index.get_mut(name) {
+        set.remove(&client);
+        if set.is_empty() {
+            index.remove(name);
+        }
+    }
+}
+
+/// Pushes routed messages into their mailboxes, in order, tagged `epoch`.
+pub fn deliver(messages: Vec<Routed>, epoch: u64) {
+    for routed in messages {
+        for (mailbox, pattern) in routed.to {
+            mailbox.push(
+                epoch,
+                Delivery {
+                    pattern,
+                    message: routed.message.clone(),
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse_and_print_as_redis() {
+        let canon = |s: &str| parse_notify_flags(s).map(notify_flags_to_string);
+        assert_eq!(canon("KEA").as_deref(), Some("AKE"));
+        assert_eq!(canon("Kx").as_deref(), Some("xK"));
+        assert_eq!(canon("").as_deref(), Some(""));
+        assert_eq!(canon("Q"), None);
+        assert_eq!(canon("Elg").as_deref(), Some("glE"));
+        assert_eq!(canon("Anm").as_deref(), Some("Am"));
+        assert_eq!(canon("mK").as_deref(), Some("Km"));
+        assert_eq!(canon("ntd").as_deref(), Some("tdn"));
+        assert_eq!(canon("g$lshzxetd").as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn routes_channels_then_patterns_and_counts() {
+        let hub = PubSub::default();
+        let kill = Arc::new(Notify::new());
+        let a = hub.register(1, kill.clone());
+        let _b = hub.register(2, kill);
+        assert_eq!(hub.subscribe(1, &Bytes::from("news"), false), 1);
+        assert_eq!(hub.subscribe(1, &Bytes::from("n*"), true), 2);
+        assert_eq!(hub.subscribe(2, &Bytes::from("n*"), true), 1);
+        let routed = hub.route(Bytes::from("news"), Bytes::from("hi"));
+        assert_eq!(routed.receivers(), 3);
+        assert_eq!(hub.numpat(), 1);
+        assert_eq!(hub.numsub(b"news"), 1);
+        deliver(vec![routed], 5);
+        let (early, _) = a.take(5, usize::MAX);
+        assert!(early.is_empty(), "epoch 5 is not before 5");
+        let (got, bytes) = a.take(u64::MAX, usize::MAX);
+        assert_eq!(got.len(), 2);
+        a.written(bytes);
+        assert_eq!(a.pending_bytes(), 0);
+        hub.unregister(1);
+        assert_eq!(hub.numsub(b"news"), 0);
+        assert_eq!(hub.numpat(), 1);
+        assert!(hub.has_subscribers());
+    }
+
+    #[test]
+    fn a_mailbox_past_its_hard_limit_is_closed() {
+        let hub = PubSub::default();
+        hub.set_output_limit(OutputLimit {
+            hard: 1000,
+            soft: 0,
+            soft_seconds: 0,
+        });
+        let kill = Arc::new(Notify::new());
+        let a = hub.register(1, kill);
+        hub.subscribe(1, &Bytes::from("c"), false);
+        for _ in 0..100 {
+            deliver(
+                vec![hub.route(Bytes::from("c"), Bytes::from(vec![0; 100]))],
+                1,
+            );
+        }
+        assert_eq!(a.pending_bytes(), 0, "dropped once over the limit");
+        assert!(a.is_empty());
+    }
+}
