@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 
 scripts/ensure-redis.sh
 
-cargo build --workspace --bins
+cargo build --workspace --bins --examples
 cargo test --workspace -- "$@"

@@ -1,5 +1,5 @@
-//! `resplite`: run the server (`resplite run`); migration commands come with the
-//! migration crate.
+//! `resplite`: run the server (`resplite run`) or move a Redis into it
+//! (`resplite migrate ...`, from the migration crate).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -25,6 +25,8 @@ struct Cli {
 enum Cmd {
     /// Run the server.
     Run(RunArgs),
+    /// Move a live Redis into a resplite database (see the README's guide).
+    Migrate(resplite_migration::cli::MigrateArgs),
 }
 
 #[derive(clap::Args)]
@@ -89,6 +91,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Run(args) => run(args),
+        Cmd::Migrate(args) => {
+            init_logging(LogFormat::Text);
+            resplite_migration::cli::main(args)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every process started here is killed when its handle drops.
 
 pub mod diff;
+pub mod migrate;
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};

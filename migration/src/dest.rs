@@ -1,0 +1,194 @@
+//! The migration destination: resplite's own engine on the SQLite file, so
+//! migrated data is exactly what the server would have written. Behind the
+//! [`Destination`] trait so another store can be the target later.
+
+use std::path::Path;
+
+use resplite_core::engine::{
+    Engine, HashOps, KeyType, ListOps, PragmaTemplate, ScanFilter, SetOps, SqliteEngine, ZAddFlags,
+    ZRange, ZRangeBy, ZSetOps,
+};
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::value::{Snapshot, Value};
+
+pub trait Destination: Send {
+    fn begin(&mut self) -> Result<()>;
+    fn commit(&mut self) -> Result<()>;
+    fn rollback(&mut self) -> Result<()>;
+    /// Replaces `key` with the snapshot's value and deadline.
+    fn put(&mut self, snap: &Snapshot) -> Result<()>;
+    /// Adds a page of elements to a (temporary) key, creating it if needed.
+    fn append(&mut self, key: &[u8], page: &Value) -> Result<()>;
+    /// Moves a fully written temporary key over `key` with its deadline.
+    fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<()>;
+    fn delete(&mut self, key: &[u8]) -> Result<bool>;
+    /// A key's whole value (verify, sweep).
+    fn read(&mut self, key: &[u8]) -> Result<Option<Snapshot>>;
+    /// One step of a cursor iteration over keys.
+    fn scan(&mut self, cursor: u64, count: usize) -> Result<(u64, Vec<Vec<u8>>)>;
+    /// Keys starting with `prefix` (temporary keys left by interrupted reads).
+    fn keys_with_prefix(&mut self, prefix: &[u8]) -> Result<Vec<Vec<u8>>>;
+    /// The registry lives in the same file: its updates join the open
+    /// transaction so counters and cursors commit with the data.
+    fn registry(&self) -> &Connection;
+}
+
+pub struct SqliteDestination {
+    engine: SqliteEngine,
+}
+
+impl SqliteDestination {
+    pub fn open(path: &Path) -> Result<SqliteDestination> {
+        let engine = SqliteEngine::open(path, PragmaTemplate::Default)?;
+        // Other migration processes (tracker, status) share the file.
+        engine
+            .connection()
+            .busy_timeout(std::time::Duration::from_secs(30))?;
+        crate::registry::create(engine.connection())?;
+        Ok(SqliteDestination { engine })
+    }
+
+    fn clock(&mut self) {
+        self.engine.set_clock(resplite_core::util::now_ms());
+    }
+}
+
+impl Destination for SqliteDestination {
+    fn begin(&mut self) -> Result<()> {
+        self.clock();
+        Ok(self.engine.begin()?)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Ok(self.engine.commit()?)
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        Ok(self.engine.rollback()?)
+    }
+
+    fn put(&mut self, snap: &Snapshot) -> Result<()> {
+        let key = &snap.key[..];
+        match &snap.value {
+            Value::String(v) => {
+                self.engine.set_string(key, v, snap.expires_at)?;
+                return Ok(());
+            }
+            _ => {
+                self.engine.delete(key)?;
+                self.append(key, &snap.value)?;
+            }
+        }
+        if snap.expires_at.is_some() {
+            self.engine.set_expiry(key, snap.expires_at)?;
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, key: &[u8], page: &Value) -> Result<()> {
+        match page {
+            Value::String(v) => self.engine.set_string(key, v, None)?,
+            Value::Hash(pairs) => {
+                let pairs: Vec<(&[u8], &[u8])> =
+                    pairs.iter().map(|(f, v)| (&f[..], &v[..])).collect();
+                if !pairs.is_empty() {
+                    self.engine.hset(key, &pairs)?;
+                }
+            }
+            Value::Set(members) => {
+                let members: Vec<&[u8]> = members.iter().map(|m| &m[..]).collect();
+                if !members.is_empty() {
+                    self.engine.sadd(key, &members)?;
+                }
+            }
+            Value::List(items) => {
+                let items: Vec<&[u8]> = items.iter().map(|m| &m[..]).collect();
+                if !items.is_empty() {
+                    self.engine.list_push(key, &items, false, false)?;
+                }
+            }
+            Value::ZSet(members) => {
+                let items: Vec<(f64, &[u8])> = members.iter().map(|(m, s)| (*s, &m[..])).collect();
+                if !items.is_empty() {
+                    self.engine.zadd(key, &items, ZAddFlags::default())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<()> {
+        self.engine.delete(key)?;
+        if self.engine.rename(tmp, key)? {
+            self.engine.set_expiry(key, expires_at)?;
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, key: &[u8]) -> Result<bool> {
+        Ok(self.engine.delete(key)?)
+    }
+
+    fn read(&mut self, key: &[u8]) -> Result<Option<Snapshot>> {
+        self.clock();
+        let Some(meta) = self.engine.meta(key)? else {
+            return Ok(None);
+        };
+        let value = match meta.key_type {
+            KeyType::String => Value::String(self.engine.get_string(key)?.unwrap_or_default()),
+            KeyType::Hash => Value::Hash(self.engine.hgetall(key)?),
+            KeyType::Set => Value::Set(self.engine.smembers(key)?),
+            KeyType::List => Value::List(self.engine.list_range(key, 0, -1)?),
+            KeyType::ZSet => Value::ZSet(
+                self.engine
+                    .zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }))?,
+            ),
+        };
+        Ok(Some(Snapshot {
+            key: key.to_vec(),
+            value,
+            expires_at: meta.expires_at,
+        }))
+    }
+
+    fn scan(&mut self, cursor: u64, count: usize) -> Result<(u64, Vec<Vec<u8>>)> {
+        self.clock();
+        let page = self.engine.scan(cursor, count, &ScanFilter::default())?;
+        Ok((page.cursor, page.keys))
+    }
+
+    fn keys_with_prefix(&mut self, prefix: &[u8]) -> Result<Vec<Vec<u8>>> {
+        // A range on the primary key: no full scan for a handful of keys.
+        let mut end = prefix.to_vec();
+        match end.last_mut() {
+            Some(b) if *b < 0xff => *b += 1,
+            _ => end.push(0xff),
+        }
+        let mut stmt = self
+            .engine
+            .connection()
+            .prepare("SELECT key FROM redis_keys WHERE key >= ?1 AND key < ?2")?;
+        let keys = stmt
+            .query_map(rusqlite::params![prefix, end], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
+        Ok(keys.into_iter().filter(|k| k.starts_with(prefix)).collect())
+    }
+
+    fn registry(&self) -> &Connection {
+        self.engine.connection()
+    }
+}
+
+/// Where a big key is assembled before it is swapped in: a name no client
+/// writes, unique per run and key.
+pub fn temp_key(run_id: &str, key: &[u8]) -> Vec<u8> {
+    let mut tmp = TEMP_PREFIX.to_vec();
+    tmp.extend_from_slice(run_id.as_bytes());
+    tmp.push(b':');
+    tmp.extend_from_slice(key);
+    tmp
+}
+
+pub const TEMP_PREFIX: &[u8] = b"\xffresplite-migrate-tmp:";

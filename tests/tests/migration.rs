@@ -1,0 +1,725 @@
+//! Migration end to end: real `redis-server` sources, the real `resplite`
+//! binary doing the migration, and an independent comparison of the result
+//! through a resplite server on the migrated file.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use resplite_tests::diff::Rng;
+use resplite_tests::migrate::*;
+use resplite_tests::{RedisServer, Resplite};
+
+fn source() -> RedisServer {
+    RedisServer::start_with(&["--notify-keyspace-events", "KEA"])
+}
+
+fn db_path(dir: &tempfile::TempDir) -> String {
+    dir.path().join("dest.db").to_string_lossy().into_owned()
+}
+
+/// The whole flow on a mixed dataset with big keys gives an identical copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mixed_dataset_with_big_keys_migrates_exactly() {
+    let redis = source();
+    let mut src = connect(&redis.url()).await;
+    fill_mixed(&mut src, 1, 5000, 4, 200_000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let out = ok(migrate(&[
+        "--from",
+        &redis.url(),
+        "--to",
+        &db,
+        "--run-id",
+        "r1",
+    ]));
+    assert!(out.contains("0 mismatches"), "{out}");
+    assert_eq!(
+        registry_i64(
+            dir.path().join("dest.db").as_path(),
+            "SELECT migrated_keys FROM migration_runs"
+        ),
+        5004
+    );
+    // No temporary key of the paged reads is left behind.
+    let server = Resplite::on_db(dir.path().join("dest.db").as_path(), &[]);
+    let mut ours = connect(&server.url()).await;
+    let n: i64 = redis::cmd("DBSIZE").query_async(&mut ours).await.unwrap();
+    assert_eq!(n, 5004);
+    assert_same(&mut src, &mut ours).await;
+    let status = ok(migrate(&["status", "--to", &db, "--run-id", "r1"]));
+    assert!(status.contains("run r1: completed"), "{status}");
+    assert!(status.contains("migrated 5004"), "{status}");
+}
+
+/// Writes against the source while it is being migrated.
+async fn live_writer(url: String, seed: u64, stop: Arc<AtomicBool>) -> u64 {
+    let mut conn = connect(&url).await;
+    let mut rng = Rng::new(seed);
+    let mut ops = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let key = format!("k:{}:", rng.below(3000));
+        let other = format!("k:{}:", rng.below(3000));
+        let cmd = match rng.below(12) {
+            0 => redis::cmd("DEL").arg(&key).clone(),
+            1 => redis::cmd("SET").arg(&key).arg(rng.next_u64()).clone(),
+            2 => redis::cmd("PEXPIRE")
+                .arg(&key)
+                .arg(1 + rng.below(50))
+                .clone(),
+            3 => redis::cmd("RENAME").arg(&key).arg(&other).clone(),
+            4 => redis::cmd("HSET")
+                .arg(format!("h:{}", rng.below(300)))
+                .arg(rng.below(20))
+                .arg(rng.next_u64())
+                .clone(),
+            5 => redis::cmd("RPUSH")
+                .arg(format!("l:{}", rng.below(300)))
+                .arg(rng.next_u64())
+                .clone(),
+            6 => redis::cmd("LPOP")
+                .arg(format!("l:{}", rng.below(300)))
+                .clone(),
+            7 => redis::cmd("SADD")
+                .arg(format!("s:{}", rng.below(300)))
+                .arg(rng.below(50))
+                .clone(),
+            8 => redis::cmd("ZADD")
+                .arg(format!("z:{}", rng.below(300)))
+                .arg(rng.below(100))
+                .arg(rng.below(50))
+                .clone(),
+            9 => redis::cmd("EXPIRE").arg(&key).arg(7200).clone(),
+            10 => redis::cmd("INCR")
+                .arg(format!("n:{}", rng.below(300)))
+                .clone(),
+            _ => redis::cmd("SREM")
+                .arg(format!("s:{}", rng.below(300)))
+                .arg(rng.below(50))
+                .clone(),
+        };
+        // RENAME of a missing key and the like fail; that is fine.
+        let _: Result<redis::Value, _> = cmd.query_async(&mut conn).await;
+        ops += 1;
+    }
+    ops
+}
+
+/// Waits until no key in the source is about to expire, so the final state
+/// cannot change under verify.
+async fn settle_expiries(conn: &mut redis::aio::MultiplexedConnection) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let snap = snapshot(conn).await;
+        let soon = resplite_core::util::now_ms() + 10_000;
+        if !snap
+            .values()
+            .any(|(_, deadline)| (0..soon).contains(deadline))
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "keys with short TTLs never expired"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn wait_for(db: &std::path::Path, sql: &str, at_least: i64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while registry_i64(db, sql) < at_least {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {sql} >= {at_least}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The online flow with a long-lived tracker: bulk and a live delta while a
+/// writer mutates, deletes, expires and renames keys; then the final delta
+/// after writes stop, and a 100% verify.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_writes_during_bulk_and_delta_are_not_lost() {
+    for seed in [11u64, 12, 13] {
+        let redis = source();
+        let url = redis.url();
+        let mut src = connect(&url).await;
+        fill_mixed(&mut src, seed, 6000, 0, 0).await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_path(&dir);
+        let dbp = dir.path().join("dest.db");
+        let mut tracker =
+            spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "live"]);
+        wait_for(
+            &dbp,
+            "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
+            1,
+        )
+        .await;
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = tokio::spawn(live_writer(url.clone(), seed, stop.clone()));
+        // Slowed so the writer overlaps the whole bulk.
+        ok(migrate(&[
+            "--from",
+            &url,
+            "--to",
+            &db,
+            "--run-id",
+            "live",
+            "--stages",
+            "bulk",
+            "--max-rps",
+            "20000",
+            "--scan-count",
+            "200",
+        ]));
+        ok(migrate(&[
+            "--from",
+            &url,
+            "--to",
+            &db,
+            "--run-id",
+            "live",
+            "--stages",
+            "delta",
+            "--max-passes",
+            "3",
+        ]));
+        stop.store(true, Ordering::Relaxed);
+        let ops = writer.await.unwrap();
+        assert!(ops > 100, "the writer ran only {ops} operations");
+        settle_expiries(&mut src).await;
+
+        let out = ok(migrate(&[
+            "--from",
+            &url,
+            "--to",
+            &db,
+            "--run-id",
+            "live",
+            "--stages",
+            "delta,verify",
+        ]));
+        assert!(out.contains("no dirty keys left"), "{out}");
+        assert!(out.contains(" 0 mismatches"), "seed {seed}: {out}");
+        ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "live"]));
+        let status = tracker.wait().unwrap();
+        assert!(status.success(), "tracker exit {status:?}");
+        assert!(registry_i64(&dbp, "SELECT dirty_keys_seen FROM migration_runs") > 0);
+
+        let server = Resplite::on_db(&dbp, &[]);
+        let mut ours = connect(&server.url()).await;
+        assert_same(&mut src, &mut ours).await;
+    }
+}
+
+/// Bulk killed with SIGKILL at random points resumes from its checkpoint
+/// without re-reading more than a checkpoint interval.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_killed_and_rerun_resumes_from_checkpoint() {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    let total = 20_000i64;
+    fill_mixed(&mut src, 7, total as usize, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let interval = 200i64;
+    let bulk = [
+        "--from",
+        url.as_str(),
+        "--to",
+        db.as_str(),
+        "--run-id",
+        "crash",
+        "--stages",
+        "bulk",
+        "--scan-count",
+        "200",
+        "--batch-keys",
+        "200",
+        "--max-rps",
+        "60000",
+    ];
+    let mut rng = Rng::new(99);
+    for round in 0..3 {
+        let before = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
+        let mut child = spawn_migrate(&bulk);
+        let target = before + 1000 + rng.below(4000) as i64;
+        wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", target).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let after = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
+        assert!(
+            after >= target && after < total,
+            "round {round}: killed at {after}"
+        );
+    }
+    let scanned = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
+    let type_calls = |info: String| -> i64 {
+        info.lines()
+            .find_map(|l| l.strip_prefix("cmdstat_type:calls="))
+            .and_then(|r| r.split(',').next())
+            .map_or(0, |n| n.parse().unwrap())
+    };
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    let types_before = type_calls(info);
+    let out = ok(migrate(&bulk));
+    assert!(out.contains("resuming"), "{out}");
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    let reread = type_calls(info) - types_before;
+    // Keys read by the rerun: those not checkpointed, plus at most what was in
+    // flight (one SCAN page, which COUNT only hints at).
+    assert!(
+        reread <= total - scanned + 2 * interval,
+        "re-read {reread} keys, {} were left",
+        total - scanned
+    );
+    assert_eq!(
+        registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs"),
+        total
+    );
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "crash",
+        "--stages",
+        "delta,verify",
+    ]));
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    let server = Resplite::on_db(&dbp, &[]);
+    let mut ours = connect(&server.url()).await;
+    assert_same(&mut src, &mut ours).await;
+}
+
+/// The source drops the tracker's connection during bulk: the gap is recorded,
+/// the tracker comes back, and the final delta's sweep repairs what it missed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, 5, 8000, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let mut tracker = spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "gap"]);
+    wait_for(
+        &dbp,
+        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
+        1,
+    )
+    .await;
+    let mut bulk = spawn_migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "gap",
+        "--stages",
+        "bulk",
+        "--max-rps",
+        "20000",
+        "--scan-count",
+        "200",
+    ]);
+    wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", 1000).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = tokio::spawn(live_writer(url.clone(), 5, stop.clone()));
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("TYPE")
+        .arg("pubsub")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    assert!(killed >= 1);
+    wait_for(
+        &dbp,
+        "SELECT COUNT(*) FROM migration_errors WHERE stage = 'tracker'",
+        1,
+    )
+    .await;
+    let status = bulk.wait().unwrap();
+    assert!(status.success(), "bulk: {status:?}");
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    settle_expiries(&mut src).await;
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "gap",
+        "--stages",
+        "delta,verify",
+    ]));
+    assert!(out.contains("safety sweep"), "{out}");
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    assert_eq!(
+        registry_i64(&dbp, "SELECT gaps_pending FROM migration_run_state"),
+        0
+    );
+    let status = ok(migrate(&["status", "--to", &db, "--run-id", "gap"]));
+    assert!(status.contains("lost its subscription"), "{status}");
+    ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "gap"]));
+    assert!(tracker.wait().unwrap().success());
+    let server = Resplite::on_db(&dbp, &[]);
+    let mut ours = connect(&server.url()).await;
+    assert_same(&mut src, &mut ours).await;
+}
+
+/// FLUSHALL in the source emits no key events; it is detected and swept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flushall_in_the_source_is_reflected() {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, 3, 500, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let mut tracker = spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "f"]);
+    wait_for(
+        &dbp,
+        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
+        1,
+    )
+    .await;
+    ok(migrate(&[
+        "--from", &url, "--to", &db, "--run-id", "f", "--stages", "bulk",
+    ]));
+    let _: () = redis::cmd("FLUSHALL").query_async(&mut src).await.unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("after")
+        .arg("1")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "f",
+        "--stages",
+        "delta,verify",
+    ]));
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "f"]));
+    tracker.wait().unwrap();
+    let server = Resplite::on_db(&dbp, &[]);
+    let mut ours = connect(&server.url()).await;
+    assert_same(&mut src, &mut ours).await;
+}
+
+/// Clear one-line refusals and errors, never a panic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preflight_refuses_and_bad_input_gets_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let quiet = RedisServer::start_with(&[]);
+    let url = quiet.url();
+    let check = |out: std::process::Output, needle: &str| {
+        assert!(!out.status.success(), "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("error: "))
+            .unwrap_or_else(|| panic!("{}", text(&out)));
+        assert!(line.contains(needle), "{line}");
+        assert!(!err.contains("panicked"), "{err}");
+    };
+    check(
+        migrate(&[
+            "--from",
+            &url,
+            "--to",
+            &db,
+            "--run-id",
+            "p",
+            "--stages",
+            "preflight",
+        ]),
+        "--enable-notifications",
+    );
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "p",
+        "--stages",
+        "preflight",
+        "--enable-notifications",
+    ]));
+    assert!(out.contains("set to"), "{out}");
+    let mut c = connect(&url).await;
+    let flags: Vec<String> = redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("notify-keyspace-events")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert!(
+        flags[1].contains('E')
+            && ["g", "$", "x", "e", "z"]
+                .iter()
+                .all(|c| flags[1].contains(c))
+            || flags[1].contains('A'),
+        "{flags:?}"
+    );
+
+    check(
+        migrate(&["--from", "http://x", "--to", &db, "--run-id", "p"]),
+        "invalid source URL",
+    );
+    let port = resplite_tests::free_port();
+    check(
+        migrate(&[
+            "--from",
+            &format!("redis://127.0.0.1:{port}"),
+            "--to",
+            &db,
+            "--run-id",
+            "p",
+        ]),
+        "cannot reach the source",
+    );
+    let locked = RedisServer::start_with(&["--requirepass", "secret"]);
+    let wrong = format!("redis://:nope@{}/", locked.addr);
+    check(
+        migrate(&["--from", &wrong, "--to", &db, "--run-id", "p"]),
+        "credentials",
+    );
+    check(
+        migrate(&[
+            "--from",
+            &url,
+            "--to",
+            &db,
+            "--run-id",
+            "p",
+            "--stages",
+            "preflight,nope",
+        ]),
+        "unknown stage 'nope'",
+    );
+    check(
+        migrate(&["status", "--to", &db, "--run-id", "missing"]),
+        "no run 'missing'",
+    );
+
+    // Streams are reported by preflight and skipped (and logged) by bulk.
+    let _: String = redis::cmd("XADD")
+        .arg("events")
+        .arg("*")
+        .arg("f")
+        .arg("v")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("s")
+        .arg("v")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let out = ok(migrate(&["--from", &url, "--to", &db, "--run-id", "u"]));
+    assert!(
+        out.contains("unsupported types") && out.contains("stream"),
+        "{out}"
+    );
+    assert!(out.contains("0 mismatches"), "{out}");
+    assert_eq!(
+        registry_i64(
+            dir.path().join("dest.db").as_path(),
+            "SELECT skipped_keys FROM migration_runs WHERE run_id = 'u'"
+        ),
+        1
+    );
+}
+
+/// Pause, resume, abort and settings act on a running bulk through the registry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn controls_act_on_a_running_bulk() {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, 4, 20_000, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let bulk = spawn_migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "c",
+        "--stages",
+        "bulk",
+        "--max-rps",
+        "30000",
+        "--scan-count",
+        "100",
+        "--progress",
+        "json",
+    ]);
+    wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", 500).await;
+    ok(migrate(&["pause", "--to", &db, "--run-id", "c"]));
+    ok(migrate(&[
+        "set",
+        "--to",
+        &db,
+        "--run-id",
+        "c",
+        "--max-rps",
+        "0",
+        "--scan-count",
+        "1000",
+    ]));
+    // Paused: the checkpoint stops moving.
+    let a = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
+    wait_for(
+        &dbp,
+        "SELECT (SELECT status FROM migration_runs) = 'paused'",
+        1,
+    )
+    .await;
+    let status = ok(migrate(&["status", "--to", &db, "--run-id", "c"]));
+    assert!(
+        status.contains("run c: paused") && status.contains("max-rps 0"),
+        "{status}"
+    );
+    let b = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
+    assert!(b - a <= 2000, "kept copying while paused: {a} -> {b}");
+    ok(migrate(&["resume", "--to", &db, "--run-id", "c"]));
+    let out = bulk.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("{\"stage\":\"bulk\"") && l.contains("\"keys_per_sec\"")),
+        "{stdout}"
+    );
+    assert_eq!(
+        registry_i64(&dbp, "SELECT migrated_keys FROM migration_runs"),
+        20_000
+    );
+
+    let again = spawn_migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "c2",
+        "--stages",
+        "bulk",
+        "--max-rps",
+        "20000",
+        "--scan-count",
+        "100",
+    ]);
+    wait_for(
+        &dbp,
+        "SELECT scanned_keys FROM migration_runs WHERE run_id = 'c2'",
+        200,
+    )
+    .await;
+    ok(migrate(&["abort", "--to", &db, "--run-id", "c2"]));
+    let out = again.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("run 'c2' was aborted"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// A non-zero database in the URL: keys and notifications of that database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn source_database_other_than_zero() {
+    let redis = source();
+    let url = format!("{}3", redis.url());
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, 8, 300, 0, 0).await;
+    let mut db0 = connect(&redis.url()).await;
+    let _: () = redis::cmd("SET")
+        .arg("only-in-db0")
+        .arg("x")
+        .query_async(&mut db0)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let out = ok(migrate(&["--from", &url, "--to", &db, "--run-id", "d3"]));
+    assert!(
+        out.contains("db 3") && out.contains(" 0 mismatches"),
+        "{out}"
+    );
+    let server = Resplite::on_db(dir.path().join("dest.db").as_path(), &[]);
+    let mut ours = connect(&server.url()).await;
+    assert_same(&mut src, &mut ours).await;
+}
+
+/// A downstream crate's stage runs through the same command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_downstream_stage_runs_through_the_same_cli() {
+    let exe = resplite_tests::binary()
+        .parent()
+        .unwrap()
+        .join("examples/custom_stage");
+    assert!(
+        exe.exists(),
+        "build it with `cargo build --workspace --examples` (scripts/test.sh does)"
+    );
+    let redis = source();
+    let mut src = connect(&redis.url()).await;
+    fill_mixed(&mut src, 9, 100, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let out = std::process::Command::new(exe)
+        .args([
+            "--from",
+            &redis.url(),
+            "--to",
+            &db,
+            "--run-id",
+            "x",
+            "--stages",
+            "bulk,count-keys",
+            "--progress",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        stdout.contains("count-keys: source 100, destination 100"),
+        "{stdout}"
+    );
+}
