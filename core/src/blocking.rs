@@ -48,6 +48,8 @@ pub struct Coordination {
     pub(crate) checkpoint: bool,
     /// Messages (PUBLISH, keyspace events) waiting for the commit.
     pub(crate) events: Vec<crate::pubsub::Routed>,
+    /// The running command's sequence number (tags its messages).
+    pub(crate) seq: u64,
 }
 
 impl Coordination {

@@ -60,10 +60,39 @@ pub struct Job {
 
 pub struct JobResult {
     pub replies: Vec<Reply>,
+    /// Per reply, the sequence number of the last command run when it was
+    /// made: pub/sub messages numbered up to it are written before it.
+    pub marks: Vec<u64>,
     pub session: Session,
-    /// The pub/sub epoch of the commit these replies follow: messages of
-    /// earlier epochs go out before them, the rest after.
-    pub epoch: u64,
+}
+
+/// Replies being collected, each with its mark (see [`JobResult::marks`]).
+#[derive(Default)]
+struct Replies {
+    items: Vec<Reply>,
+    marks: Vec<u64>,
+}
+
+impl Replies {
+    fn with_capacity(n: usize) -> Replies {
+        Replies {
+            items: Vec::with_capacity(n),
+            marks: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, reply: Reply, mark: u64) {
+        self.items.push(reply);
+        self.marks.push(mark);
+    }
+
+    fn result(self, session: Session) -> JobResult {
+        JobResult {
+            replies: self.items,
+            marks: self.marks,
+            session,
+        }
+    }
 }
 
 /// What connection tasks send.
@@ -147,7 +176,7 @@ pub fn spawn(
 struct Suspended {
     done: oneshot::Sender<JobResult>,
     session: Session,
-    replies: Vec<Reply>,
+    replies: Replies,
     rest: VecDeque<Request>,
     /// How to give back what blocking commands of this batch popped, should
     /// the client be gone when the replies are sent.
@@ -236,10 +265,10 @@ impl Waiters {
 
 /// Per job, what a run of the group produced.
 enum Outcome {
-    Done(Vec<Reply>, Session, Vec<Vec<Bytes>>),
+    Done(Replies, Session, Vec<Vec<Bytes>>),
     /// Stopped at a blocking command that asked to wait.
     Blocked {
-        replies: Vec<Reply>,
+        replies: Replies,
         session: Session,
         undo: Vec<Vec<Bytes>>,
         request: BlockRequest,
@@ -359,29 +388,25 @@ impl Worker {
             self.coord.unblock.clear();
             ready.clear();
             let reply = CommandError::Internal(e).to_reply();
+            let mark = self.mark();
             group
                 .iter()
                 .map(|job| {
-                    Outcome::Done(
-                        vec![reply.clone(); job.requests.len()],
-                        job.session.clone(),
-                        Vec::new(),
-                    )
+                    let mut replies = Replies::with_capacity(job.requests.len());
+                    for _ in &job.requests {
+                        replies.push(reply.clone(), mark);
+                    }
+                    Outcome::Done(replies, job.session.clone(), Vec::new())
                 })
                 .collect()
         });
-        let epoch = self.publish_events();
+        self.publish_events();
         let mut give_back = Vec::new();
         for (job, outcome) in group.into_iter().zip(outcomes) {
             match outcome {
                 Outcome::Done(replies, session, undo) => {
                     // A client that hung up gets nothing, and keeps nothing.
-                    let result = JobResult {
-                        replies,
-                        session,
-                        epoch,
-                    };
-                    if job.done.send(result).is_err() {
+                    if job.done.send(replies.result(session)).is_err() {
                         give_back.extend(undo);
                     }
                 }
@@ -446,15 +471,15 @@ impl Worker {
         let mut out = Vec::with_capacity(group.len());
         for job in group {
             let mut session = job.session.clone();
-            let mut replies = Vec::with_capacity(job.requests.len());
+            let mut replies = Replies::with_capacity(job.requests.len());
             let mut blocked = None;
             for (i, req) in job.requests.iter().enumerate() {
                 match self.run_request(req, &mut session, safe, true, ready) {
-                    Step::Reply(r) => replies.push(r),
+                    Step::Reply(r) => replies.push(r, self.mark()),
                     Step::Broken => return Ok(None),
                     Step::Block(request) => {
                         if let Err(message) = self.waiters.check_limits(&request.keys) {
-                            replies.push(Reply::error(message));
+                            replies.push(Reply::error(message), self.mark());
                             continue;
                         }
                         let Request::Run { entry, argv } = req else {
@@ -568,6 +593,7 @@ impl Worker {
         may_block: bool,
         ready: &mut Vec<Vec<u8>>,
     ) -> Step {
+        self.coord.seq = self.server.pubsub.next_seq();
         // RESP2 clients in subscribed mode may only run a few commands.
         if session.subscriptions > 0
             && session.resp == 2
@@ -714,16 +740,18 @@ impl Worker {
             && self.server.pubsub.has_subscribers()
     }
 
-    /// After a commit: starts a pub/sub epoch and hands the messages the
-    /// committed commands published to their recipients. Returns the epoch
-    /// the commit's replies carry.
-    fn publish_events(&mut self) -> u64 {
-        let epoch = self.server.pubsub.advance();
+    /// After a commit, before its replies are released: hands the messages
+    /// the committed commands published to their recipients.
+    fn publish_events(&mut self) {
         let events = std::mem::take(&mut self.coord.events);
         if !events.is_empty() {
-            crate::pubsub::deliver(events, epoch);
+            crate::pubsub::deliver(events);
         }
-        epoch
+    }
+
+    /// The number of the last command run (a reply's mark).
+    fn mark(&self) -> u64 {
+        self.server.pubsub.seq()
     }
 
     /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
@@ -776,29 +804,18 @@ impl Worker {
             tracing::error!(error = %e, "commit while serving blocked clients failed");
             let _ = self.engine.rollback();
             self.coord.events.clear();
-            let epoch = self.server.pubsub.advance();
             let reply = CommandError::Internal(e).to_reply();
+            let mark = self.mark();
             for mut job in finished {
-                job.replies.push(reply.clone());
-                let _ = job.done.send(JobResult {
-                    replies: job.replies,
-                    session: job.session,
-                    epoch,
-                });
+                job.replies.push(reply.clone(), mark);
+                let _ = job.done.send(job.replies.result(job.session));
             }
             return;
         }
-        let epoch = self.publish_events();
+        self.publish_events();
         let mut undo = Vec::new();
         for job in finished {
-            let sent = job
-                .done
-                .send(JobResult {
-                    replies: job.replies,
-                    session: job.session,
-                    epoch,
-                })
-                .is_ok();
+            let sent = job.done.send(job.replies.result(job.session)).is_ok();
             if !sent {
                 undo.extend(job.undo);
             }
@@ -860,18 +877,18 @@ impl Worker {
     ) {
         self.coord.blocked.remove(&waiter.client);
         let mut job = waiter.job;
-        job.replies.push(reply);
+        job.replies.push(reply, self.mark());
         // What the served command popped (if anything) belongs to this batch.
         job.undo.append(&mut self.undo);
         while let Some(req) = job.rest.pop_front() {
             let step = self.run_request(&req, &mut job.session, true, true, ready);
             job.undo.append(&mut self.undo);
             match step {
-                Step::Reply(r) => job.replies.push(r),
+                Step::Reply(r) => job.replies.push(r, self.mark()),
                 Step::Broken => unreachable!("safe mode"),
                 Step::Block(request) => {
                     if let Err(message) = self.waiters.check_limits(&request.keys) {
-                        job.replies.push(Reply::error(message));
+                        job.replies.push(Reply::error(message), self.mark());
                         continue;
                     }
                     let Request::Run { entry, argv } = req else {
@@ -916,6 +933,7 @@ impl Worker {
         self.last_sweep = Instant::now();
         self.engine.set_clock(crate::util::now_ms());
         self.engine.set_report_expired(self.wants_expired());
+        self.coord.seq = self.server.pubsub.next_seq();
         if let Err(e) = self.engine.sweep_expired(SWEEP_LIMIT) {
             tracing::warn!(error = %e, "expiry sweep failed");
         }

@@ -16,10 +16,12 @@
 //! `client-output-buffer-limit pubsub` hard limit (and soft limit over time); a
 //! client past it is disconnected, its queue dropped, never grown without bound.
 //!
-//! Ordering: every delivery carries the *epoch* of the commit that produced it;
-//! a batch's replies carry the epoch of their own commit. The connection writes
-//! messages of earlier epochs before the replies and the rest after them, so a
-//! SUBSCRIBE confirmation always precedes the messages it enables.
+//! Ordering: the storage thread numbers every command it runs. A delivery
+//! carries the number of the command that produced it, and each reply the
+//! number of the last command run when it was made; the connection writes a
+//! reply after the messages numbered up to its own, as Redis' single output
+//! buffer orders them (a PUBLISH to yourself: the message, then the count; a
+//! SUBSCRIBE: the confirmation, then the messages it enables).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -182,6 +184,8 @@ fn bulk(out: &mut BytesMut, data: &[u8]) {
 pub struct Routed {
     message: Arc<Message>,
     to: Vec<(Arc<Mailbox>, Option<Bytes>)>,
+    /// The sequence number of the command that produced it.
+    pub(crate) seq: u64,
 }
 
 impl std::fmt::Debug for Routed {
@@ -220,6 +224,7 @@ impl Default for OutputLimit {
 
 #[derive(Default)]
 struct Queue {
+    /// With the sequence number of the command that produced each.
     items: VecDeque<(u64, Delivery)>,
     /// Queued plus taken-but-not-yet-written bytes.
     bytes: usize,
@@ -239,13 +244,13 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    fn push(&self, epoch: u64, delivery: Delivery) {
+    fn push(&self, seq: u64, delivery: Delivery) {
         let cost = delivery.cost();
         let mut q = self.queue.lock().expect("mailbox lock");
         if q.closed {
             return;
         }
-        q.items.push_back((epoch, delivery));
+        q.items.push_back((seq, delivery));
         q.bytes += cost;
         let limit = self.limit.get();
         let over_hard = limit.hard > 0 && q.bytes as u64 > limit.hard;
@@ -274,14 +279,15 @@ impl Mailbox {
         self.ready.notify_one();
     }
 
-    /// Takes queued deliveries of epochs `< before` (all with `u64::MAX`), up to
-    /// about `max_bytes`. Their bytes still count until [`written`](Self::written).
+    /// Takes queued deliveries produced by commands numbered `< before` (all
+    /// with `u64::MAX`), up to about `max_bytes`. Their bytes still count until
+    /// [`written`](Self::written).
     pub fn take(&self, before: u64, max_bytes: usize) -> (Vec<Delivery>, usize) {
         let mut q = self.queue.lock().expect("mailbox lock");
         let mut out = Vec::new();
         let mut bytes = 0;
-        while let Some((epoch, _)) = q.items.front() {
-            if *epoch >= before || bytes >= max_bytes {
+        while let Some((seq, _)) = q.items.front() {
+            if *seq >= before || bytes >= max_bytes {
                 break;
             }
             let (_, d) = q.items.pop_front().expect("front");
@@ -343,7 +349,7 @@ struct Hub {
 /// The server's pub/sub hub.
 pub struct PubSub {
     hub: Mutex<Hub>,
-    epoch: AtomicU64,
+    seq: AtomicU64,
     flags: AtomicU32,
     /// Channel plus pattern subscriptions of all clients: 0 means nobody
     /// listens and notifications cost one load.
@@ -356,7 +362,7 @@ impl Default for PubSub {
         let d = OutputLimit::default();
         PubSub {
             hub: Mutex::default(),
-            epoch: AtomicU64::new(1),
+            seq: AtomicU64::new(1),
             flags: AtomicU32::new(0),
             subscriptions: AtomicUsize::new(0),
             limits: Arc::new(Limits {
@@ -488,7 +494,11 @@ impl PubSub {
         let message = Arc::new(Message { channel, payload });
         let mut to = Vec::new();
         if self.subscriptions.load(Ordering::Relaxed) == 0 {
-            return Routed { message, to };
+            return Routed {
+                message,
+                to,
+                seq: 0,
+            };
         }
         let hub = self.hub();
         if let Some(clients) = hub.channels.get(&message.channel) {
@@ -507,7 +517,11 @@ impl PubSub {
                 }
             }
         }
-        Routed { message, to }
+        Routed {
+            message,
+            to,
+            seq: 0,
+        }
     }
 
     /// Is anyone subscribed to anything?
@@ -543,15 +557,14 @@ impl PubSub {
         self.hub().channels.len()
     }
 
-    /// The epoch of the last delivery.
-    pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Acquire)
+    /// The sequence number of the last command run.
+    pub fn seq(&self) -> u64 {
+        self.seq.load(Ordering::Acquire)
     }
 
-    /// Starts a new epoch: call after each commit, before delivering and
-    /// releasing that commit's replies (even when there is nothing to deliver).
-    pub fn advance(&self) -> u64 {
-        self.epoch.fetch_add(1, Ordering::AcqRel) + 1
+    /// Numbers the next command (the storage thread calls this before each).
+    pub fn next_seq(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::AcqRel) + 1
     }
 
     /// The current `notify-keyspace-events` flags.
@@ -585,12 +598,13 @@ fn remove_member(index: &mut HashMap<Bytes, HashSet<u64>>, name: &[u8], client: 
     }
 }
 
-/// Pushes routed messages into their mailboxes, in order, tagged `epoch`.
-pub fn deliver(messages: Vec<Routed>, epoch: u64) {
+/// Pushes routed messages into their mailboxes, in order, each tagged with
+/// the sequence number of the command that produced it.
+pub fn deliver(messages: Vec<Routed>) {
     for routed in messages {
         for (mailbox, pattern) in routed.to {
             mailbox.push(
-                epoch,
+                routed.seq,
                 Delivery {
                     pattern,
                     message: routed.message.clone(),
@@ -631,9 +645,11 @@ mod tests {
         assert_eq!(routed.receivers(), 3);
         assert_eq!(hub.numpat(), 1);
         assert_eq!(hub.numsub(b"news"), 1);
-        deliver(vec![routed], 5);
+        let mut routed = routed;
+        routed.seq = 5;
+        deliver(vec![routed]);
         let (early, _) = a.take(5, usize::MAX);
-        assert!(early.is_empty(), "epoch 5 is not before 5");
+        assert!(early.is_empty(), "command 5 is not before 5");
         let (got, bytes) = a.take(u64::MAX, usize::MAX);
         assert_eq!(got.len(), 2);
         a.written(bytes);
@@ -656,10 +672,7 @@ mod tests {
         let a = hub.register(1, kill);
         hub.subscribe(1, &Bytes::from("c"), false);
         for _ in 0..100 {
-            deliver(
-                vec![hub.route(Bytes::from("c"), Bytes::from(vec![0; 100]))],
-                1,
-            );
+            deliver(vec![hub.route(Bytes::from("c"), Bytes::from(vec![0; 100]))]);
         }
         assert_eq!(a.pending_bytes(), 0, "dropped once over the limit");
         assert!(a.is_empty());

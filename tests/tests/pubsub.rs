@@ -229,8 +229,15 @@ async fn resp3_pushes_match_redis_and_any_command_runs_while_subscribed() {
         (&["GET", "x"], 1, false),
         (&["SET", "x", "1"], 1, false),
         (&["PING"], 1, false),
+        // A message this client causes comes before the command's reply, as
+        // in Redis' single output buffer.
+        (&["CONFIG", "SET", "notify-keyspace-events", "E$"], 1, false),
+        (&["PUBLISH", "a", "hello"], 2, false),
+        (&["PUBLISH", "pq", "hi"], 2, false),
+        (&["SUBSCRIBE", "__keyevent@0__:set"], 1, false),
+        (&["SET", "y", "1"], 2, false),
         (&["UNSUBSCRIBE", "a"], 1, false),
-        (&["UNSUBSCRIBE"], 1, false),
+        (&["UNSUBSCRIBE"], 2, true),
         (&["UNSUBSCRIBE"], 1, false),
         (&["PUNSUBSCRIBE"], 1, false),
         (&["PUNSUBSCRIBE"], 1, false),
@@ -245,6 +252,16 @@ async fn resp3_pushes_match_redis_and_any_command_runs_while_subscribed() {
     got.remove(0);
     assert_same(&want, &got);
     assert!(got[0].contains(">[subscribe, a, 1]"), "{got:?}");
+
+    // EXEC: Redis writes the pushes its commands cause inside the EXEC array
+    // (between the elements); resplite writes them just before it.
+    let mut c = Raw::connect(ours.addr).await;
+    c.call(&["HELLO", "3"]).await;
+    c.call(&["SUBSCRIBE", "b"]).await;
+    c.call(&["MULTI"]).await;
+    c.call(&["PUBLISH", "b", "in-exec"]).await;
+    c.send(&["EXEC"]).await;
+    assert_eq!(list(&c.frames(2).await), ">[message, b, in-exec], [1]");
 
     // A message reaches a RESP3 subscriber as a push, between its replies.
     let mut sub = Raw::connect(ours.addr).await;

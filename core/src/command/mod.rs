@@ -121,9 +121,10 @@ impl Ctx<'_> {
     /// PUBLISH: the number of clients that will receive the message, delivered
     /// once the group has committed (in order with keyspace events).
     pub fn publish(&mut self, channel: bytes::Bytes, message: bytes::Bytes) -> usize {
-        let routed = self.server.pubsub.route(channel, message);
+        let mut routed = self.server.pubsub.route(channel, message);
         let n = routed.receivers();
         if n > 0 {
+            routed.seq = self.coord.seq;
             self.coord.events.push(routed);
         }
         n
@@ -161,15 +162,17 @@ fn push_event(
         let mut channel = Vec::with_capacity(15 + key.len());
         channel.extend_from_slice(b"__keyspace@0__:");
         channel.extend_from_slice(key);
-        let routed = pubsub.route(channel.into(), bytes::Bytes::from_static(event.as_bytes()));
+        let mut routed = pubsub.route(channel.into(), bytes::Bytes::from_static(event.as_bytes()));
         if routed.receivers() > 0 {
+            routed.seq = coord.seq;
             coord.events.push(routed);
         }
     }
     if flags & Class::KEYEVENT.0 != 0 {
         let channel = format!("__keyevent@0__:{event}");
-        let routed = pubsub.route(channel.into(), bytes::Bytes::copy_from_slice(key));
+        let mut routed = pubsub.route(channel.into(), bytes::Bytes::copy_from_slice(key));
         if routed.receivers() > 0 {
+            routed.seq = coord.seq;
             coord.events.push(routed);
         }
     }

@@ -218,7 +218,7 @@ impl Connection {
         }
     }
 
-    /// Encodes queued messages of epochs before `before` into the output
+    /// Encodes queued messages of commands numbered before `before` into the output
     /// buffer (about one chunk); returns their accounted bytes, to release
     /// with [`Mailbox::written`] once flushed.
     fn encode_messages(&mut self, before: u64) -> usize {
@@ -387,21 +387,30 @@ impl Connection {
                 c.name = session.name.as_ref().map(|n| n.to_vec());
             });
         }
-        // Messages committed before these replies go first; the rest after.
-        let mut taken = 0;
-        loop {
-            let n = self.encode_messages(result.epoch);
-            if n == 0 {
-                break;
-            }
-            taken += n;
-            if self.output.len() >= MESSAGES_PER_WRITE {
-                self.flush().await?;
-                self.mailbox.written(std::mem::take(&mut taken));
-            }
-        }
         let resp3 = self.session.resp == 3;
-        for reply in &result.replies {
+        if self.mailbox.is_empty() {
+            // The common case: no pub/sub message to interleave.
+            for reply in &result.replies {
+                reply.encode(&mut self.output, resp3);
+            }
+            return self.flush().await;
+        }
+        // Each reply goes after the messages of the commands run before it
+        // (and by its own command), as Redis' single output buffer orders
+        // them; messages of later commands wait for the next write.
+        let mut taken = 0;
+        for (reply, mark) in result.replies.iter().zip(&result.marks) {
+            loop {
+                let n = self.encode_messages(mark + 1);
+                if n == 0 {
+                    break;
+                }
+                taken += n;
+                if self.output.len() >= MESSAGES_PER_WRITE {
+                    self.flush().await?;
+                    self.mailbox.written(std::mem::take(&mut taken));
+                }
+            }
             reply.encode(&mut self.output, resp3);
         }
         self.flush().await?;
