@@ -596,7 +596,7 @@ fn write_stream() -> Vec<Vec<&'static str>> {
         SADD s1 a b c|SADD s1 a|SREM s1 a|SREM s1 nope|SMOVE s1 s2 b|SADD s2 c|SMOVE s1 s2 c|SMOVE s2 s2 c|\
         SADD s3 x y|SPOP s3|SPOP s3 5|SADD s4 a|SADD s5 a b|SINTERSTORE s6 s4 s5|SUNIONSTORE s6 s4 s5|\
         SDIFFSTORE s6 s4 s5|SDIFFSTORE s7 s4 s5|\
-        ZADD z 1 a 2 b 3 c|ZADD z 1 a|ZADD z INCR 5 a|ZINCRBY z 1 b|ZREM z c|ZREM z nope|ZPOPMIN z|ZPOPMAX z|\
+        ZADD z 1 a 2 b 3 c|ZADD z 1 a|ZADD z INCR 5 a|ZADD z INCR 0 a|ZINCRBY z 0 b|ZINCRBY z 1 b|ZADD z GT 1 b|ZADD z CH 4 b|ZREM z c|ZREM z nope|ZPOPMIN z|ZPOPMAX z|\
         ZADD z2 1 a 2 b 3 c 4 d|ZREMRANGEBYRANK z2 0 0|ZREMRANGEBYSCORE z2 2 2|ZREMRANGEBYLEX z2 - +|\
         ZADD z3 1 x|ZADD z2 1 y|ZUNIONSTORE z4 2 z2 z3|ZINTERSTORE z4 2 z2 z3|ZDIFFSTORE z5 1 z3|\
         ZRANGESTORE z6 z3 0 -1|ZRANGESTORE z6 z3 5 10|ZMPOP 1 z5 MIN|ZADD bz 1 a|BZPOPMIN bz 0|\
@@ -710,4 +710,61 @@ async fn publish_from_the_redis_crate_and_messages_follow_the_subscribe_reply() 
     }
     assert_eq!(show(&sub.read().await.unwrap()), "[subscribe, ch, 1]");
     assert_eq!(show(&sub.read().await.unwrap()), "[message, ch, x]");
+}
+
+/// Waits (bounded) until the server reports `n` blocked clients.
+async fn wait_blocked(c: &mut Raw, n: usize) {
+    let want = format!("blocked_clients:{n}");
+    for _ in 0..1000 {
+        let info = show(&c.call(&["INFO", "clients"]).await);
+        if info.lines().any(|l| l.trim() == want) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("never saw {want}");
+}
+
+#[tokio::test]
+async fn pops_served_to_blocked_clients_emit_the_events_redis_emits() {
+    let redis = RedisServer::start().await;
+    let ours = Resplite::start();
+    let mut results = Vec::new();
+    for addr in [redis.addr, ours.addr] {
+        let mut writer = Raw::connect(addr).await;
+        let set = ["CONFIG", "SET", "notify-keyspace-events", "KEA"];
+        writer.call(&set).await;
+        let mut listener = Raw::connect(addr).await;
+        listener.call(&["PSUBSCRIBE", "*"]).await;
+        let mut blocked = Raw::connect(addr).await;
+        let mut replies = Vec::new();
+        for (wait, feed) in [
+            (&["BLPOP", "q", "0"][..], &["LPUSH", "q", "a"][..]),
+            (
+                &["BLMOVE", "s", "d", "LEFT", "RIGHT", "0"],
+                &["RPUSH", "s", "x", "y"],
+            ),
+            (&["BZPOPMIN", "z", "0"], &["ZADD", "z", "1", "m"]),
+            (
+                &["BLMPOP", "0", "2", "n1", "n2", "RIGHT"],
+                &["RPUSH", "n2", "p"],
+            ),
+        ] {
+            blocked.send(wait).await;
+            wait_blocked(&mut writer, 1).await;
+            writer.call(feed).await;
+            replies.push(show(&blocked.read().await.unwrap()));
+        }
+        writer.call(&["PUBLISH", "end", "end"]).await;
+        let mut events = Vec::new();
+        loop {
+            let text = show(&listener.read().await.unwrap());
+            if text == "[pmessage, *, end, end]" {
+                break;
+            }
+            events.push(text);
+        }
+        results.push((replies, events));
+    }
+    assert_eq!(results[0], results[1], "redis-server vs resplite");
 }

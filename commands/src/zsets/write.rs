@@ -11,6 +11,27 @@ fn nan_error() -> CommandError {
     CommandError::other("ERR resulting score is not a number (NaN)")
 }
 
+/// ZINCRBY / ZADD INCR with its `zincr` event, published (as Redis) only
+/// when the score changed or the member is new.
+fn zincr(
+    ctx: &mut Ctx,
+    key: &[u8],
+    member: &[u8],
+    delta: f64,
+    flags: ZAddFlags,
+) -> Result<ZIncr, CommandError> {
+    let before = ctx
+        .notifies(Class::ZSET)
+        .then(|| ctx.engine.zscore(key, member).ok().flatten());
+    let outcome = ctx.engine.zincr(key, member, delta, flags)?;
+    if let ZIncr::Score(score) = outcome {
+        if before.is_none_or(|old| old != Some(score)) {
+            ctx.notify(Class::ZSET, "zincr", key);
+        }
+    }
+    Ok(outcome)
+}
+
 fn incr_reply(outcome: ZIncr) -> Result<Reply, CommandError> {
     match outcome {
         ZIncr::Score(s) => Ok(Reply::Double(s)),
@@ -95,11 +116,7 @@ impl Command for ZAdd {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         if self.incr {
             let (delta, member) = &self.items[0];
-            let outcome = ctx.engine.zincr(&self.key, member, *delta, self.flags)?;
-            if matches!(outcome, ZIncr::Score(_)) {
-                ctx.notify(Class::ZSET, "zincr", &self.key);
-            }
-            return incr_reply(outcome);
+            return incr_reply(zincr(ctx, &self.key, member, *delta, self.flags)?);
         }
         let items: Vec<(f64, &[u8])> = self.items.iter().map(|(s, m)| (*s, &m[..])).collect();
         let counts = ctx.engine.zadd(&self.key, &items, self.flags)?;
@@ -139,13 +156,13 @@ impl Command for ZIncrBy {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        let outcome =
-            ctx.engine
-                .zincr(&self.key, &self.member, self.delta, ZAddFlags::default())?;
-        if matches!(outcome, ZIncr::Score(_)) {
-            ctx.notify(Class::ZSET, "zincr", &self.key);
-        }
-        incr_reply(outcome)
+        incr_reply(zincr(
+            ctx,
+            &self.key,
+            &self.member,
+            self.delta,
+            ZAddFlags::default(),
+        )?)
     }
 }
 
