@@ -677,4 +677,33 @@ mod tests {
         assert_eq!(a.pending_bytes(), 0, "dropped once over the limit");
         assert!(a.is_empty());
     }
+
+    #[test]
+    fn the_soft_limit_closes_after_its_seconds() {
+        let hub = PubSub::default();
+        let kill = Arc::new(Notify::new());
+        let a = hub.register(1, kill);
+        hub.subscribe(1, &Bytes::from("c"), false);
+        let send = || deliver(vec![hub.route(Bytes::from("c"), Bytes::from(vec![0; 100]))]);
+        // Over a soft limit held for an hour: kept.
+        hub.set_output_limit(OutputLimit {
+            hard: 0,
+            soft: 200,
+            soft_seconds: 3600,
+        });
+        for _ in 0..10 {
+            send();
+        }
+        assert_eq!(a.take(u64::MAX, usize::MAX).0.len(), 10);
+        // Over a soft limit held for 0 s: closed at once.
+        hub.set_output_limit(OutputLimit {
+            hard: 0,
+            soft: 200,
+            soft_seconds: 0,
+        });
+        for _ in 0..10 {
+            send();
+        }
+        assert!(a.is_empty(), "closed, queue dropped");
+    }
 }

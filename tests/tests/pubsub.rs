@@ -768,3 +768,44 @@ async fn pops_served_to_blocked_clients_emit_the_events_redis_emits() {
     }
     assert_eq!(results[0], results[1], "redis-server vs resplite");
 }
+
+#[tokio::test]
+async fn reset_restores_a_fresh_connection_as_redis_does() {
+    let redis = RedisServer::start_with(&["--requirepass", "pw"]);
+    let ours = Resplite::start_with(&["--requirepass", "pw"]);
+    let script: &[Step] = &[
+        (&["AUTH", "pw"], 1, false),
+        (&["CLIENT", "SETNAME", "me"], 1, false),
+        (&["HELLO", "3"], 1, false),
+        (&["SUBSCRIBE", "a"], 1, false),
+        (&["WATCH", "k"], 1, false),
+        (&["MULTI"], 1, false),
+        (&["SET", "k", "1"], 1, false),
+        (&["RESET"], 1, false),
+        (&["GET", "k"], 1, false),
+        (&["AUTH", "pw"], 1, false),
+        (&["CLIENT", "GETNAME"], 1, false),
+        (&["EXEC"], 1, false),
+        (&["GET", "k"], 1, false),
+        (&["PUBSUB", "NUMSUB", "a"], 1, false),
+        (&["PING"], 1, false),
+    ];
+    let mut want = run_script(redis.addr, script).await;
+    let mut got = run_script(ours.addr, script).await;
+    // HELLO names the connection id: not comparable.
+    want.remove(2);
+    got.remove(2);
+    assert_same(&want, &got);
+    assert!(got.iter().any(|l| l == "RESET -> RESET"), "{got:?}");
+
+    // CLIENT KILL TYPE pubsub closes subscribers only.
+    let mut admin = Raw::connect(ours.addr).await;
+    admin.call(&["AUTH", "pw"]).await;
+    let mut sub = Raw::connect(ours.addr).await;
+    sub.call(&["AUTH", "pw"]).await;
+    sub.call(&["PSUBSCRIBE", "*"]).await;
+    let killed = show(&admin.call(&["CLIENT", "KILL", "TYPE", "pubsub"]).await);
+    assert_eq!(killed, "1");
+    assert!(sub.read().await.is_none(), "the subscriber was closed");
+    assert_eq!(show(&admin.call(&["PING"]).await), "PONG");
+}
