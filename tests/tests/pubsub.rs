@@ -809,3 +809,30 @@ async fn reset_restores_a_fresh_connection_as_redis_does() {
     assert!(sub.read().await.is_none(), "the subscriber was closed");
     assert_eq!(show(&admin.call(&["PING"]).await), "PONG");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_a_subscriber_that_stopped_reading() {
+    let mut server = Resplite::start();
+    let mut stalled = Raw::connect(server.addr).await;
+    stalled.call(&["SUBSCRIBE", "ch"]).await;
+    // 8 MB: more than the socket buffers hold, less than the 32 MB limit.
+    let mut publisher = Raw::connect(server.addr).await;
+    let payload = "x".repeat(4096);
+    let mut out = Vec::new();
+    for _ in 0..2000 {
+        out.extend(encode_command(&["PUBLISH", "ch", &payload]));
+    }
+    publisher.stream.write_all(&out).await.unwrap();
+    for _ in 0..2000 {
+        assert_eq!(show(&publisher.read().await.unwrap()), "1");
+    }
+    let status = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::task::spawn_blocking(move || server.stop()),
+    )
+    .await
+    .expect("shutdown within 20s")
+    .unwrap();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    drop(stalled);
+}

@@ -200,20 +200,29 @@ impl Connection {
                         crate::server::Stats::add(&self.shared.state.stats.net_input_bytes, n as u64);
                     }
                     _ = super::stopped(shutdown) => return Ok(()),
-                    _ = self.mailbox.ready.notified() => self.write_messages().await?,
+                    _ = self.mailbox.ready.notified() => self.write_messages(shutdown).await?,
                 }
             }
         }
     }
 
-    /// Writes every queued pub/sub message, in chunks.
-    async fn write_messages(&mut self) -> std::io::Result<()> {
+    /// Writes every queued pub/sub message, in chunks. A subscriber that
+    /// stopped reading does not hold up a shutdown.
+    async fn write_messages(
+        &mut self,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> std::io::Result<()> {
         loop {
             let taken = self.encode_messages(u64::MAX);
             if taken == 0 {
                 return Ok(());
             }
-            self.flush().await?;
+            tokio::select! {
+                written = self.flush() => written?,
+                _ = super::stopped(shutdown) => {
+                    return Err(std::io::Error::other("shutting down with a stalled subscriber"));
+                }
+            }
             self.mailbox.written(taken);
         }
     }
