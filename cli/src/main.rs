@@ -26,7 +26,7 @@ enum Cmd {
     /// Run the server.
     Run(RunArgs),
     /// Move a live Redis into a resplite database (see the README's guide).
-    Migrate(resplite_migration::cli::MigrateArgs),
+    Migrate(Box<resplite_migration::cli::MigrateArgs>),
 }
 
 #[derive(clap::Args)]
@@ -93,7 +93,7 @@ fn main() -> ExitCode {
         Cmd::Run(args) => run(args),
         Cmd::Migrate(args) => {
             init_logging(LogFormat::Text);
-            resplite_migration::cli::main(args)
+            resplite_migration::cli::main(*args)
         }
     }
 }

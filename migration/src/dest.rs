@@ -43,9 +43,11 @@ impl SqliteDestination {
     pub fn open(path: &Path) -> Result<SqliteDestination> {
         let engine = SqliteEngine::open(path, PragmaTemplate::Default)?;
         // Other migration processes (tracker, status) share the file.
+        crate::registry::share(engine.connection())?;
+        // Bulk rewrites many pages per commit: a bigger cache, rarer checkpoints.
         engine
             .connection()
-            .busy_timeout(std::time::Duration::from_secs(30))?;
+            .execute_batch("PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-262144;")?;
         crate::registry::create(engine.connection())?;
         Ok(SqliteDestination { engine })
     }

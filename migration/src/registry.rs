@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS migration_run_state (
   run_id TEXT PRIMARY KEY,
   max_rps INTEGER NOT NULL DEFAULT 0,
   max_concurrency INTEGER NOT NULL DEFAULT 8,
-  batch_keys INTEGER NOT NULL DEFAULT 1000,
+  batch_keys INTEGER NOT NULL DEFAULT 50000,
   batch_bytes INTEGER NOT NULL DEFAULT 67108864,
   estimated_keys INTEGER NOT NULL DEFAULT 0,
   bulk_done INTEGER NOT NULL DEFAULT 0,
@@ -84,10 +84,38 @@ pub fn now_ms() -> i64 {
 /// Opens the destination file for registry work (its own connection).
 pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(30))?;
+    share(&conn)?;
     conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
     create(&conn)?;
     Ok(conn)
+}
+
+/// Waits for the file's write lock in 1 ms steps (up to a minute). SQLite's
+/// default backoff sleeps up to 100 ms between tries and would almost never
+/// catch the bulk writer's short gaps between commits: the tracker starved.
+pub fn share(conn: &Connection) -> Result<()> {
+    fn wait(tries: i32) -> bool {
+        std::thread::sleep(Duration::from_millis(1));
+        tries < 60_000
+    }
+    conn.busy_handler(Some(wait))?;
+    Ok(())
+}
+
+/// Runs `f` in a write transaction taken up front (BEGIN IMMEDIATE), so it
+/// waits its turn instead of failing when another writer commits in between.
+pub fn immediate<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(v) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 pub fn create(conn: &Connection) -> Result<()> {
@@ -110,7 +138,7 @@ impl Default for Settings {
         Settings {
             max_rps: 0,
             max_concurrency: 8,
-            batch_keys: 1000,
+            batch_keys: 50_000,
             batch_bytes: 64 << 20,
             scan_count: 1000,
         }
@@ -281,39 +309,39 @@ pub fn set_last_error(conn: &Connection, run_id: &str, message: &str) -> Result<
 }
 
 pub fn update_settings(conn: &Connection, run_id: &str, u: &SettingsUpdate) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    if let Some(v) = u.max_rps {
-        tx.execute(
-            "UPDATE migration_run_state SET max_rps = ?2 WHERE run_id = ?1",
-            params![run_id, v as i64],
-        )?;
-    }
-    if let Some(v) = u.max_concurrency {
-        tx.execute(
-            "UPDATE migration_run_state SET max_concurrency = ?2 WHERE run_id = ?1",
-            params![run_id, v.max(1) as i64],
-        )?;
-    }
-    if let Some(v) = u.batch_keys {
-        tx.execute(
-            "UPDATE migration_run_state SET batch_keys = ?2 WHERE run_id = ?1",
-            params![run_id, v.max(1) as i64],
-        )?;
-    }
-    if let Some(v) = u.batch_bytes {
-        tx.execute(
-            "UPDATE migration_run_state SET batch_bytes = ?2 WHERE run_id = ?1",
-            params![run_id, v.max(1) as i64],
-        )?;
-    }
-    if let Some(v) = u.scan_count {
-        tx.execute(
-            "UPDATE migration_runs SET scan_count_hint = ?2 WHERE run_id = ?1",
-            params![run_id, v.max(1) as i64],
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
+    immediate(conn, |tx| {
+        if let Some(v) = u.max_rps {
+            tx.execute(
+                "UPDATE migration_run_state SET max_rps = ?2 WHERE run_id = ?1",
+                params![run_id, v as i64],
+            )?;
+        }
+        if let Some(v) = u.max_concurrency {
+            tx.execute(
+                "UPDATE migration_run_state SET max_concurrency = ?2 WHERE run_id = ?1",
+                params![run_id, v.max(1) as i64],
+            )?;
+        }
+        if let Some(v) = u.batch_keys {
+            tx.execute(
+                "UPDATE migration_run_state SET batch_keys = ?2 WHERE run_id = ?1",
+                params![run_id, v.max(1) as i64],
+            )?;
+        }
+        if let Some(v) = u.batch_bytes {
+            tx.execute(
+                "UPDATE migration_run_state SET batch_bytes = ?2 WHERE run_id = ?1",
+                params![run_id, v.max(1) as i64],
+            )?;
+        }
+        if let Some(v) = u.scan_count {
+            tx.execute(
+                "UPDATE migration_runs SET scan_count_hint = ?2 WHERE run_id = ?1",
+                params![run_id, v.max(1) as i64],
+            )?;
+        }
+        Ok(())
+    })
 }
 
 pub fn settings(conn: &Connection, run_id: &str) -> Result<Settings> {
@@ -428,12 +456,11 @@ pub fn log_error(
     Ok(())
 }
 
+/// A logged error: when (ms), stage, key, message.
+pub type LoggedError = (i64, String, Option<Vec<u8>>, String);
+
 /// The latest errors, newest first.
-pub fn recent_errors(
-    conn: &Connection,
-    run_id: &str,
-    limit: usize,
-) -> Result<Vec<(i64, String, Option<Vec<u8>>, String)>> {
+pub fn recent_errors(conn: &Connection, run_id: &str, limit: usize) -> Result<Vec<LoggedError>> {
     let mut stmt = conn.prepare(
         "SELECT at, stage, key, message FROM migration_errors WHERE run_id = ?1
          ORDER BY at DESC, rowid DESC LIMIT ?2",
@@ -452,31 +479,31 @@ pub fn record_events(conn: &Connection, run_id: &str, events: &[(Vec<u8>, String
         return Ok(());
     }
     let now = now_ms();
-    let tx = conn.unchecked_transaction()?;
-    let mut new_keys = 0i64;
-    {
-        let mut update = tx.prepare_cached(
+    immediate(conn, |tx| {
+        let mut new_keys = 0i64;
+        {
+            let mut update = tx.prepare_cached(
             "UPDATE migration_dirty_keys SET last_seen_at = ?3, events_count = events_count + 1,
                 last_event = ?4, state = 'dirty'
              WHERE run_id = ?1 AND key = ?2",
         )?;
-        let mut insert = tx.prepare_cached(
+            let mut insert = tx.prepare_cached(
             "INSERT INTO migration_dirty_keys (run_id, key, first_seen_at, last_seen_at, events_count, last_event, state)
              VALUES (?1, ?2, ?3, ?3, 1, ?4, 'dirty')",
         )?;
-        for (key, event) in events {
-            if update.execute(params![run_id, key, now, event])? == 0 {
-                insert.execute(params![run_id, key, now, event])?;
-                new_keys += 1;
+            for (key, event) in events {
+                if update.execute(params![run_id, key, now, event])? == 0 {
+                    insert.execute(params![run_id, key, now, event])?;
+                    new_keys += 1;
+                }
             }
         }
-    }
-    tx.execute(
+        tx.execute(
         "UPDATE migration_runs SET dirty_keys_seen = dirty_keys_seen + ?2, updated_at = ?3 WHERE run_id = ?1",
         params![run_id, new_keys, now],
     )?;
-    tx.commit()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Bulk wrote `key`: if the tracker has seen it, its copy may predate a newer
@@ -608,17 +635,17 @@ pub fn tracker_synced_token(conn: &Connection, run_id: &str) -> Result<Option<St
 /// Events may have been lost (disconnect, flush): record it and make the next
 /// delta run a safety sweep.
 pub fn record_gap(conn: &Connection, run_id: &str, message: &str) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.execute(
-        "UPDATE migration_run_state SET gaps_pending = gaps_pending + 1 WHERE run_id = ?1",
-        [run_id],
-    )?;
-    tx.execute(
+    immediate(conn, |tx| {
+        tx.execute(
+            "UPDATE migration_run_state SET gaps_pending = gaps_pending + 1 WHERE run_id = ?1",
+            [run_id],
+        )?;
+        tx.execute(
         "INSERT INTO migration_errors (run_id, at, key, stage, message) VALUES (?1, ?2, NULL, 'tracker', ?3)",
         params![run_id, now_ms(), message],
     )?;
-    tx.commit()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn gaps_pending(conn: &Connection, run_id: &str) -> Result<u64> {

@@ -17,12 +17,14 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use redis::Client;
+use std::sync::Arc;
+
 use rusqlite::Connection;
 use tokio::sync::{oneshot, watch};
 
 use crate::context::Channels;
 use crate::error::{MigrationError, Result};
-use crate::registry;
+use crate::registry::{self, Registry};
 use crate::source::{self, client_for};
 
 /// Events buffered before a write to the registry is forced.
@@ -55,18 +57,29 @@ pub async fn run(
     let setup = async {
         let client = client_for(&config.from)?;
         let db = client.get_connection_info().redis_settings().db();
-        let conn = registry::open(&config.to)?;
-        let created = registry::ensure_run(&conn, &config.run_id, &source::redact(&config.from))?;
-        let run = registry::get_run(&conn, &config.run_id)?.expect("run exists");
+        let (to, run_id, uri) = (
+            config.to.clone(),
+            config.run_id.clone(),
+            source::redact(&config.from),
+        );
+        let (conn, created, started) = blocking(move || {
+            let conn = registry::open(&to)?;
+            let created = registry::ensure_run(&conn, &run_id, &uri)?;
+            let run = registry::get_run(&conn, &run_id)?.expect("run exists");
+            let dirty = registry::dirty_counts(&conn, &run_id)?
+                .iter()
+                .any(|(_, n)| *n > 0);
+            Ok((
+                conn,
+                created,
+                run.scanned_keys > 0 || run.bulk_done || dirty,
+            ))
+        })
+        .await?;
         let mut admin = source::connect(&client).await?;
         let channels = resolve_channels(&mut admin, config.channels).await?;
         let flush = source::flush_calls(&mut admin).await?;
-        let started_late = !created
-            && (run.scanned_keys > 0
-                || run.bulk_done
-                || registry::dirty_counts(&conn, &config.run_id)?
-                    .iter()
-                    .any(|(_, n)| *n > 0));
+        let started_late = !created && started;
         Ok::<_, MigrationError>((client, db, conn, admin, channels, flush, started_late))
     };
     let (client, db, conn, mut admin, channels, flush, started_late) = match setup.await {
@@ -74,14 +87,18 @@ pub async fn run(
         Err(e) => return Err(fail_ready(&mut ready, e)),
     };
     let mut t = Tracker {
-        conn,
+        reg: Arc::new(Registry::new(conn)),
         run_id: config.run_id.clone(),
         buffer: Vec::new(),
         keyevent: channels == Channels::Keyevent,
     };
-    if registry::flush_calls(&t.conn, &t.run_id)?.is_none() {
-        registry::set_flush_calls(&t.conn, &t.run_id, flush)?;
-    }
+    t.db(move |c, r| {
+        if registry::flush_calls(c, r)?.is_none() {
+            registry::set_flush_calls(c, r, flush)?;
+        }
+        Ok(())
+    })
+    .await?;
     let mut backoff = Duration::from_millis(100);
     let mut first = true;
     loop {
@@ -92,22 +109,26 @@ pub async fn run(
                 tracing::warn!("tracker: reconnect failed ({e}); retrying in {backoff:?}");
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
-                    _ = stop.changed() => return t.stopped(),
+                    _ = stop.changed() => return t.stopped().await,
                 }
                 backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
             }
         };
         backoff = Duration::from_millis(100);
-        registry::tracker_heartbeat(&t.conn, &t.run_id, std::process::id())?;
+        t.db(|c, r| registry::tracker_heartbeat(c, r, std::process::id()))
+            .await?;
         if first {
             first = false;
             if started_late {
-                registry::record_gap(
-                    &t.conn,
-                    &t.run_id,
-                    "tracker started after the run had begun: writes before now may be unrecorded",
-                )?;
+                t.db(|c, r| {
+                    registry::record_gap(
+                        c,
+                        r,
+                        "tracker started after the run had begun: writes before now may be unrecorded",
+                    )
+                })
+                .await?;
             }
             if let Some(r) = ready.take() {
                 let _ = r.send(Ok(()));
@@ -129,40 +150,47 @@ pub async fn run(
                         let channel: Vec<u8> = msg.get_channel().unwrap_or_default();
                         let payload = msg.get_payload_bytes().to_vec();
                         if channel == sync_channel(&t.run_id).as_bytes() {
-                            t.flush()?;
+                            t.flush().await?;
                             let calls = source::flush_calls(&mut admin).await?;
-                            t.note_flushes(calls)?;
-                            registry::tracker_synced(&t.conn, &t.run_id, &String::from_utf8_lossy(&payload))?;
+                            t.note_flushes(calls).await?;
+                            let token = String::from_utf8_lossy(&payload).into_owned();
+                            t.db(move |c, r| registry::tracker_synced(c, r, &token)).await?;
                         } else {
                             t.event(&channel, payload);
                             if t.buffer.len() >= MAX_BUFFERED {
-                                t.flush()?;
+                                t.flush().await?;
                             }
                         }
                     }
                     None => break "the connection closed",
                 },
-                _ = flush_tick.tick() => t.flush()?,
+                _ = flush_tick.tick() => t.flush().await?,
                 _ = heartbeat.tick() => {
-                    t.flush()?;
-                    registry::tracker_heartbeat(&t.conn, &t.run_id, std::process::id())?;
-                    if registry::tracker_state(&t.conn, &t.run_id)?.as_deref() == Some("stopping") {
-                        return t.stopped();
+                    t.flush().await?;
+                    let state = t
+                        .db(|c, r| {
+                            registry::tracker_heartbeat(c, r, std::process::id())?;
+                            registry::tracker_state(c, r)
+                        })
+                        .await?;
+                    if state.as_deref() == Some("stopping") {
+                        return t.stopped().await;
                     }
                     match source::flush_calls(&mut admin).await {
-                        Ok(calls) => t.note_flushes(calls)?,
+                        Ok(calls) => t.note_flushes(calls).await?,
                         Err(e) => tracing::warn!("tracker: cannot read the source's command stats: {e}"),
                     }
                 }
-                _ = stop.changed() => return t.stopped(),
+                _ = stop.changed() => return t.stopped().await,
             }
         };
-        t.flush()?;
+        t.flush().await?;
         let message = format!(
             "tracker lost its subscription ({lost}): writes until it reconnects may be unrecorded"
         );
         tracing::warn!("tracker: {message}");
-        registry::record_gap(&t.conn, &t.run_id, &message)?;
+        t.db(move |c, r| registry::record_gap(c, r, &message))
+            .await?;
         if let Ok(c) = source::connect(&client).await {
             admin = c;
         }
@@ -185,13 +213,23 @@ fn fail_ready(
 }
 
 struct Tracker {
-    conn: Connection,
+    /// Registry calls run on the blocking pool: waiting for the file's write
+    /// lock must not stall the async workers (the source connections).
+    reg: Arc<Registry>,
     run_id: String,
     buffer: Vec<(Vec<u8>, String)>,
     keyevent: bool,
 }
 
 impl Tracker {
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &str) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (reg, run_id) = (self.reg.clone(), self.run_id.clone());
+        blocking(move || reg.call(|c| f(c, &run_id))).await
+    }
+
     /// Buffers the key an event names.
     fn event(&mut self, channel: &[u8], payload: Vec<u8>) {
         // __keyevent@<db>__:<event> -> key in payload;
@@ -215,34 +253,45 @@ impl Tracker {
         self.buffer.push((key, event));
     }
 
-    fn flush(&mut self) -> Result<()> {
+    async fn flush(&mut self) -> Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
         }
         let events = std::mem::take(&mut self.buffer);
-        tokio::task::block_in_place(|| registry::record_events(&self.conn, &self.run_id, &events))
+        self.db(move |c, r| registry::record_events(c, r, &events))
+            .await
     }
 
     /// FLUSHALL and friends emit no key events: a change in their call count
     /// is a gap.
-    fn note_flushes(&self, calls: i64) -> Result<()> {
-        if registry::flush_calls(&self.conn, &self.run_id)? != Some(calls) {
-            registry::set_flush_calls(&self.conn, &self.run_id, calls)?;
-            registry::record_gap(
-                &self.conn,
-                &self.run_id,
-                "the source ran FLUSHALL/FLUSHDB/SWAPDB (or its stats were reset): those emit no key events",
-            )?;
-        }
-        Ok(())
+    async fn note_flushes(&self, calls: i64) -> Result<()> {
+        self.db(move |c, r| {
+            if registry::flush_calls(c, r)? != Some(calls) {
+                registry::set_flush_calls(c, r, calls)?;
+                registry::record_gap(
+                    c,
+                    r,
+                    "the source ran FLUSHALL/FLUSHDB/SWAPDB (or its stats were reset): those emit no key events",
+                )?;
+            }
+            Ok(())
+        })
+        .await
     }
 
-    fn stopped(mut self) -> Result<()> {
-        self.flush()?;
-        registry::set_tracker_state(&self.conn, &self.run_id, "stopped")?;
+    async fn stopped(mut self) -> Result<()> {
+        self.flush().await?;
+        self.db(|c, r| registry::set_tracker_state(c, r, "stopped"))
+            .await?;
         tracing::info!("tracker: stopped");
         Ok(())
     }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| MigrationError::Destination(e.to_string()))?
 }
 
 async fn subscribe(

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::dest::Destination;
@@ -75,6 +77,11 @@ pub struct Writer {
     thread: JoinHandle<Result<Counters>>,
 }
 
+/// A transaction is committed at the latest this long after it began: the
+/// checkpoint stays fresh, and the tracker (another writer of the same file)
+/// never waits long for its turn.
+const MAX_TX_AGE: Duration = Duration::from_millis(3000);
+
 impl Writer {
     pub fn spawn(
         mut dest: Box<dyn Destination>,
@@ -87,26 +94,61 @@ impl Writer {
             .name("migrate-writer".into())
             .spawn(move || -> Result<Counters> {
                 let mut total = Counters::default();
-                while let Some(first) = rx.blocking_recv() {
+                // The open transaction: when it began, what it holds so far.
+                let mut open: Option<Open> = None;
+                loop {
+                    let next = match &open {
+                        None => rx.blocking_recv(),
+                        Some(o) => match rx.try_recv() {
+                            Ok(b) => Some(b),
+                            Err(TryRecvError::Disconnected) => None,
+                            Err(TryRecvError::Empty) if o.began.elapsed() < MAX_TX_AGE => {
+                                // Waiting for the reader with a transaction open:
+                                // poll so the age limit holds without depending
+                                // on the async runtime's timers from this thread.
+                                std::thread::sleep(Duration::from_millis(1));
+                                continue;
+                            }
+                            Err(TryRecvError::Empty) => {
+                                let o = open.take().expect("open");
+                                commit(&mut *dest, &run_id, o, &progress, &mut total)?;
+                                continue;
+                            }
+                        },
+                    };
+                    let Some(mut batch) = next else { break };
+                    if open.is_none() {
+                        dest.begin()?;
+                        open = Some(Open::default());
+                    }
+                    let o = open.as_mut().expect("open");
+                    o.keys += batch.items.len();
+                    o.bytes += batch.items.iter().map(|(i, _)| i.bytes()).sum::<u64>();
+                    o.acks.extend(batch.ack.take());
+                    if let Err(e) = apply_in_tx(
+                        &mut *dest,
+                        &run_id,
+                        mode,
+                        batch,
+                        &mut o.counters,
+                        &mut o.cursor,
+                    ) {
+                        let _ = dest.rollback();
+                        return Err(e);
+                    }
                     // Re-read each time: batch limits are adjustable while running.
                     let limits = registry::settings(dest.registry(), &run_id)?;
-                    // Group what is already waiting, up to the batch limits.
-                    let mut batches = vec![first];
-                    let mut keys = batches[0].items.len();
-                    let mut bytes: u64 = batches[0].items.iter().map(|(i, _)| i.bytes()).sum();
-                    while keys < limits.batch_keys && bytes < limits.batch_bytes {
-                        match rx.try_recv() {
-                            Ok(b) => {
-                                keys += b.items.len();
-                                bytes += b.items.iter().map(|(i, _)| i.bytes()).sum::<u64>();
-                                batches.push(b);
-                            }
-                            Err(_) => break,
-                        }
+                    if !o.acks.is_empty()
+                        || o.keys >= limits.batch_keys
+                        || o.bytes >= limits.batch_bytes
+                        || o.began.elapsed() >= MAX_TX_AGE
+                    {
+                        let o = open.take().expect("open");
+                        commit(&mut *dest, &run_id, o, &progress, &mut total)?;
                     }
-                    let c = apply(&mut *dest, &run_id, mode, batches)?;
-                    total.add(&c);
-                    progress.record(&c);
+                }
+                if let Some(o) = open.take() {
+                    commit(&mut *dest, &run_id, o, &progress, &mut total)?;
                 }
                 Ok(total)
             })
@@ -137,45 +179,69 @@ impl Writer {
     }
 }
 
-fn apply(
-    dest: &mut dyn Destination,
-    run_id: &str,
-    mode: Mode,
-    batches: Vec<Batch>,
-) -> Result<Counters> {
-    dest.begin()?;
-    match apply_in_tx(dest, run_id, mode, batches) {
-        Ok((c, acks)) => {
-            dest.commit()?;
-            for ack in acks {
-                let _ = ack.send(());
-            }
-            Ok(c)
-        }
-        Err(e) => {
-            let _ = dest.rollback();
-            Err(e)
+/// The transaction being filled.
+struct Open {
+    began: Instant,
+    keys: usize,
+    bytes: u64,
+    counters: Counters,
+    /// The latest SCAN cursor completed in it (bulk).
+    cursor: Option<String>,
+    acks: Vec<oneshot::Sender<()>>,
+}
+
+impl Default for Open {
+    fn default() -> Self {
+        Open {
+            began: Instant::now(),
+            keys: 0,
+            bytes: 0,
+            counters: Counters::default(),
+            cursor: None,
+            acks: Vec::new(),
         }
     }
 }
 
-type Acks = Vec<oneshot::Sender<()>>;
+/// Commits the data with its counters and checkpoint cursor, then tells
+/// whoever waits for it.
+fn commit(
+    dest: &mut dyn Destination,
+    run_id: &str,
+    o: Open,
+    progress: &Progress,
+    total: &mut Counters,
+) -> Result<()> {
+    let done = registry::checkpoint(dest.registry(), run_id, &o.counters, o.cursor.as_deref())
+        .and_then(|()| dest.commit());
+    if let Err(e) = done {
+        let _ = dest.rollback();
+        return Err(e);
+    }
+    // A moment between transactions for the other writers of the file (the
+    // tracker); their busy handlers poll every millisecond.
+    std::thread::sleep(Duration::from_millis(2));
+    total.add(&o.counters);
+    progress.record(&o.counters);
+    for ack in o.acks {
+        let _ = ack.send(());
+    }
+    Ok(())
+}
 
 fn apply_in_tx(
     dest: &mut dyn Destination,
     run_id: &str,
     mode: Mode,
-    batches: Vec<Batch>,
-) -> Result<(Counters, Acks)> {
-    let mut c = Counters::default();
-    let mut cursor = None;
-    let mut acks = Vec::new();
-    for mut batch in batches {
-        acks.extend(batch.ack.take());
-        c.scanned += batch.scanned;
-        if batch.cursor.is_some() {
-            cursor = batch.cursor;
-        }
+    batch: Batch,
+    c: &mut Counters,
+    cursor: &mut Option<String>,
+) -> Result<()> {
+    c.scanned += batch.scanned;
+    if batch.cursor.is_some() {
+        *cursor = batch.cursor;
+    }
+    {
         for (item, events) in batch.items {
             match item {
                 Item::Append { tmp, page } => dest.append(&tmp, &page)?,
@@ -192,7 +258,7 @@ fn apply_in_tx(
                         events,
                         "applied",
                         snap.value.bytes(),
-                        &mut c,
+                        c,
                     )?;
                 }
                 Item::Swap {
@@ -202,13 +268,13 @@ fn apply_in_tx(
                     bytes,
                 } => {
                     dest.swap_in(&tmp, &key, expires_at)?;
-                    done(dest, run_id, mode, &key, events, "applied", bytes, &mut c)?;
+                    done(dest, run_id, mode, &key, events, "applied", bytes, c)?;
                 }
                 Item::Gone(key) => {
                     dest.delete(&key)?;
                     match mode {
                         Mode::Bulk => c.skipped += 1,
-                        _ => done(dest, run_id, mode, &key, events, "deleted", 0, &mut c)?,
+                        _ => done(dest, run_id, mode, &key, events, "deleted", 0, c)?,
                     }
                 }
                 Item::Unsupported(key, ty) => {
@@ -247,8 +313,7 @@ fn apply_in_tx(
             }
         }
     }
-    registry::checkpoint(dest.registry(), run_id, &c, cursor.as_deref())?;
-    Ok((c, acks))
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

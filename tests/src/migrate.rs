@@ -226,7 +226,7 @@ pub async fn fill_mixed(
             pipe = redis::pipe();
         }
     }
-    if keys % 500 != 0 {
+    if !keys.is_multiple_of(500) {
         let _: () = pipe.query_async(conn).await.expect("fill");
     }
     for b in 0..big {

@@ -51,6 +51,37 @@ async fn mixed_dataset_with_big_keys_migrates_exactly() {
     let status = ok(migrate(&["status", "--to", &db, "--run-id", "r1"]));
     assert!(status.contains("run r1: completed"), "{status}");
     assert!(status.contains("migrated 5004"), "{status}");
+
+    // Verify looks both ways: a key only here and a key missing here both count.
+    let _: () = redis::cmd("SET")
+        .arg("only-here")
+        .arg("x")
+        .query_async(&mut ours)
+        .await
+        .unwrap();
+    let _: i64 = redis::cmd("DEL")
+        .arg("k:1:")
+        .query_async(&mut ours)
+        .await
+        .unwrap();
+    let out = migrate(&[
+        "--from",
+        &redis.url(),
+        "--to",
+        &db,
+        "--run-id",
+        "r1",
+        "--stages",
+        "verify",
+    ]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("only-here: present in destination but not in source"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("k:1:: missing in destination"), "{stdout}");
+    assert!(stdout.contains(" 2 mismatches"), "{stdout}");
 }
 
 /// Writes against the source while it is being migrated.
@@ -335,6 +366,8 @@ async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
         "gap",
         "--stages",
         "bulk",
+        "--batch-keys",
+        "200",
         "--max-rps",
         "20000",
         "--scan-count",
@@ -579,6 +612,8 @@ async fn controls_act_on_a_running_bulk() {
         "c",
         "--stages",
         "bulk",
+        "--batch-keys",
+        "200",
         "--max-rps",
         "30000",
         "--scan-count",
@@ -638,6 +673,8 @@ async fn controls_act_on_a_running_bulk() {
         "c2",
         "--stages",
         "bulk",
+        "--batch-keys",
+        "200",
         "--max-rps",
         "20000",
         "--scan-count",
@@ -722,4 +759,127 @@ async fn a_downstream_stage_runs_through_the_same_cli() {
         stdout.contains("count-keys: source 100, destination 100"),
         "{stdout}"
     );
+}
+
+/// SIGTERM during bulk checkpoints and exits; the same command resumes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_checkpoints_and_the_same_command_resumes() {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, 21, 10_000, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let bulk = [
+        "--from",
+        url.as_str(),
+        "--to",
+        db.as_str(),
+        "--run-id",
+        "t",
+        "--stages",
+        "bulk",
+        "--scan-count",
+        "100",
+        "--max-rps",
+        "20000",
+        "--batch-keys",
+        "100",
+    ];
+    let child = spawn_migrate(&bulk);
+    wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", 500).await;
+    // SAFETY: kill(2) on the pid of a child we own and have not reaped.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("rerun the same command to resume"),
+        "{}",
+        text(&out)
+    );
+    let at = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
+    assert!(at >= 500 && at < 10_000, "{at}");
+    assert_eq!(
+        registry_i64(&dbp, "SELECT status = 'paused' FROM migration_runs"),
+        1
+    );
+    let out = ok(migrate(&bulk));
+    assert!(out.contains("resuming"), "{out}");
+    assert_eq!(
+        registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs"),
+        10_000
+    );
+}
+
+/// A source with keyspace (not keyevent) notifications only is tracked
+/// through its keyspace channels.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyspace_channels_are_tracked_too() {
+    let redis = RedisServer::start_with(&["--notify-keyspace-events", "Kg$lshzxe"]);
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, 31, 2000, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let mut tracker = spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "ks"]);
+    wait_for(
+        &dbp,
+        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
+        1,
+    )
+    .await;
+    ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "ks",
+        "--stages",
+        "preflight,bulk",
+    ]));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = tokio::spawn(live_writer(url.clone(), 31, stop.clone()));
+    ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "ks",
+        "--stages",
+        "delta",
+        "--max-passes",
+        "2",
+    ]));
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    settle_expiries(&mut src).await;
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "ks",
+        "--stages",
+        "delta,verify",
+    ]));
+    assert!(
+        out.contains(" 0 mismatches") && !out.contains("sweep"),
+        "{out}"
+    );
+    assert!(
+        registry_i64(
+            &dbp,
+            "SELECT COUNT(*) FROM migration_dirty_keys WHERE last_event = 'set'"
+        ) > 0
+    );
+    ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "ks"]));
+    assert!(tracker.wait().unwrap().success());
+    let server = Resplite::on_db(&dbp, &[]);
+    let mut ours = connect(&server.url()).await;
+    assert_same(&mut src, &mut ours).await;
 }
