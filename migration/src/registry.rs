@@ -517,6 +517,16 @@ pub fn redirty_if_tracked(conn: &Connection, run_id: &str, key: &[u8]) -> Result
     Ok(())
 }
 
+/// Whether any of the run's dirty keys has been applied, deleted or parked:
+/// only those can need re-dirtying when bulk writes them.
+pub fn any_settled(conn: &Connection, run_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM migration_dirty_keys WHERE run_id = ?1 AND state <> 'dirty')",
+        )?
+        .query_row([run_id], |r| r.get(0))?)
+}
+
 /// Marks keys dirty on our own account (a key whose read raced a change).
 pub fn mark_dirty(conn: &Connection, run_id: &str, key: &[u8], why: &str) -> Result<()> {
     record_events(conn, run_id, &[(key.to_vec(), why.to_string())])

@@ -51,6 +51,15 @@ pub enum Item {
 }
 
 impl Item {
+    /// The key this item writes first, for ordering a transaction.
+    fn sort_key(&self) -> &[u8] {
+        match self {
+            Item::Put(s) => &s.key,
+            Item::Gone(k) | Item::Unsupported(k, _) | Item::Failed(k, _) => k,
+            Item::Clear(tmp) | Item::Append { tmp, .. } | Item::Swap { tmp, .. } => tmp,
+        }
+    }
+
     fn bytes(&self) -> u64 {
         match self {
             Item::Put(s) => s.value.bytes(),
@@ -77,9 +86,8 @@ pub struct Writer {
     thread: JoinHandle<Result<Counters>>,
 }
 
-/// A transaction is committed at the latest this long after it began: the
-/// checkpoint stays fresh, and the tracker (another writer of the same file)
-/// never waits long for its turn.
+/// Items are buffered at most this long before they are committed, so the
+/// checkpoint stays fresh.
 const MAX_TX_AGE: Duration = Duration::from_millis(3000);
 
 impl Writer {
@@ -94,7 +102,10 @@ impl Writer {
             .name("migrate-writer".into())
             .spawn(move || -> Result<Counters> {
                 let mut total = Counters::default();
-                // The open transaction: when it began, what it holds so far.
+                // What the next transaction will hold. Buffered rather than
+                // written as it comes: the transaction (and the file's write
+                // lock, which the tracker shares) lasts only as long as the
+                // writes, and they go in key order.
                 let mut open: Option<Open> = None;
                 loop {
                     let next = match &open {
@@ -103,39 +114,29 @@ impl Writer {
                             Ok(b) => Some(b),
                             Err(TryRecvError::Disconnected) => None,
                             Err(TryRecvError::Empty) if o.began.elapsed() < MAX_TX_AGE => {
-                                // Waiting for the reader with a transaction open:
-                                // poll so the age limit holds without depending
-                                // on the async runtime's timers from this thread.
+                                // Waiting for the reader with items buffered: poll
+                                // so the age limit holds without depending on the
+                                // async runtime's timers from this thread.
                                 std::thread::sleep(Duration::from_millis(1));
                                 continue;
                             }
                             Err(TryRecvError::Empty) => {
                                 let o = open.take().expect("open");
-                                commit(&mut *dest, &run_id, o, &progress, &mut total)?;
+                                commit(&mut *dest, &run_id, o, mode, &progress, &mut total)?;
                                 continue;
                             }
                         },
                     };
                     let Some(mut batch) = next else { break };
-                    if open.is_none() {
-                        dest.begin()?;
-                        open = Some(Open::default());
-                    }
-                    let o = open.as_mut().expect("open");
+                    let o = open.get_or_insert_with(Open::default);
                     o.keys += batch.items.len();
                     o.bytes += batch.items.iter().map(|(i, _)| i.bytes()).sum::<u64>();
                     o.acks.extend(batch.ack.take());
-                    if let Err(e) = apply_in_tx(
-                        &mut *dest,
-                        &run_id,
-                        mode,
-                        batch,
-                        &mut o.counters,
-                        &mut o.cursor,
-                    ) {
-                        let _ = dest.rollback();
-                        return Err(e);
+                    o.scanned += batch.scanned;
+                    if batch.cursor.is_some() {
+                        o.cursor = batch.cursor;
                     }
+                    o.items.append(&mut batch.items);
                     // Re-read each time: batch limits are adjustable while running.
                     let limits = registry::settings(dest.registry(), &run_id)?;
                     if !o.acks.is_empty()
@@ -144,11 +145,11 @@ impl Writer {
                         || o.began.elapsed() >= MAX_TX_AGE
                     {
                         let o = open.take().expect("open");
-                        commit(&mut *dest, &run_id, o, &progress, &mut total)?;
+                        commit(&mut *dest, &run_id, o, mode, &progress, &mut total)?;
                     }
                 }
                 if let Some(o) = open.take() {
-                    commit(&mut *dest, &run_id, o, &progress, &mut total)?;
+                    commit(&mut *dest, &run_id, o, mode, &progress, &mut total)?;
                 }
                 Ok(total)
             })
@@ -184,7 +185,8 @@ struct Open {
     began: Instant,
     keys: usize,
     bytes: u64,
-    counters: Counters,
+    items: Vec<(Item, i64)>,
+    scanned: u64,
     /// The latest SCAN cursor completed in it (bulk).
     cursor: Option<String>,
     acks: Vec<oneshot::Sender<()>>,
@@ -196,7 +198,8 @@ impl Default for Open {
             began: Instant::now(),
             keys: 0,
             bytes: 0,
-            counters: Counters::default(),
+            items: Vec::new(),
+            scanned: 0,
             cursor: None,
             acks: Vec::new(),
         }
@@ -208,41 +211,52 @@ impl Default for Open {
 fn commit(
     dest: &mut dyn Destination,
     run_id: &str,
-    o: Open,
+    mut o: Open,
+    mode: Mode,
     progress: &Progress,
     total: &mut Counters,
 ) -> Result<()> {
-    let done = registry::checkpoint(dest.registry(), run_id, &o.counters, o.cursor.as_deref())
+    // Key order: neighbouring keys share B-tree pages, so a sorted batch
+    // touches each page once. Stable, so a big key's pages keep their order
+    // (they all sort under its temporary key) and a key read twice keeps the
+    // newer copy last.
+    o.items.sort_by(|a, b| a.0.sort_key().cmp(b.0.sort_key()));
+    let mut c = Counters {
+        scanned: o.scanned,
+        ..Counters::default()
+    };
+    let done = dest
+        .begin()
+        .and_then(|()| {
+            // With the write lock held nothing can settle a key meanwhile: if
+            // none is settled yet (the usual bulk), no key needs re-dirtying.
+            let redirty = mode == Mode::Bulk && registry::any_settled(dest.registry(), run_id)?;
+            apply_items(dest, run_id, mode, redirty, o.items, &mut c)
+        })
+        .and_then(|()| registry::checkpoint(dest.registry(), run_id, &c, o.cursor.as_deref()))
         .and_then(|()| dest.commit());
     if let Err(e) = done {
         let _ = dest.rollback();
         return Err(e);
     }
-    // A moment between transactions for the other writers of the file (the
-    // tracker); their busy handlers poll every millisecond.
-    std::thread::sleep(Duration::from_millis(2));
-    total.add(&o.counters);
-    progress.record(&o.counters);
+    total.add(&c);
+    progress.record(&c);
     for ack in o.acks {
         let _ = ack.send(());
     }
     Ok(())
 }
 
-fn apply_in_tx(
+fn apply_items(
     dest: &mut dyn Destination,
     run_id: &str,
     mode: Mode,
-    batch: Batch,
+    redirty: bool,
+    items: Vec<(Item, i64)>,
     c: &mut Counters,
-    cursor: &mut Option<String>,
 ) -> Result<()> {
-    c.scanned += batch.scanned;
-    if batch.cursor.is_some() {
-        *cursor = batch.cursor;
-    }
     {
-        for (item, events) in batch.items {
+        for (item, events) in items {
             match item {
                 Item::Append { tmp, page } => dest.append(&tmp, &page)?,
                 Item::Clear(tmp) => {
@@ -254,6 +268,7 @@ fn apply_in_tx(
                         dest,
                         run_id,
                         mode,
+                        redirty,
                         &snap.key,
                         events,
                         "applied",
@@ -268,13 +283,15 @@ fn apply_in_tx(
                     bytes,
                 } => {
                     dest.swap_in(&tmp, &key, expires_at)?;
-                    done(dest, run_id, mode, &key, events, "applied", bytes, c)?;
+                    done(
+                        dest, run_id, mode, redirty, &key, events, "applied", bytes, c,
+                    )?;
                 }
                 Item::Gone(key) => {
                     dest.delete(&key)?;
                     match mode {
                         Mode::Bulk => c.skipped += 1,
-                        _ => done(dest, run_id, mode, &key, events, "deleted", 0, c)?,
+                        _ => done(dest, run_id, mode, redirty, &key, events, "deleted", 0, c)?,
                     }
                 }
                 Item::Unsupported(key, ty) => {
@@ -321,6 +338,7 @@ fn done(
     dest: &mut dyn Destination,
     run_id: &str,
     mode: Mode,
+    redirty: bool,
     key: &[u8],
     events: i64,
     state: &str,
@@ -331,7 +349,9 @@ fn done(
         Mode::Bulk => {
             c.migrated += 1;
             c.bytes += bytes;
-            registry::redirty_if_tracked(dest.registry(), run_id, key)?;
+            if redirty {
+                registry::redirty_if_tracked(dest.registry(), run_id, key)?;
+            }
         }
         Mode::Delta => {
             // Counted only when it sticks: a key that changed again stays dirty

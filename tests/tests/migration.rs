@@ -137,6 +137,27 @@ async fn live_writer(url: String, seed: u64, stop: Arc<AtomicBool>) -> u64 {
     ops
 }
 
+/// Starts `resplite migrate track` and waits until it has subscribed.
+async fn start_tracker(url: &str, db: &str, run_id: &str) -> std::process::Child {
+    let tracker = spawn_migrate(&["track", "--from", url, "--to", db, "--run-id", run_id]);
+    let dbp = std::path::Path::new(db);
+    wait_for(
+        dbp,
+        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
+        1,
+    )
+    .await;
+    tracker
+}
+
+/// Serves the migrated file and compares it with the source, key by key,
+/// independently of the migration's own verify.
+async fn assert_copy_matches(src: &mut redis::aio::MultiplexedConnection, dbp: &std::path::Path) {
+    let server = Resplite::on_db(dbp, &[]);
+    let mut ours = connect(&server.url()).await;
+    assert_same(src, &mut ours).await;
+}
+
 /// Waits until no key in the source is about to expire, so the final state
 /// cannot change under verify.
 async fn settle_expiries(conn: &mut redis::aio::MultiplexedConnection) {
@@ -242,9 +263,7 @@ async fn live_writes_during_bulk_and_delta_are_not_lost() {
         assert!(status.success(), "tracker exit {status:?}");
         assert!(registry_i64(&dbp, "SELECT dirty_keys_seen FROM migration_runs") > 0);
 
-        let server = Resplite::on_db(&dbp, &[]);
-        let mut ours = connect(&server.url()).await;
-        assert_same(&mut src, &mut ours).await;
+        assert_copy_matches(&mut src, &dbp).await;
     }
 }
 
@@ -334,9 +353,7 @@ async fn bulk_killed_and_rerun_resumes_from_checkpoint() {
         "delta,verify",
     ]));
     assert!(out.contains(" 0 mismatches"), "{out}");
-    let server = Resplite::on_db(&dbp, &[]);
-    let mut ours = connect(&server.url()).await;
-    assert_same(&mut src, &mut ours).await;
+    assert_copy_matches(&mut src, &dbp).await;
 }
 
 /// The source drops the tracker's connection during bulk: the gap is recorded,
@@ -350,13 +367,7 @@ async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_path(&dir);
     let dbp = dir.path().join("dest.db");
-    let mut tracker = spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "gap"]);
-    wait_for(
-        &dbp,
-        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
-        1,
-    )
-    .await;
+    let mut tracker = start_tracker(&url, &db, "gap").await;
     let mut bulk = spawn_migrate(&[
         "--from",
         &url,
@@ -415,9 +426,7 @@ async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
     assert!(status.contains("lost its subscription"), "{status}");
     ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "gap"]));
     assert!(tracker.wait().unwrap().success());
-    let server = Resplite::on_db(&dbp, &[]);
-    let mut ours = connect(&server.url()).await;
-    assert_same(&mut src, &mut ours).await;
+    assert_copy_matches(&mut src, &dbp).await;
 }
 
 /// FLUSHALL in the source emits no key events; it is detected and swept.
@@ -430,13 +439,7 @@ async fn flushall_in_the_source_is_reflected() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_path(&dir);
     let dbp = dir.path().join("dest.db");
-    let mut tracker = spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "f"]);
-    wait_for(
-        &dbp,
-        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
-        1,
-    )
-    .await;
+    let mut tracker = start_tracker(&url, &db, "f").await;
     ok(migrate(&[
         "--from", &url, "--to", &db, "--run-id", "f", "--stages", "bulk",
     ]));
@@ -460,9 +463,7 @@ async fn flushall_in_the_source_is_reflected() {
     assert!(out.contains(" 0 mismatches"), "{out}");
     ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "f"]));
     tracker.wait().unwrap();
-    let server = Resplite::on_db(&dbp, &[]);
-    let mut ours = connect(&server.url()).await;
-    assert_same(&mut src, &mut ours).await;
+    assert_copy_matches(&mut src, &dbp).await;
 }
 
 /// Clear one-line refusals and errors, never a panic.
@@ -823,13 +824,7 @@ async fn keyspace_channels_are_tracked_too() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_path(&dir);
     let dbp = dir.path().join("dest.db");
-    let mut tracker = spawn_migrate(&["track", "--from", &url, "--to", &db, "--run-id", "ks"]);
-    wait_for(
-        &dbp,
-        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
-        1,
-    )
-    .await;
+    let mut tracker = start_tracker(&url, &db, "ks").await;
     ok(migrate(&[
         "--from",
         &url,
@@ -879,7 +874,5 @@ async fn keyspace_channels_are_tracked_too() {
     );
     ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "ks"]));
     assert!(tracker.wait().unwrap().success());
-    let server = Resplite::on_db(&dbp, &[]);
-    let mut ours = connect(&server.url()).await;
-    assert_same(&mut src, &mut ours).await;
+    assert_copy_matches(&mut src, &dbp).await;
 }
