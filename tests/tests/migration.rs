@@ -876,3 +876,75 @@ async fn keyspace_channels_are_tracked_too() {
     assert!(tracker.wait().unwrap().success());
     assert_copy_matches(&mut src, &dbp).await;
 }
+
+/// CONFIG renamed on the source: preflight says how to proceed, and
+/// `--config-command` reaches it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renamed_config_command_is_respected() {
+    let redis = RedisServer::start_with(&["--rename-command", "CONFIG", "cfg-7f3a"]);
+    let url = redis.url();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let out = migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "rc",
+        "--stages",
+        "preflight",
+        "--enable-notifications",
+    ]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--config-command"),
+        "{}",
+        text(&out)
+    );
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--to",
+        &db,
+        "--run-id",
+        "rc",
+        "--stages",
+        "preflight",
+        "--enable-notifications",
+        "--config-command",
+        "cfg-7f3a",
+    ]));
+    assert!(out.contains("set to"), "{out}");
+    let mut c = connect(&url).await;
+    let flags: Vec<String> = redis::cmd("cfg-7f3a")
+        .arg("GET")
+        .arg("notify-keyspace-events")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert!(flags[1].contains('E'), "{flags:?}");
+}
+
+/// resplite speaks enough of Redis (SCAN, TYPE, PTTL, the *SCAN family,
+/// keyspace notifications, PUBLISH, INFO commandstats) to be a migration
+/// source itself: the way out to another store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resplite_server_can_be_the_source() {
+    let from = Resplite::start();
+    let url = format!("redis://{}/", from.addr);
+    let mut src = connect(&url).await;
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("notify-keyspace-events")
+        .arg("KEA")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    fill_mixed(&mut src, 41, 2000, 4, 6000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let out = ok(migrate(&["--from", &url, "--to", &db, "--run-id", "rr"]));
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    assert_copy_matches(&mut src, &dir.path().join("dest.db")).await;
+}
