@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures_util::future::try_join_all;
 use tokio::sync::mpsc;
 
-use crate::dest::{temp_key, Destination, TEMP_PREFIX};
+use crate::dest::{temp_key, temp_owner, temp_prefix, Destination, TEMP_PREFIX};
 use crate::error::Result;
 use crate::source::{Fetched, Source};
 use crate::value::{compare, Snapshot};
@@ -206,10 +206,17 @@ impl Comparer {
     }
 }
 
-/// Deletes the temporary keys a run's interrupted big-key reads left behind.
+/// Deletes the temporary keys a run's interrupted big-key reads left behind:
+/// this process's and those of processes no longer alive.
 pub fn drop_temp_keys(dest: &mut dyn Destination, run_id: &str) -> Result<usize> {
-    let prefix = temp_key(run_id, b"");
-    let keys = dest.keys_with_prefix(&prefix)?;
+    let me = std::process::id();
+    let keys: Vec<Vec<u8>> = dest
+        .keys_with_prefix(&temp_prefix(run_id))?
+        .into_iter()
+        .filter(|k| {
+            temp_owner(run_id, k).is_none_or(|pid| pid == me || !crate::registry::pid_alive(pid))
+        })
+        .collect();
     dest.begin()?;
     for k in &keys {
         dest.delete(k)?;

@@ -21,8 +21,9 @@ pub trait Destination: Send {
     fn put(&mut self, snap: &Snapshot) -> Result<()>;
     /// Adds a page of elements to a (temporary) key, creating it if needed.
     fn append(&mut self, key: &[u8], page: &Value) -> Result<()>;
-    /// Moves a fully written temporary key over `key` with its deadline.
-    fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<()>;
+    /// Moves a fully written temporary key over `key` with its deadline. False
+    /// (and `key` untouched) if the temporary key is gone.
+    fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<bool>;
     fn delete(&mut self, key: &[u8]) -> Result<bool>;
     /// A key's whole value (verify, sweep).
     fn read(&mut self, key: &[u8]) -> Result<Option<Snapshot>>;
@@ -121,12 +122,13 @@ impl Destination for SqliteDestination {
         Ok(())
     }
 
-    fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<()> {
-        self.engine.delete(key)?;
-        if self.engine.rename(tmp, key)? {
-            self.engine.set_expiry(key, expires_at)?;
+    fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<bool> {
+        if self.engine.meta(tmp)?.is_none() {
+            return Ok(false);
         }
-        Ok(())
+        self.engine.rename(tmp, key)?;
+        self.engine.set_expiry(key, expires_at)?;
+        Ok(true)
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<bool> {
@@ -184,13 +186,28 @@ impl Destination for SqliteDestination {
 }
 
 /// Where a big key is assembled before it is swapped in: a name no client
-/// writes, unique per run and key.
+/// writes, unique per run, process and key (a bulk and a delta of one run may
+/// run at once; neither may drop the other's copies).
 pub fn temp_key(run_id: &str, key: &[u8]) -> Vec<u8> {
+    let mut tmp = temp_prefix(run_id);
+    tmp.extend_from_slice(format!("{}:", std::process::id()).as_bytes());
+    tmp.extend_from_slice(key);
+    tmp
+}
+
+/// The prefix of a run's temporary keys (all processes).
+pub fn temp_prefix(run_id: &str) -> Vec<u8> {
     let mut tmp = TEMP_PREFIX.to_vec();
     tmp.extend_from_slice(run_id.as_bytes());
     tmp.push(b':');
-    tmp.extend_from_slice(key);
     tmp
+}
+
+/// The pid in a temporary key's name.
+pub fn temp_owner(run_id: &str, tmp: &[u8]) -> Option<u32> {
+    let rest = tmp.strip_prefix(&temp_prefix(run_id)[..])?;
+    let end = rest.iter().position(|&b| b == b':')?;
+    std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
 }
 
 pub const TEMP_PREFIX: &[u8] = b"\xffresplite-migrate-tmp:";

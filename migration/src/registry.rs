@@ -194,7 +194,7 @@ pub struct Run {
 
 /// Whether a process of this machine is alive. A killed tracker cannot mark
 /// itself stopped, and its last heartbeat is still fresh for a moment.
-fn pid_alive(pid: u32) -> bool {
+pub fn pid_alive(pid: u32) -> bool {
     let proc_dir = std::path::Path::new("/proc");
     if !proc_dir.exists() {
         return true; // no procfs: the heartbeat alone decides
@@ -478,32 +478,33 @@ pub fn record_events(conn: &Connection, run_id: &str, events: &[(Vec<u8>, String
     if events.is_empty() {
         return Ok(());
     }
+    immediate(conn, |tx| record_events_in(tx, run_id, events))
+}
+
+/// [`record_events`] inside the caller's transaction.
+fn record_events_in(tx: &Connection, run_id: &str, events: &[(Vec<u8>, String)]) -> Result<()> {
     let now = now_ms();
-    immediate(conn, |tx| {
-        let mut new_keys = 0i64;
-        {
-            let mut update = tx.prepare_cached(
-            "UPDATE migration_dirty_keys SET last_seen_at = ?3, events_count = events_count + 1,
-                last_event = ?4, state = 'dirty'
-             WHERE run_id = ?1 AND key = ?2",
-        )?;
-            let mut insert = tx.prepare_cached(
-            "INSERT INTO migration_dirty_keys (run_id, key, first_seen_at, last_seen_at, events_count, last_event, state)
-             VALUES (?1, ?2, ?3, ?3, 1, ?4, 'dirty')",
-        )?;
-            for (key, event) in events {
-                if update.execute(params![run_id, key, now, event])? == 0 {
-                    insert.execute(params![run_id, key, now, event])?;
-                    new_keys += 1;
-                }
-            }
+    let mut new_keys = 0i64;
+    let mut update = tx.prepare_cached(
+        "UPDATE migration_dirty_keys SET last_seen_at = ?3, events_count = events_count + 1,
+            last_event = ?4, state = 'dirty'
+         WHERE run_id = ?1 AND key = ?2",
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO migration_dirty_keys (run_id, key, first_seen_at, last_seen_at, events_count, last_event, state)
+         VALUES (?1, ?2, ?3, ?3, 1, ?4, 'dirty')",
+    )?;
+    for (key, event) in events {
+        if update.execute(params![run_id, key, now, event])? == 0 {
+            insert.execute(params![run_id, key, now, event])?;
+            new_keys += 1;
         }
-        tx.execute(
+    }
+    tx.execute(
         "UPDATE migration_runs SET dirty_keys_seen = dirty_keys_seen + ?2, updated_at = ?3 WHERE run_id = ?1",
         params![run_id, new_keys, now],
     )?;
-        Ok(())
-    })
+    Ok(())
 }
 
 /// Bulk wrote `key`: if the tracker has seen it, its copy may predate a newer
@@ -528,8 +529,9 @@ pub fn any_settled(conn: &Connection, run_id: &str) -> Result<bool> {
 }
 
 /// Marks keys dirty on our own account (a key whose read raced a change).
+/// Runs inside the writer's transaction.
 pub fn mark_dirty(conn: &Connection, run_id: &str, key: &[u8], why: &str) -> Result<()> {
-    record_events(conn, run_id, &[(key.to_vec(), why.to_string())])
+    record_events_in(conn, run_id, &[(key.to_vec(), why.to_string())])
 }
 
 /// The oldest dirty keys last seen no later than `seen_until`, with their

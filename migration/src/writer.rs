@@ -282,7 +282,11 @@ fn apply_items(
                     expires_at,
                     bytes,
                 } => {
-                    dest.swap_in(&tmp, &key, expires_at)?;
+                    if !dest.swap_in(&tmp, &key, expires_at)? {
+                        // The copy vanished (dropped as a leftover): read it again.
+                        registry::mark_dirty(dest.registry(), run_id, &key, "retry")?;
+                        continue;
+                    }
                     done(
                         dest, run_id, mode, redirty, &key, events, "applied", bytes, c,
                     )?;
@@ -382,5 +386,68 @@ fn stage_name(mode: Mode) -> &'static str {
         Mode::Bulk => "bulk",
         Mode::Delta => "dirty_apply",
         Mode::Sweep => "sweep",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dest::SqliteDestination;
+    use crate::value::Snapshot;
+
+    /// A failed key and a big key whose temporary copy vanished both stay
+    /// dirty for delta, in the same transaction as the rest of the batch.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn failures_leave_keys_dirty_and_the_cursor_commits_with_the_data() {
+        let dir = std::env::temp_dir().join(format!("resplite-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("w.db");
+        let dest = SqliteDestination::open(&path).unwrap();
+        registry::ensure_run(dest.registry(), "t", "redis://x").unwrap();
+        let writer = Writer::spawn(
+            Box::new(dest),
+            "t".into(),
+            Mode::Bulk,
+            Arc::new(Progress::default()),
+        )
+        .unwrap();
+        let items = vec![
+            (Item::Failed(b"a".to_vec(), "boom".into()), 0),
+            (
+                Item::Swap {
+                    tmp: b"gone".to_vec(),
+                    key: b"b".to_vec(),
+                    expires_at: None,
+                    bytes: 0,
+                },
+                0,
+            ),
+            (
+                Item::Put(Snapshot {
+                    key: b"c".to_vec(),
+                    value: Value::String(b"v".to_vec()),
+                    expires_at: None,
+                }),
+                0,
+            ),
+        ];
+        writer
+            .send(Batch {
+                items,
+                cursor: Some("42".into()),
+                scanned: 3,
+                ack: None,
+            })
+            .await
+            .unwrap();
+        let c = writer.finish().await.unwrap();
+        assert_eq!((c.migrated, c.errors, c.scanned), (1, 1, 3));
+        let conn = registry::open(&path).unwrap();
+        let run = registry::get_run(&conn, "t").unwrap().unwrap();
+        assert_eq!(run.scan_cursor, "42");
+        assert_eq!(run.migrated_keys, 1);
+        assert_eq!(registry::dirty_remaining(&conn, "t").unwrap(), 2);
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

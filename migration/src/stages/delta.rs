@@ -99,6 +99,8 @@ impl Stage for Delta {
         .await;
         reporter.finish().await;
         let converged = outcome?;
+        // Big keys whose paged read was cut short left temporary copies.
+        crate::copy::drop_temp_keys(&mut *ctx.destination()?, &run_id)?;
         let run = reg
             .call(|c| registry::get_run(c, &run_id))?
             .expect("run exists");
