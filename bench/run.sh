@@ -4,8 +4,12 @@
 #   bench/run.sh                 # default tests, -c 50, unpipelined and -P 16
 #   N=200000 bench/run.sh        # more requests per test
 #   TESTS=set,get bench/run.sh   # a subset (redis-benchmark -t names)
+#   ROUNDS=5 bench/run.sh        # more rounds (default 3)
 #
-# Prints requests/s for both servers and the ratio resplite/redis per test.
+# Each round runs redis-benchmark against redis, then against resplite. Prints
+# the median requests/s of each server and the median of the rounds' ratios
+# resplite/redis, plus the lowest ratio: on a shared 2-core machine the client
+# competes with the servers and a single round can be off by 20%.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +17,7 @@ N=${N:-100000}
 CLIENTS=${CLIENTS:-50}
 TESTS=${TESTS:-ping,set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600}
 PIPELINES=${PIPELINES:-"1 16"}
+ROUNDS=${ROUNDS:-3}
 
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -21,10 +26,26 @@ source bench/lib.sh
 bench() { redis-benchmark -h 127.0.0.1 -p "$1" -c "$CLIENTS" -n "$N" -t "$TESTS" -P "$2" --csv 2>/dev/null \
     | awk -F'","' 'NR>1 { gsub(/"/,"",$1); print $1 "\t" $2 }'; }
 
-printf '%-18s %4s %14s %14s %7s\n' test P redis_rps resplite_rps ratio
 for P in $PIPELINES; do
-    bench "$REDIS_PORT" "$P" > "$WORK/redis.tsv"
-    bench "$RESPLITE_PORT" "$P" > "$WORK/resplite.tsv"
-    join -t $'\t' <(sort "$WORK/redis.tsv") <(sort "$WORK/resplite.tsv") \
-        | awk -F'\t' -v P="$P" '{ printf "%-18s %4s %14.0f %14.0f %7.2f\n", $1, P, $2, $3, $3 / $2 }'
+    for r in $(seq 1 "$ROUNDS"); do
+        bench "$REDIS_PORT" "$P" | sed "s/^/$P\t$r\tredis\t/" >> "$WORK/all.tsv"
+        bench "$RESPLITE_PORT" "$P" | sed "s/^/$P\t$r\tresplite\t/" >> "$WORK/all.tsv"
+    done
 done
+python3 - "$WORK/all.tsv" "$ROUNDS" <<'PY'
+import statistics, sys
+from collections import defaultdict
+rows = defaultdict(dict)  # (P, test) -> {(round, server): rps}
+for line in open(sys.argv[1]):
+    p, r, server, test, rps = line.rstrip("\n").split("\t")
+    rows[(int(p), test)][(r, server)] = float(rps)
+print(f"{'test':<36} {'P':>3} {'redis_rps':>11} {'resplite_rps':>12} {'ratio':>6} {'min':>6}   ({sys.argv[2]} rounds, medians)")
+for (p, test), v in sorted(rows.items()):
+    rounds = sorted({r for r, _ in v})
+    ratios = [v[(r, "resplite")] / v[(r, "redis")] for r in rounds if (r, "redis") in v and (r, "resplite") in v]
+    if not ratios:
+        continue
+    red = statistics.median(v[(r, "redis")] for r in rounds if (r, "redis") in v)
+    ours = statistics.median(v[(r, "resplite")] for r in rounds if (r, "resplite") in v)
+    print(f"{test:<36} {p:>3} {red:>11.0f} {ours:>12.0f} {statistics.median(ratios):>6.2f} {min(ratios):>6.2f}")
+PY

@@ -61,6 +61,9 @@ pub struct TrackArgs {
     pub from: String,
     #[arg(long, value_enum, default_value_t = Channels::Auto)]
     pub channels: Channels,
+    /// CA certificate (PEM) that signed a rediss:// source's certificate.
+    #[arg(long)]
+    pub tls_ca_cert: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Default, Clone)]
@@ -132,6 +135,10 @@ pub struct RunArgs {
     /// Notification channels the tracker listens to.
     #[arg(long, value_enum, default_value_t = Channels::Auto)]
     pub channels: Channels,
+    /// CA certificate (PEM) that signed a rediss:// source's certificate
+    /// (default: the system's trust store).
+    #[arg(long)]
+    pub tls_ca_cert: Option<PathBuf>,
     /// Bulk: start over instead of resuming from the checkpoint.
     #[arg(long)]
     pub fresh: bool,
@@ -357,6 +364,7 @@ async fn track(t: TrackArgs) -> Result<()> {
         to: t.run.to,
         run_id: t.run.run_id,
         channels: t.channels,
+        tls_ca_cert: t.tls_ca_cert,
     };
     let (ready_tx, ready) = oneshot::channel();
     let task = tokio::spawn(tracker::run(config, stop, Some(ready_tx)));
@@ -387,10 +395,11 @@ async fn run_stages(a: RunArgs) -> Result<()> {
         .collect();
     let plan = stages.plan(&names)?;
     // Fail on a bad URL before touching the destination.
-    crate::source::client_for(&from)?;
+    crate::source::client_for(&from, a.tls_ca_cert.as_deref())?;
 
     let shutdown = shutdown_signal();
     let mut ctx = MigrationContext::new(&run_id, &from, to.clone(), shutdown.clone());
+    ctx.tls_ca_cert = a.tls_ca_cert.clone();
     ctx.options = Options {
         enable_notifications: a.enable_notifications,
         config_command: a.config_command.clone(),
@@ -407,8 +416,10 @@ async fn run_stages(a: RunArgs) -> Result<()> {
     // The tracker must be listening before bulk reads its first key.
     let mut own_tracker = None;
     if plan.iter().any(|s| s.needs_tracker()) {
-        let alive =
-            registry::get_run(&registry::open(&to)?, &run_id)?.is_some_and(|r| r.tracker_alive());
+        // The registry says who claims to run; the source says who listens.
+        let alive = registry::get_run(&registry::open(&to)?, &run_id)?
+            .is_some_and(|r| r.tracker_alive())
+            && tracker::subscribed(&from, a.tls_ca_cert.as_deref(), &run_id).await;
         if alive {
             println!("using the tracker already running for run '{run_id}'");
         } else {
@@ -419,6 +430,7 @@ async fn run_stages(a: RunArgs) -> Result<()> {
                 to: to.clone(),
                 run_id: run_id.clone(),
                 channels: a.channels,
+                tls_ca_cert: a.tls_ca_cert.clone(),
             };
             let task = tokio::spawn(tracker::run(config, stop_rx, Some(ready_tx)));
             match ready.await {

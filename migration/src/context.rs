@@ -63,6 +63,8 @@ pub struct MigrationContext {
     pub from: String,
     pub to: PathBuf,
     pub options: Options,
+    /// CA certificate (PEM) for a `rediss://` source.
+    pub tls_ca_cert: Option<PathBuf>,
     /// Settings given on the command line (stored in the run, then re-read).
     pub settings: registry::SettingsUpdate,
     /// Flips to true on SIGINT/SIGTERM: stages checkpoint and return.
@@ -85,6 +87,7 @@ impl MigrationContext {
             from: from.to_string(),
             to,
             options: Options::default(),
+            tls_ca_cert: None,
             settings: Default::default(),
             shutdown,
             counters: HashMap::new(),
@@ -98,7 +101,14 @@ impl MigrationContext {
         if let Some(s) = &self.source {
             return Ok(s.clone());
         }
-        let source = Arc::new(RedisSource::open(&self.from, self.throttle.clone()).await?);
+        let source = Arc::new(
+            RedisSource::open(
+                &self.from,
+                self.tls_ca_cert.as_deref(),
+                self.throttle.clone(),
+            )
+            .await?,
+        );
         self.source = Some(source.clone());
         Ok(source)
     }

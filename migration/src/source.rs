@@ -2,6 +2,7 @@
 //! pipelined commands. Behind the [`Source`] trait so another store can be the
 //! source (or resplite the source of a move into another engine) later.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -112,7 +113,9 @@ pub struct RedisSource {
 }
 
 /// Parses a `redis://` URL into a client, with one clear line on failure.
-pub fn client_for(url: &str) -> Result<Client> {
+/// `tls_ca`: a PEM file of the CA that signed a `rediss://` server's
+/// certificate, when the system's trust store does not hold it.
+pub fn client_for(url: &str, tls_ca: Option<&Path>) -> Result<Client> {
     if !(url.starts_with("redis://")
         || url.starts_with("rediss://")
         || url.starts_with("redis+unix://")
@@ -123,10 +126,22 @@ pub fn client_for(url: &str) -> Result<Client> {
             reason: "expected redis://[user:pass@]host:port[/db]".into(),
         });
     }
-    Client::open(url).map_err(|e| MigrationError::BadUrl {
+    let bad = |reason: String| MigrationError::BadUrl {
         url: url.to_string(),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    match tls_ca {
+        Some(path) => {
+            let root = std::fs::read(path)
+                .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+            let certs = redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(root),
+            };
+            Client::build_with_tls(url, certs).map_err(|e| bad(e.to_string()))
+        }
+        None => Client::open(url).map_err(|e| bad(e.to_string())),
+    }
 }
 
 /// The URL with any password masked, for logs and the run row.
@@ -178,8 +193,12 @@ fn classify(addr: &str, e: redis::RedisError) -> MigrationError {
 }
 
 impl RedisSource {
-    pub async fn open(url: &str, throttle: Arc<Throttle>) -> Result<RedisSource> {
-        let client = client_for(url)?;
+    pub async fn open(
+        url: &str,
+        tls_ca: Option<&Path>,
+        throttle: Arc<Throttle>,
+    ) -> Result<RedisSource> {
+        let client = client_for(url, tls_ca)?;
         let conn = connect(&client).await?;
         let info = client.get_connection_info();
         Ok(RedisSource {

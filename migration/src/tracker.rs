@@ -43,6 +43,8 @@ pub struct TrackerConfig {
     pub to: PathBuf,
     pub run_id: String,
     pub channels: Channels,
+    /// CA certificate (PEM) for a `rediss://` source.
+    pub tls_ca_cert: Option<PathBuf>,
 }
 
 /// Runs the tracker until `stop` flips or `stop-tracker` is asked for in the
@@ -55,7 +57,7 @@ pub async fn run(
 ) -> Result<()> {
     let mut ready = ready;
     let setup = async {
-        let client = client_for(&config.from)?;
+        let client = client_for(&config.from, config.tls_ca_cert.as_deref())?;
         let db = client.get_connection_info().redis_settings().db();
         let (to, run_id, uri) = (
             config.to.clone(),
@@ -333,8 +335,8 @@ async fn resolve_channels(
 }
 
 /// Whether some tracker is subscribed to the run's sync channel right now.
-pub async fn subscribed(from: &str, run_id: &str) -> bool {
-    let Ok(client) = client_for(from) else {
+pub async fn subscribed(from: &str, tls_ca: Option<&std::path::Path>, run_id: &str) -> bool {
+    let Ok(client) = client_for(from, tls_ca) else {
         return false;
     };
     let Ok(mut conn) = source::connect(&client).await else {

@@ -948,3 +948,110 @@ async fn a_resplite_server_can_be_the_source() {
     assert!(out.contains(" 0 mismatches"), "{out}");
     assert_copy_matches(&mut src, &dir.path().join("dest.db")).await;
 }
+
+/// A `rediss://` source: TLS with the CA given by `--tls-ca-cert`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_source_with_a_private_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=resplite-test-ca",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(d.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let tls_port = resplite_tests::free_port().to_string();
+    let path = |f: &str| d.join(f).to_string_lossy().into_owned();
+    let redis = RedisServer::start_with(&[
+        "--tls-port",
+        &tls_port,
+        "--tls-cert-file",
+        &path("server.crt"),
+        "--tls-key-file",
+        &path("server.key"),
+        "--tls-ca-cert-file",
+        &path("ca.crt"),
+        "--tls-auth-clients",
+        "no",
+        "--notify-keyspace-events",
+        "KEA",
+    ]);
+    let mut plain = connect(&redis.url()).await;
+    fill_mixed(&mut plain, 51, 500, 0, 0).await;
+    let url = format!("rediss://127.0.0.1:{tls_port}/");
+    let db = db_path(&dir);
+    // Without the CA the server's certificate is not trusted: one clear line.
+    let out = migrate(&[
+        "--from", &url, "--to", &db, "--run-id", "tls", "--stages", "bulk",
+    ]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out)
+    );
+    let ca = path("ca.crt");
+    let out = ok(migrate(&[
+        "--from",
+        &url,
+        "--tls-ca-cert",
+        &ca,
+        "--to",
+        &db,
+        "--run-id",
+        "tls",
+    ]));
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    assert_copy_matches(&mut plain, &dir.path().join("dest.db")).await;
+}
