@@ -59,6 +59,33 @@ struct RunArgs {
     /// command. Unset: no password, as Redis' default.
     #[arg(long, env = "RESPLITE_REQUIREPASS", hide_env_values = true)]
     requirepass: Option<String>,
+    /// Protected mode (yes|no): with no password set, refuse clients that do
+    /// not connect from 127.0.0.1 or ::1, with Redis' DENIED explanation.
+    #[arg(long, env = "RESPLITE_PROTECTED_MODE", default_value = "yes", value_parser = yes_no, action = clap::ArgAction::Set)]
+    protected_mode: bool,
+    /// Rename a command: OLD then answers "unknown command" and is listed by
+    /// COMMAND as NEW; an empty NEW ("") disables it. Repeatable. The env
+    /// variable takes OLD,NEW,OLD2,NEW2...
+    #[arg(
+        long,
+        env = "RESPLITE_RENAME_COMMAND",
+        num_args = 2,
+        value_names = ["OLD", "NEW"],
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        action = clap::ArgAction::Append
+    )]
+    rename_command: Vec<String>,
+    /// Disable a command (as --rename-command NAME ""). Repeatable; the env
+    /// variable takes a comma-separated list.
+    #[arg(
+        long,
+        env = "RESPLITE_DISABLE_COMMAND",
+        value_name = "NAME",
+        value_delimiter = ',',
+        action = clap::ArgAction::Append
+    )]
+    disable_command: Vec<String>,
     /// Threads serving connections (the storage thread comes on top). Default:
     /// one per core but one, which the storage thread keeps busy.
     #[arg(long, env = "RESPLITE_THREADS")]
@@ -66,6 +93,14 @@ struct RunArgs {
     /// Log format.
     #[arg(long, env = "RESPLITE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+}
+
+fn yes_no(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err("expected yes or no".into()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,6 +139,17 @@ fn run(args: RunArgs) -> ExitCode {
     resplite_migration::link();
     let mut config = ServerConfig::new(args.db);
     config.requirepass = args.requirepass.filter(|p| !p.is_empty());
+    config.protected_mode = args.protected_mode;
+    if !args.rename_command.len().is_multiple_of(2) {
+        eprintln!("resplite: --rename-command takes OLD NEW pairs");
+        return ExitCode::FAILURE;
+    }
+    config.rename_commands = args
+        .rename_command
+        .chunks(2)
+        .map(|p| (p[0].clone(), p[1].clone()))
+        .chain(args.disable_command.into_iter().map(|n| (n, String::new())))
+        .collect();
     let config = config
         .bind(args.bind)
         .port(args.port)

@@ -912,7 +912,9 @@ impl Worker {
         let mut session = Session::default();
         let mut ready = Vec::new();
         for argv in undo {
-            match self.registry.get(&argv[0]) {
+            // By built-in name: a renamed ZADD or RPUSH still gives back.
+            let name = String::from_utf8_lossy(&argv[0]).to_ascii_lowercase();
+            match self.registry.builtin(&name) {
                 Some(entry) => {
                     self.execute(entry, &argv, &mut session, true, false, &mut ready);
                 }

@@ -38,6 +38,7 @@ pub struct Resplite {
     pub addr: SocketAddr,
     pub db: PathBuf,
     extra: Vec<String>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -92,11 +93,20 @@ impl Resplite {
             .expect("spawn resplite");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = log.clone();
         // Read the log until the ready line names the port; keep draining after
-        // so the child never blocks on a full pipe.
+        // so the child never blocks on a full pipe (the last lines are kept).
         std::thread::spawn(move || {
             let mut tx = Some(tx);
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                {
+                    let mut kept = kept.lock().expect("log lock");
+                    if kept.len() >= 10_000 {
+                        kept.drain(..5_000);
+                    }
+                    kept.push(line.clone());
+                }
                 if let Some(addr) = line.split("addr=").nth(1) {
                     if let (Some(tx), Ok(addr)) = (tx.take(), addr.trim().parse::<SocketAddr>()) {
                         let _ = tx.send(addr);
@@ -115,8 +125,14 @@ impl Resplite {
             addr,
             db: db.to_path_buf(),
             extra: extra.iter().map(|s| s.to_string()).collect(),
+            log,
             _dir: None,
         }
+    }
+
+    /// The server's log lines so far (the last 5,000 at least).
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("log lock").clone()
     }
 
     pub fn url(&self) -> String {
@@ -163,6 +179,7 @@ impl Resplite {
         let mut next = Self::spawn(&self.db, &extra);
         self.child = next.child.take();
         self.addr = next.addr;
+        self.log = next.log.clone();
     }
 
     pub fn is_running(&mut self) -> bool {
@@ -269,6 +286,33 @@ impl RawClient {
             stream: TcpStream::connect(addr).await.expect("connect"),
             buf: BytesMut::new(),
         }
+    }
+
+    /// Connects from a chosen local address (127.0.0.2 plays a remote client:
+    /// Linux routes all of 127.0.0.0/8 to loopback).
+    pub async fn connect_from(local: std::net::IpAddr, addr: SocketAddr) -> RawClient {
+        let socket = match local {
+            std::net::IpAddr::V4(_) => tokio::net::TcpSocket::new_v4(),
+            std::net::IpAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
+        }
+        .expect("socket");
+        socket
+            .bind((local, 0).into())
+            .expect("bind the local address");
+        RawClient {
+            stream: socket.connect(addr).await.expect("connect"),
+            buf: BytesMut::new(),
+        }
+    }
+
+    /// Everything the server sends until it closes the connection (at most
+    /// 10 s), undecoded.
+    pub async fn read_to_close(mut self) -> Vec<u8> {
+        let mut out = self.buf.to_vec();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.stream.read_to_end(&mut out))
+            .await
+            .expect("the server closes the connection");
+        out
     }
 
     /// Sends raw bytes as they are.

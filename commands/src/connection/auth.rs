@@ -79,6 +79,9 @@ pub(crate) fn authenticate(
         );
         return Err(CommandError::other(WRONGPASS));
     }
+    if required.is_some() {
+        ctx.server.note_auth_success(&ctx.session.peer);
+    }
     ctx.server
         .update_client_meta(ctx.session.id, |m| m.user = Some("default".into()));
     Ok(())

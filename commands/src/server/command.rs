@@ -45,41 +45,45 @@ impl Command for CommandCmd {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let registry = ctx.registry;
-        let lookup = |names: Vec<Bytes>| -> Vec<Option<&'static CommandEntry>> {
-            names.iter().map(|n| registry.get(n)).collect()
+        // Renamed commands show under their new name (Redis lists them under
+        // the old one, which then answers "unknown command").
+        let lookup = |names: Vec<Bytes>| -> Vec<Option<(&str, &'static CommandEntry)>> {
+            names
+                .iter()
+                .map(|n| registry.get(n).map(|e| (registry.public_name(e), e)))
+                .collect()
         };
+        let all = || registry.named().map(|(n, e)| info(n, e)).collect();
         Ok(match self {
-            CommandCmd::All => Reply::Array(registry.iter().map(info).collect()),
+            CommandCmd::All => Reply::Array(all()),
             CommandCmd::Count => Reply::Int(registry.len() as i64),
-            CommandCmd::Info(names) if names.is_empty() => {
-                Reply::Array(registry.iter().map(info).collect())
-            }
+            CommandCmd::Info(names) if names.is_empty() => Reply::Array(all()),
             CommandCmd::Info(names) => Reply::Array(
                 lookup(names)
                     .into_iter()
-                    .map(|e| e.map_or(Reply::NilArray, info))
+                    .map(|e| e.map_or(Reply::NilArray, |(n, e)| info(n, e)))
                     .collect(),
             ),
             CommandCmd::Docs(names) => {
                 let entries: Vec<_> = if names.is_empty() {
-                    registry.iter().collect()
+                    registry.named().collect()
                 } else {
                     lookup(names).into_iter().flatten().collect()
                 };
                 Reply::Map(
                     entries
                         .into_iter()
-                        .map(|e| (Reply::bulk(e.spec.name), docs(e)))
+                        .map(|(n, e)| (Reply::bulk(n.to_owned()), docs(e)))
                         .collect(),
                 )
             }
-            CommandCmd::List => Reply::bulks(registry.iter().map(|e| e.spec.name)),
+            CommandCmd::List => Reply::bulks(registry.named().map(|(n, _)| n.to_owned())),
         })
     }
 }
 
 /// One COMMAND INFO entry, in Redis 7's ten-field shape.
-fn info(entry: &'static CommandEntry) -> Reply {
+fn info(name: &str, entry: &'static CommandEntry) -> Reply {
     let spec = entry.spec;
     let flags = spec.flags.names().map(Reply::simple).collect();
     let mut categories = vec![Reply::simple(category(spec.group))];
@@ -92,7 +96,7 @@ fn info(entry: &'static CommandEntry) -> Reply {
         categories.push(Reply::simple("@fast"));
     }
     Reply::Array(vec![
-        Reply::bulk(spec.name),
+        Reply::bulk(name.to_owned()),
         Reply::Int(spec.arity.into()),
         Reply::Set(flags),
         Reply::Int(spec.first_key.into()),

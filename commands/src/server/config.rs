@@ -32,6 +32,8 @@ enum Kind {
     Events,
     /// `client-output-buffer-limit`: `<class> <hard> <soft> <seconds>` ...
     OutputLimit,
+    /// `yes` or `no`.
+    Bool,
 }
 
 struct Param {
@@ -85,6 +87,9 @@ static PARAMS: &[Param] = &[
         .requirepass
         .clone()
         .unwrap_or_default()),
+    param!("protected-mode", Kind::Bool, |s| yes_no(
+        config(s).protected_mode
+    )),
     param!("save", Kind::Fixed(ON_DISK), |_s| String::new()),
     param!("appendonly", Kind::Fixed(ON_DISK), |_s| "no".into()),
     param!("appendfsync", Kind::Fixed(ON_DISK), |_s| "everysec".into()),
@@ -169,6 +174,10 @@ static PARAMS: &[Param] = &[
         .to_string()),
 ];
 
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
 fn find(name: &[u8]) -> Option<&'static Param> {
     PARAMS
         .iter()
@@ -180,6 +189,7 @@ enum Change {
     MaxClients(usize),
     Timeout(u64),
     RequirePass(Option<String>),
+    ProtectedMode(bool),
     Events(u32),
     OutputLimit(Option<OutputLimit>),
     SlowlogSlowerThan(i64),
@@ -332,6 +342,11 @@ fn validate(state: &ServerState, param: &Param, value: &[u8]) -> Result<Change, 
             })
         }
         Kind::Str => Ok(Change::RequirePass((!text.is_empty()).then_some(text))),
+        Kind::Bool => match text.to_ascii_lowercase().as_str() {
+            "yes" => Ok(Change::ProtectedMode(true)),
+            "no" => Ok(Change::ProtectedMode(false)),
+            _ => Err(fail("argument must be 'yes' or 'no'")),
+        },
         Kind::Events => parse_notify_flags(&text)
             .map(Change::Events)
             .ok_or_else(|| fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")),
@@ -344,6 +359,9 @@ fn apply(state: &ServerState, change: Change) {
     match change {
         Change::MaxClients(n) => state.config.write().expect("config lock").max_clients = n,
         Change::RequirePass(p) => state.config.write().expect("config lock").requirepass = p,
+        Change::ProtectedMode(on) => {
+            state.config.write().expect("config lock").protected_mode = on;
+        }
         Change::Timeout(t) => settings().timeout = t,
         Change::Events(flags) => {
             settings().notify_keyspace_events = notify_flags_to_string(flags);

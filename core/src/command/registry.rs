@@ -8,12 +8,23 @@ pub enum RegistryError {
     Duplicate(&'static str),
     #[error("command name '{0}' must be lower-case ASCII")]
     BadName(&'static str),
+    #[error("no such command '{0}' to rename or disable")]
+    NoSuchCommand(String),
+    #[error("cannot rename '{0}' to '{1}': a command of that name already exists")]
+    NameTaken(String, String),
 }
 
 /// Every command linked into the binary, looked up case-insensitively.
+///
+/// Commands can be renamed or disabled ([`Registry::rename`], `--rename-command`):
+/// lookups by name and the listing (COMMAND) then see only the new names, while
+/// code that refers to a command by its built-in name ([`Registry::builtin`])
+/// still finds it.
 pub struct Registry {
-    by_name: HashMap<&'static [u8], &'static CommandEntry>,
-    sorted: Vec<&'static CommandEntry>,
+    by_name: HashMap<Box<[u8]>, &'static CommandEntry>,
+    builtin: HashMap<&'static str, &'static CommandEntry>,
+    /// Listed commands by public name, sorted.
+    sorted: Vec<(Box<str>, &'static CommandEntry)>,
 }
 
 /// Longest command name we look up without allocating.
@@ -29,7 +40,7 @@ impl Registry {
     pub fn from_entries(
         entries: impl IntoIterator<Item = &'static CommandEntry>,
     ) -> Result<Registry, RegistryError> {
-        let mut by_name = HashMap::new();
+        let mut builtin = HashMap::new();
         for entry in entries {
             let name = entry.spec.name;
             if name.is_empty()
@@ -40,13 +51,58 @@ impl Registry {
             {
                 return Err(RegistryError::BadName(name));
             }
-            if by_name.insert(name.as_bytes(), entry).is_some() {
+            if builtin.insert(name, entry).is_some() {
                 return Err(RegistryError::Duplicate(name));
             }
         }
-        let mut sorted: Vec<_> = by_name.values().copied().collect();
-        sorted.sort_by_key(|e| e.spec.name);
-        Ok(Registry { by_name, sorted })
+        let mut registry = Registry {
+            by_name: HashMap::new(),
+            builtin,
+            sorted: Vec::new(),
+        };
+        registry.rebuild(
+            registry
+                .builtin
+                .values()
+                .map(|e| (Box::from(e.spec.name), *e))
+                .collect(),
+        );
+        Ok(registry)
+    }
+
+    fn rebuild(&mut self, mut listed: Vec<(Box<str>, &'static CommandEntry)>) {
+        listed.sort_by(|a, b| a.0.cmp(&b.0));
+        self.by_name = listed
+            .iter()
+            .map(|(name, e)| (Box::from(name.as_bytes()), *e))
+            .collect();
+        self.sorted = listed;
+    }
+
+    /// Renames commands, as Redis' `rename-command OLD NEW`: OLD then answers
+    /// "unknown command" and NEW runs it; an empty NEW disables OLD (it is
+    /// gone from COMMAND and COMMAND COUNT). Names are case-insensitive; the
+    /// pairs apply in order, so `a b` then `b c` renames `a` to `c`.
+    pub fn rename<S: AsRef<str>>(&mut self, pairs: &[(S, S)]) -> Result<(), RegistryError> {
+        let mut listed = std::mem::take(&mut self.sorted);
+        for (old, new) in pairs {
+            let old = old.as_ref().to_ascii_lowercase();
+            let new = new.as_ref().to_ascii_lowercase();
+            let Some(at) = listed.iter().position(|(n, _)| **n == *old) else {
+                self.rebuild(listed);
+                return Err(RegistryError::NoSuchCommand(old));
+            };
+            if new.is_empty() {
+                listed.remove(at);
+            } else if new != old && listed.iter().any(|(n, _)| **n == *new) {
+                self.rebuild(listed);
+                return Err(RegistryError::NameTaken(old, new));
+            } else {
+                listed[at].0 = new.into();
+            }
+        }
+        self.rebuild(listed);
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -57,11 +113,32 @@ impl Registry {
         self.sorted.is_empty()
     }
 
-    /// All commands, by name.
+    /// All commands clients can call, by name.
     pub fn iter(&self) -> impl Iterator<Item = &'static CommandEntry> + '_ {
-        self.sorted.iter().copied()
+        self.sorted.iter().map(|(_, e)| *e)
     }
 
+    /// All commands clients can call with the names they call them by
+    /// (renamed ones under their new name), sorted by that name.
+    pub fn named(&self) -> impl Iterator<Item = (&str, &'static CommandEntry)> + '_ {
+        self.sorted.iter().map(|(n, e)| (&**n, *e))
+    }
+
+    /// The name clients call `entry` by (its new name if renamed).
+    pub fn public_name(&self, entry: &CommandEntry) -> &str {
+        self.sorted
+            .iter()
+            .find(|(_, e)| std::ptr::eq(*e, entry))
+            .map_or(entry.spec.name, |(n, _)| &**n)
+    }
+
+    /// A command by its built-in (lower-case) name, renamed or disabled or not:
+    /// for the server's own use, never for a client's request.
+    pub fn builtin(&self, name: &str) -> Option<&'static CommandEntry> {
+        self.builtin.get(name).copied()
+    }
+
+    /// A command by the name clients call it (case-insensitive).
     pub fn get(&self, name: &[u8]) -> Option<&'static CommandEntry> {
         if name.len() > MAX_NAME {
             return None;

@@ -26,6 +26,21 @@ const ENDS_BATCH: [&str; 6] = [
     "punsubscribe",
 ];
 
+/// Redis 7.0's reply (typo included) to a client refused by protected mode.
+const PROTECTED_MODE_DENIED: &str = "-DENIED Redis is running in protected mode because \
+protected mode is enabled and no password is set for the default user. In this mode \
+connections are only accepted from the loopback interface. If you want to connect from \
+external computers to Redis you may adopt one of the following solutions: 1) Just disable \
+protected mode sending the command 'CONFIG SET protected-mode no' from the loopback \
+interface by connecting to Redis from the same host the server is running, however MAKE \
+SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to \
+make this change permanent. 2) Alternatively you can just disable the protected mode by \
+editing the Redis configuration file, and setting the protected mode option to 'no', and \
+then restarting the server. 3) If you started the server manually just for testing, \
+restart it with the '--protected-mode no' option. 4) Setup a an authentication password \
+for the default user. NOTE: You only need to do one of the above things in order for the \
+server to start accepting connections from the outside.\r\n";
+
 /// Pub/sub messages encoded per write, at most (about).
 const MESSAGES_PER_WRITE: usize = 256 * 1024;
 
@@ -43,6 +58,14 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    if shared.state.protected_refuses(peer) {
+        // As Redis: explain, close, and count it as a rejected connection.
+        crate::server::Stats::add(&shared.state.stats.rejected_connections, 1);
+        tracing::warn!(%peer, "protected mode: refused a non-loopback client");
+        let _ = socket.write_all(PROTECTED_MODE_DENIED.as_bytes()).await;
+        let _ = socket.shutdown().await;
+        return;
+    }
     let laddr = socket
         .local_addr()
         .map(|a| a.to_string())
@@ -145,6 +168,7 @@ impl Connection {
                 }
             }
             if !requests.is_empty() {
+                self.hold_password_guesses(&requests).await;
                 self.execute(requests, shutdown).await?;
                 if self.session.close_after_reply {
                     return self.socket.shutdown().await;
@@ -239,6 +263,27 @@ impl Connection {
         bytes
     }
 
+    /// A batch that checks a password waits first if this client's address
+    /// has failed recently (AUTH rate limiting; only this connection waits).
+    async fn hold_password_guesses(&self, requests: &[Request]) {
+        let checks = |name: &str| matches!(name, "auth" | "hello");
+        let checks_password = requests.iter().any(|r| match r {
+            Request::Run { entry, .. } => checks(entry.spec.name),
+            Request::Exec { commands, .. } => commands.iter().any(|(e, _)| checks(e.spec.name)),
+            _ => false,
+        });
+        if !checks_password {
+            return;
+        }
+        let Ok(peer) = self.session.peer.parse::<SocketAddr>() else {
+            return;
+        };
+        let delay = self.shared.state.auth_delay(peer.ip());
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
+
     /// Looks the command up and checks arity here, off the storage thread, and
     /// keeps the MULTI queue: queued commands run as one EXEC request.
     fn resolve(&mut self, argv: Vec<bytes::Bytes>) -> Request {
@@ -261,7 +306,13 @@ impl Connection {
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
                 }
-                return Request::Reply(Reply::error("NOAUTH Authentication required."));
+                // As Redis, a refused EXEC reads as an aborted transaction.
+                let line = if entry.spec.name == "exec" {
+                    "EXECABORT Transaction discarded because of: NOAUTH Authentication required."
+                } else {
+                    "NOAUTH Authentication required."
+                };
+                return Request::Reply(Reply::error(line));
             }
         }
         let name = entry.spec.name;

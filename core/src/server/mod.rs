@@ -43,6 +43,11 @@ pub struct ServerConfig {
     pub max_query_buffer: usize,
     /// Password of the default user (`requirepass`); `None`: no AUTH needed.
     pub requirepass: Option<String>,
+    /// Redis' `protected-mode`: with no password set, refuse clients that do
+    /// not connect from 127.0.0.1 or ::1.
+    pub protected_mode: bool,
+    /// `rename-command OLD NEW` pairs, in order; an empty NEW disables OLD.
+    pub rename_commands: Vec<(String, String)>,
 }
 
 impl ServerConfig {
@@ -56,6 +61,8 @@ impl ServerConfig {
             max_clients: 10_000,
             max_query_buffer: 1024 * 1024 * 1024,
             requirepass: None,
+            protected_mode: true,
+            rename_commands: Vec::new(),
         }
     }
 
@@ -107,7 +114,11 @@ impl Server {
     /// Requires a tokio runtime. The command crates must be linked (call their
     /// `link()`) before this, or their commands are missing.
     pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
-        let registry = Arc::new(Registry::from_inventory().map_err(std::io::Error::other)?);
+        let mut registry = Registry::from_inventory().map_err(std::io::Error::other)?;
+        registry
+            .rename(&config.rename_commands)
+            .map_err(std::io::Error::other)?;
+        let registry = Arc::new(registry);
         let engine = SqliteEngine::open(&config.db_path, config.pragma).map_err(|e| {
             std::io::Error::other(format!("cannot open {}: {e}", config.db_path.display()))
         })?;

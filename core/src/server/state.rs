@@ -280,6 +280,8 @@ pub struct ServerState {
     slowlog: Mutex<SlowLog>,
     /// Channels, patterns, mailboxes and the keyspace-notification flags.
     pub pubsub: crate::pubsub::PubSub,
+    /// Recent AUTH failures per client address (rate limiting).
+    auth_failures: Mutex<HashMap<std::net::IpAddr, AuthFailures>>,
 }
 
 impl ServerState {
@@ -325,6 +327,7 @@ impl ServerState {
             },
             slowlog: Mutex::new(SlowLog::default()),
             pubsub: crate::pubsub::PubSub::default(),
+            auth_failures: Mutex::new(HashMap::new()),
         }
     }
 
@@ -378,6 +381,44 @@ impl ServerState {
             meta.retain(|id, _| live.binary_search(id).is_ok());
         }
         f(meta.entry(id).or_default());
+    }
+
+    /// Does protected mode refuse a client from `peer`? Yes when it is on, no
+    /// password is set, and the peer is not 127.0.0.1 or ::1 (as Redis 7.0:
+    /// whatever the bind address, and other 127.x addresses count as remote).
+    pub fn protected_refuses(&self, peer: std::net::SocketAddr) -> bool {
+        let config = self.config.read().expect("config lock");
+        if !config.protected_mode || config.requirepass.is_some() {
+            return false;
+        }
+        !is_loopback_client(peer.ip())
+    }
+
+    /// How long to hold a password check from `ip` back: nothing for the first
+    /// few recent failures, then 100 ms more per failure, at most 2 s. A
+    /// guesser is slowed down without the storage thread (or anyone else)
+    /// waiting.
+    pub fn auth_delay(&self, ip: std::net::IpAddr) -> std::time::Duration {
+        let mut failures = self.auth_failures.lock().expect("auth failures lock");
+        let Some(f) = failures.get(&ip).copied() else {
+            return std::time::Duration::ZERO;
+        };
+        if f.last.elapsed() > AUTH_FAILURE_MEMORY {
+            failures.remove(&ip);
+            return std::time::Duration::ZERO;
+        }
+        let over = f.count.saturating_sub(AUTH_FREE_FAILURES);
+        (AUTH_DELAY_STEP * over).min(AUTH_DELAY_MAX)
+    }
+
+    /// A successful password check from `ip` clears its failures.
+    pub fn note_auth_success(&self, peer: &str) {
+        if let Some(ip) = peer_ip(peer) {
+            self.auth_failures
+                .lock()
+                .expect("auth failures lock")
+                .remove(&ip);
+        }
     }
 
     /// Has this client passed AUTH, or is no password required? For the
@@ -465,7 +506,28 @@ impl ServerState {
     /// A failed AUTH: logged with who tried (never the password), counted.
     pub fn note_auth_failure(&self, client: u64, addr: &str, user: &str) {
         Stats::add(&self.stats.auth_failures, 1);
-        tracing::warn!(client, addr, user, "AUTH failed");
+        let mut recent = 1;
+        if let Some(ip) = peer_ip(addr) {
+            let mut failures = self.auth_failures.lock().expect("auth failures lock");
+            if failures.len() >= AUTH_FAILURE_IPS && !failures.contains_key(&ip) {
+                // Bounded: forget addresses that have been quiet longest.
+                failures.retain(|_, f| f.last.elapsed() < AUTH_FAILURE_MEMORY);
+                if failures.len() >= AUTH_FAILURE_IPS {
+                    failures.clear();
+                }
+            }
+            let f = failures.entry(ip).or_insert(AuthFailures {
+                count: 0,
+                last: Instant::now(),
+            });
+            if f.last.elapsed() > AUTH_FAILURE_MEMORY {
+                f.count = 0;
+            }
+            f.count += 1;
+            f.last = Instant::now();
+            recent = f.count;
+        }
+        tracing::warn!(client, addr, user, recent_failures = recent, "AUTH failed");
     }
 
     /// Counts writes for `rdb_changes_since_last_save`.
@@ -487,6 +549,37 @@ impl ServerState {
         rusqlite::version()
     }
 }
+
+/// Is this a loopback client as Redis' protected mode sees it?
+fn is_loopback_client(ip: std::net::IpAddr) -> bool {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    match ip {
+        IpAddr::V4(v4) => v4 == Ipv4Addr::LOCALHOST,
+        IpAddr::V6(v6) => {
+            v6 == Ipv6Addr::LOCALHOST || v6.to_ipv4_mapped() == Some(Ipv4Addr::LOCALHOST)
+        }
+    }
+}
+
+fn peer_ip(addr: &str) -> Option<std::net::IpAddr> {
+    addr.parse::<std::net::SocketAddr>().ok().map(|a| a.ip())
+}
+
+/// Failed password checks from one address.
+#[derive(Clone, Copy)]
+struct AuthFailures {
+    count: u32,
+    last: Instant,
+}
+
+/// Failures from one address allowed without delay.
+const AUTH_FREE_FAILURES: u32 = 3;
+const AUTH_DELAY_STEP: std::time::Duration = std::time::Duration::from_millis(100);
+const AUTH_DELAY_MAX: std::time::Duration = std::time::Duration::from_secs(2);
+/// Failures older than this are forgotten.
+const AUTH_FAILURE_MEMORY: std::time::Duration = std::time::Duration::from_secs(60);
+/// Addresses tracked at most.
+const AUTH_FAILURE_IPS: usize = 10_000;
 
 /// Samples the counters every 100 ms for INFO's `instantaneous_*` rates. The
 /// thread ends once the server state it samples is gone.
