@@ -56,7 +56,7 @@ pub struct RunRef {
 pub struct TrackArgs {
     #[command(flatten)]
     pub run: RunRef,
-    /// Source URL: redis://[user:pass@]host:port[/db].
+    /// Source URL: redis://[user:pass@]host:port[/db] (rediss:// for TLS).
     #[arg(long)]
     pub from: String,
     #[arg(long, value_enum, default_value_t = Channels::Auto)]
@@ -107,7 +107,7 @@ pub struct SetArgs {
 
 #[derive(Args, Debug, Default)]
 pub struct RunArgs {
-    /// Source URL: redis://[user:pass@]host:port[/db].
+    /// Source URL: redis://[user:pass@]host:port[/db] (rediss:// for TLS).
     #[arg(long)]
     pub from: Option<String>,
     /// Destination resplite database file (created if missing).
