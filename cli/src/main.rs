@@ -1,11 +1,14 @@
 //! `resplite`: run the server (`resplite run`) or move a Redis into it
 //! (`resplite migrate ...`, from the migration crate).
 
+mod config_file;
+
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use resplite_core::engine::PragmaTemplate;
 use resplite_core::protocol::Limits;
 use resplite_core::{Server, ServerConfig};
@@ -29,8 +32,16 @@ enum Cmd {
     Migrate(Box<resplite_migration::cli::MigrateArgs>),
 }
 
+/// Every flag can also come from its environment variable or from the
+/// `--config` file; the command line wins over the environment, which wins
+/// over the file.
 #[derive(clap::Args)]
 struct RunArgs {
+    /// TOML file with any of these settings, keyed by flag name
+    /// (`port = 6380`, `protected-mode = false`, `disable-command = ["debug"]`,
+    /// `rename-command = { config = "c0nf1g" }`).
+    #[arg(long, env = "RESPLITE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// TCP port to listen on (0 = any free port; the chosen one is logged).
     #[arg(long, env = "RESPLITE_PORT", default_value_t = 6379)]
     port: u16,
@@ -122,8 +133,34 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// Parses the command line, then, for `run --config FILE`, again with the
+/// file's settings appended for the flags nothing else set.
+fn parse() -> Cli {
+    let mut argv: Vec<OsString> = std::env::args_os().collect();
+    let matches = Cli::command().get_matches_from(&argv);
+    if let Some(("run", run)) = matches.subcommand() {
+        if let Some(path) = run.get_one::<PathBuf>("config") {
+            let command = Cli::command();
+            let spec = command.find_subcommand("run").expect("run subcommand");
+            match config_file::extra_args(path, spec, run) {
+                Ok(extra) if extra.is_empty() => {}
+                Ok(extra) => {
+                    argv.extend(extra);
+                    let matches = Cli::command().get_matches_from(&argv);
+                    return Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+                }
+                Err(e) => {
+                    eprintln!("resplite: {e}");
+                    std::process::exit(2);
+                }
+            }
+        }
+    }
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     match cli.command {
         Cmd::Run(args) => run(args),
         Cmd::Migrate(args) => {

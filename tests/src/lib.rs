@@ -49,9 +49,14 @@ impl Resplite {
     }
 
     pub fn start_with(extra: &[&str]) -> Resplite {
+        Self::start_with_env(extra, &[])
+    }
+
+    /// With extra flags and environment variables.
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Resplite {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("test.db");
-        let mut server = Self::spawn(&db, extra);
+        let mut server = Self::spawn_env(&db, extra, env);
         server._dir = Some(dir);
         server
     }
@@ -81,10 +86,15 @@ impl Resplite {
     }
 
     fn spawn(db: &Path, extra: &[&str]) -> Resplite {
+        Self::spawn_env(db, extra, &[])
+    }
+
+    fn spawn_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Resplite {
         let mut child = Command::new(binary())
             .args(["run", "--port", "0", "--db"])
             .arg(db)
             .args(extra)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
