@@ -309,37 +309,26 @@ pub fn set_last_error(conn: &Connection, run_id: &str, message: &str) -> Result<
 }
 
 pub fn update_settings(conn: &Connection, run_id: &str, u: &SettingsUpdate) -> Result<()> {
+    let at_least_1 = |v: Option<u64>| v.map(|v| v.max(1) as i64);
     immediate(conn, |tx| {
-        if let Some(v) = u.max_rps {
-            tx.execute(
-                "UPDATE migration_run_state SET max_rps = ?2 WHERE run_id = ?1",
-                params![run_id, v as i64],
-            )?;
-        }
-        if let Some(v) = u.max_concurrency {
-            tx.execute(
-                "UPDATE migration_run_state SET max_concurrency = ?2 WHERE run_id = ?1",
-                params![run_id, v.max(1) as i64],
-            )?;
-        }
-        if let Some(v) = u.batch_keys {
-            tx.execute(
-                "UPDATE migration_run_state SET batch_keys = ?2 WHERE run_id = ?1",
-                params![run_id, v.max(1) as i64],
-            )?;
-        }
-        if let Some(v) = u.batch_bytes {
-            tx.execute(
-                "UPDATE migration_run_state SET batch_bytes = ?2 WHERE run_id = ?1",
-                params![run_id, v.max(1) as i64],
-            )?;
-        }
-        if let Some(v) = u.scan_count {
-            tx.execute(
-                "UPDATE migration_runs SET scan_count_hint = ?2 WHERE run_id = ?1",
-                params![run_id, v.max(1) as i64],
-            )?;
-        }
+        // NULL keeps a setting as it is.
+        tx.execute(
+            "UPDATE migration_run_state SET max_rps = COALESCE(?2, max_rps),
+                max_concurrency = COALESCE(?3, max_concurrency),
+                batch_keys = COALESCE(?4, batch_keys), batch_bytes = COALESCE(?5, batch_bytes)
+             WHERE run_id = ?1",
+            params![
+                run_id,
+                u.max_rps.map(|v| v as i64),
+                at_least_1(u.max_concurrency.map(|v| v as u64)),
+                at_least_1(u.batch_keys.map(|v| v as u64)),
+                at_least_1(u.batch_bytes),
+            ],
+        )?;
+        tx.execute(
+            "UPDATE migration_runs SET scan_count_hint = COALESCE(?2, scan_count_hint) WHERE run_id = ?1",
+            params![run_id, at_least_1(u.scan_count.map(|v| v as u64))],
+        )?;
         Ok(())
     })
 }

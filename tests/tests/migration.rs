@@ -14,6 +14,34 @@ fn source() -> RedisServer {
     RedisServer::start_with(&["--notify-keyspace-events", "KEA"])
 }
 
+/// A source filled with a mixed dataset and an empty destination.
+struct Setup {
+    _redis: RedisServer,
+    url: String,
+    src: redis::aio::MultiplexedConnection,
+    _dir: tempfile::TempDir,
+    db: String,
+    dbp: std::path::PathBuf,
+}
+
+async fn setup(seed: u64, keys: usize) -> Setup {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    fill_mixed(&mut src, seed, keys, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    Setup {
+        _redis: redis,
+        url,
+        src,
+        _dir: dir,
+        db,
+        dbp,
+    }
+}
+
 fn db_path(dir: &tempfile::TempDir) -> String {
     dir.path().join("dest.db").to_string_lossy().into_owned()
 }
@@ -360,13 +388,14 @@ async fn bulk_killed_and_rerun_resumes_from_checkpoint() {
 /// the tracker comes back, and the final delta's sweep repairs what it missed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
-    let redis = source();
-    let url = redis.url();
-    let mut src = connect(&url).await;
-    fill_mixed(&mut src, 5, 8000, 0, 0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = db_path(&dir);
-    let dbp = dir.path().join("dest.db");
+    let Setup {
+        _redis,
+        url,
+        mut src,
+        _dir,
+        db,
+        dbp,
+    } = setup(5, 8000).await;
     let mut tracker = start_tracker(&url, &db, "gap").await;
     let mut bulk = spawn_migrate(&[
         "--from",
@@ -432,13 +461,14 @@ async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
 /// FLUSHALL in the source emits no key events; it is detected and swept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flushall_in_the_source_is_reflected() {
-    let redis = source();
-    let url = redis.url();
-    let mut src = connect(&url).await;
-    fill_mixed(&mut src, 3, 500, 0, 0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = db_path(&dir);
-    let dbp = dir.path().join("dest.db");
+    let Setup {
+        _redis,
+        url,
+        mut src,
+        _dir,
+        db,
+        dbp,
+    } = setup(3, 500).await;
     let mut tracker = start_tracker(&url, &db, "f").await;
     ok(migrate(&[
         "--from", &url, "--to", &db, "--run-id", "f", "--stages", "bulk",
@@ -597,13 +627,14 @@ async fn preflight_refuses_and_bad_input_gets_one_clear_line() {
 /// Pause, resume, abort and settings act on a running bulk through the registry.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn controls_act_on_a_running_bulk() {
-    let redis = source();
-    let url = redis.url();
-    let mut src = connect(&url).await;
-    fill_mixed(&mut src, 4, 20_000, 0, 0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = db_path(&dir);
-    let dbp = dir.path().join("dest.db");
+    let Setup {
+        _redis,
+        url,
+        src: _,
+        _dir,
+        db,
+        dbp,
+    } = setup(4, 20_000).await;
     let bulk = spawn_migrate(&[
         "--from",
         &url,
@@ -765,13 +796,14 @@ async fn a_downstream_stage_runs_through_the_same_cli() {
 /// SIGTERM during bulk checkpoints and exits; the same command resumes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_checkpoints_and_the_same_command_resumes() {
-    let redis = source();
-    let url = redis.url();
-    let mut src = connect(&url).await;
-    fill_mixed(&mut src, 21, 10_000, 0, 0).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = db_path(&dir);
-    let dbp = dir.path().join("dest.db");
+    let Setup {
+        _redis,
+        url,
+        src: _,
+        _dir,
+        db,
+        dbp,
+    } = setup(21, 10_000).await;
     let bulk = [
         "--from",
         url.as_str(),
