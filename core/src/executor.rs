@@ -107,6 +107,50 @@ const CONTAINERS: [&str; 9] = [
     "client", "config", "memory", "function", "latency", "slowlog", "object", "command", "pubsub",
 ];
 
+/// The argv positions of the keys a command looks up as Redis'
+/// `lookupKeyRead` does (counted in `keyspace_hits`/`keyspace_misses`): every
+/// key of a read-only command, except the ones that never look a key up, and
+/// the source keys of a few writing commands. Checked against redis-server 7.0
+/// by tests/tests/info.rs.
+fn read_lookup_positions(
+    spec: &'static crate::command::CommandSpec,
+    argv: &[Bytes],
+) -> std::iter::StepBy<std::ops::Range<usize>> {
+    let none = (0..0).step_by(1);
+    let numkeys = |at: usize| -> std::iter::StepBy<std::ops::Range<usize>> {
+        let n = argv
+            .get(at)
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+        let end = (at + 1).saturating_add(n).min(argv.len());
+        (at + 1..end).step_by(1)
+    };
+    match spec.name {
+        "keys" | "scan" | "randomkey" | "dbsize" | "command" | "memory" => none,
+        "sintercard" | "zunion" | "zinter" | "zdiff" | "zintercard" => numkeys(1),
+        "zunionstore" | "zinterstore" | "zdiffstore" => numkeys(2),
+        "sinterstore" | "sunionstore" | "sdiffstore" => (2..argv.len()).step_by(1),
+        "zrangestore" => (2..3.min(argv.len())).step_by(1),
+        "getdel" | "getex" | "getset" => (1..2.min(argv.len())).step_by(1),
+        "set" if argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get")) => (1..2).step_by(1),
+        _ if spec.flags.contains(crate::command::Flags::READONLY) && spec.first_key > 0 => {
+            let argc = argv.len() as i64;
+            let first = i64::from(spec.first_key);
+            let last = match i64::from(spec.last_key) {
+                l if l < 0 => argc + l,
+                l => l,
+            };
+            let step = spec.step.max(1) as usize;
+            if first >= argc || last < first {
+                return none;
+            }
+            (first as usize..(last.min(argc - 1) + 1) as usize).step_by(step)
+        }
+        _ => none,
+    }
+}
+
 /// What a RESP2 client with subscriptions may run (Redis' list).
 const SUBSCRIBED_MODE: [&str; 7] = [
     "subscribe",
@@ -624,6 +668,7 @@ impl Worker {
         self.coord.may_block = may_block;
         self.coord.block = None;
         self.coord.undo = None;
+        let lookups = self.read_lookups(entry, argv);
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 engine: &mut self.engine,
@@ -683,12 +728,38 @@ impl Worker {
         if let (Some(undo), Ok(_)) = (self.coord.undo.take(), &result) {
             self.undo.push(undo);
         }
+        // Redis looks keys up after parsing the arguments and before the
+        // type check: a command failing otherwise never got to its lookups.
+        if matches!(result, Ok(_) | Err(CommandError::WrongType)) {
+            let stats = &self.server.stats;
+            if lookups.0 > 0 {
+                crate::server::Stats::add(&stats.keyspace_hits, lookups.0);
+            }
+            if lookups.1 > 0 {
+                crate::server::Stats::add(&stats.keyspace_misses, lookups.1);
+            }
+        }
         let reply = match result {
             Ok(reply) => reply,
             Err(e) => e.to_reply(),
         };
         self.account(entry, argv, session, started, &reply);
         Step::Reply(reply)
+    }
+
+    /// INFO `keyspace_hits`/`keyspace_misses`: the keys `entry` looks up for
+    /// reading (Redis' `lookupKeyRead`; write lookups do not count), checked
+    /// before it runs. Returns (hits, misses).
+    fn read_lookups(&mut self, entry: &'static CommandEntry, argv: &[Bytes]) -> (u64, u64) {
+        let (mut hits, mut misses) = (0, 0);
+        for i in read_lookup_positions(entry.spec, argv) {
+            match self.engine.meta(&argv[i]) {
+                Ok(Some(_)) => hits += 1,
+                Ok(None) => misses += 1,
+                Err(_) => {}
+            }
+        }
+        (hits, misses)
     }
 
     /// INFO commandstats/errorstats, SLOWLOG and the changes-since-save count.

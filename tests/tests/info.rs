@@ -439,3 +439,129 @@ async fn wait_for(c: &mut Conn, done: impl Fn(&Info) -> bool) -> Info {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// `keyspace_hits` and `keyspace_misses` from INFO stats over a raw client.
+async fn hits_misses(c: &mut resplite_tests::RawClient) -> (u64, u64) {
+    use redis_protocol::resp2::types::BytesFrame;
+    let BytesFrame::BulkString(text) = c.call(&["INFO", "stats"]).await else {
+        panic!("INFO is a bulk string");
+    };
+    let info = Info::parse(std::str::from_utf8(&text).expect("utf-8"));
+    (
+        info.num("Stats", "keyspace_hits"),
+        info.num("Stats", "keyspace_misses"),
+    )
+}
+
+/// The same commands on redis-server 7.0 and resplite: after each, both
+/// counters moved by the same amounts (reads count a lookup per key, found or
+/// not; writes do not count; a type error still counts its lookup, a syntax
+/// error does not). CONFIG RESETSTAT zeroes both.
+#[tokio::test]
+async fn keyspace_hits_and_misses_count_as_redis_does() {
+    let redis = RedisServer::start().await;
+    let resplite = Resplite::start();
+    let mut r = redis.raw().await;
+    let mut s = resplite_tests::RawClient::connect(resplite.addr).await;
+    let setup: &[&[&str]] = &[
+        &["SET", "s", "hello"],
+        &["HSET", "h", "f", "v"],
+        &["RPUSH", "l", "a", "b"],
+        &["SADD", "st", "a", "b"],
+        &["SADD", "st2", "b"],
+        &["ZADD", "z", "1", "a", "2", "b"],
+        &["SET", "gone", "x", "PX", "1"],
+    ];
+    for cmd in setup {
+        r.call(cmd).await;
+        s.call(cmd).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let steps: &[&[&str]] = &[
+        &["GET", "s"],
+        &["GET", "nope"],
+        &["GET", "gone"],
+        &["GET", "h"],
+        &["MGET", "s", "nope", "h", "s"],
+        &["EXISTS", "s", "nope", "s"],
+        &["TYPE", "s"],
+        &["TYPE", "nope"],
+        &["TTL", "s"],
+        &["PTTL", "nope"],
+        &["STRLEN", "s"],
+        &["GETRANGE", "s", "0", "1"],
+        &["GETRANGE", "s", "x", "1"],
+        &["HGET", "h", "f"],
+        &["HGET", "h", "nofield"],
+        &["HGET", "nope", "f"],
+        &["HGETALL", "h"],
+        &["HLEN", "h"],
+        &["HEXISTS", "h", "f"],
+        &["HMGET", "h", "f", "g"],
+        &["HSCAN", "h", "0"],
+        &["LRANGE", "l", "0", "-1"],
+        &["LLEN", "nope"],
+        &["LINDEX", "l", "0"],
+        &["LPOS", "l", "a"],
+        &["SMEMBERS", "st"],
+        &["SISMEMBER", "st", "a"],
+        &["SCARD", "nope"],
+        &["SUNION", "st", "st2", "nope"],
+        &["SINTERCARD", "2", "st", "nope"],
+        &["ZSCORE", "z", "a"],
+        &["ZRANGE", "z", "0", "-1"],
+        &["ZCARD", "nope"],
+        &["ZUNION", "2", "z", "nope"],
+        &["OBJECT", "ENCODING", "s"],
+        &["GETSET", "s", "hello"],
+        &["GETDEL", "nope"],
+        &["GETEX", "s"],
+        &["SET", "s", "hello", "GET"],
+        &["SET", "s", "hello"],
+        &["SETNX", "nope2", "1"],
+        &["DEL", "nope2"],
+        &["INCR", "n"],
+        &["APPEND", "s", ""],
+        &["HSET", "h", "f", "v"],
+        &["LPUSH", "l", "c"],
+        &["LPOP", "l"],
+        &["SADD", "st", "a"],
+        &["ZADD", "z", "1", "a"],
+        &["EXPIRE", "s", "100"],
+        &["PERSIST", "s"],
+        &["RENAME", "n", "n2"],
+        &["KEYS", "*"],
+        &["SCAN", "0"],
+        &["RANDOMKEY"],
+        &["DBSIZE"],
+        &["SUNIONSTORE", "dst", "st", "nope"],
+        &["ZUNIONSTORE", "zdst", "2", "z", "nope"],
+        &["ZRANGESTORE", "zdst2", "z", "0", "-1"],
+        &["SMOVE", "st", "st2", "a"],
+        &["LMOVE", "l", "l2", "LEFT", "LEFT"],
+    ];
+    // Single commands, then a transaction as one step.
+    let multi: &[&[&str]] = &[&["MULTI"], &["GET", "s"], &["GET", "nope"], &["EXEC"]];
+    let steps = steps.iter().map(std::slice::from_ref).chain([multi]);
+    for step in steps {
+        let (r0, s0) = (hits_misses(&mut r).await, hits_misses(&mut s).await);
+        let (mut rr, mut sr) = (Vec::new(), Vec::new());
+        for cmd in step {
+            rr.push(r.call(cmd).await);
+            sr.push(s.call(cmd).await);
+        }
+        let (r1, s1) = (hits_misses(&mut r).await, hits_misses(&mut s).await);
+        let delta = |a: (u64, u64), b: (u64, u64)| (b.0 - a.0, b.1 - a.1);
+        assert_eq!(
+            delta(s0, s1),
+            delta(r0, r1),
+            "(hits, misses) after {step:?} (redis replied {rr:?}, resplite {sr:?})"
+        );
+    }
+    for c in [&mut r, &mut s] {
+        c.call(&["GET", "s"]).await;
+        assert_ne!(hits_misses(c).await, (0, 0));
+        c.call(&["CONFIG", "RESETSTAT"]).await;
+        assert_eq!(hits_misses(c).await, (0, 0));
+    }
+}
