@@ -969,3 +969,70 @@ fn redis_cli_stat_bigkeys_and_memkeys() {
     assert!(row[2].parse::<u32>().unwrap() >= 1, "{lines:?}");
     assert_eq!(row[3], "0", "{lines:?}");
 }
+
+/// `redis-cli` in interactive mode (stdin a terminal: `script` provides one;
+/// TERM=dumb keeps linenoise from querying the cursor), one line at a time.
+/// Returns what it printed, with the prompt's port replaced by `PORT`.
+fn redis_cli_interactive(port: u16, lines: &[&str]) -> String {
+    use std::io::Write;
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!("redis-cli -h 127.0.0.1 -p {port}"),
+            "/dev/null",
+        ])
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) and redis-cli must be installed");
+    let mut stdin = child.stdin.take().expect("stdin");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    for line in lines {
+        writeln!(stdin, "{line}").expect("write to redis-cli");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    writeln!(stdin, "quit").expect("write to redis-cli");
+    drop(stdin);
+    let out = child.wait_with_output().expect("redis-cli ran");
+    String::from_utf8_lossy(&out.stdout)
+        .replace(&format!("127.0.0.1:{port}>"), "PORT>")
+        .replace('\r', "")
+}
+
+/// Interactive redis-cli fetches COMMAND DOCS at start (its help and hints
+/// come from there): against resplite it prints what it prints against
+/// redis-server 7.0, and `help GET` shows resplite's own docs.
+#[tokio::test]
+async fn redis_cli_interactive_mode_matches_redis() {
+    let redis = RedisServer::start().await;
+    let resplite = Resplite::start();
+    let lines = [
+        "SET k v",
+        "GET k",
+        "HSET h f v",
+        "HGETALL h",
+        "RPUSH l a b",
+        "LRANGE l 0 -1",
+        "GET nope",
+        "HGET k f",
+        "NOSUCHCOMMAND x",
+    ];
+    let from_redis = redis_cli_interactive(redis.addr.port(), &lines);
+    let from_resplite = redis_cli_interactive(resplite.addr.port(), &lines);
+    assert!(from_redis.contains("PORT> GET k\n\"v\""), "{from_redis}");
+    assert_eq!(from_resplite, from_redis);
+    let help = redis_cli_interactive(resplite.addr.port(), &["help GET", "help HSET"]);
+    for want in [
+        "GET",
+        "Returns the string value of a key.",
+        "group:",
+        "string",
+        "HSET",
+        "hash",
+    ] {
+        assert!(help.contains(want), "no {want:?} in {help}");
+    }
+    assert!(!help.contains("ERR"), "{help}");
+}
