@@ -29,6 +29,9 @@ pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, CommandError> {
 /// The `[MATCH pattern] [COUNT count]` tail of HSCAN/SSCAN. Redis reads it only
 /// after finding the key, so a bad option on a missing key is still an empty
 /// scan: the outcome is kept and reported by the command.
+/// A scan's cursor, COUNT and MATCH pattern once they are valid.
+pub(crate) type Resolved = (u64, usize, Option<Bytes>);
+
 pub(crate) struct ScanOptions {
     pub cursor: u64,
     pub options: Result<(usize, Option<Bytes>), CommandError>,
@@ -60,6 +63,22 @@ impl ScanOptions {
         Ok(ScanOptions { cursor, options })
     }
 
+    /// The options, or the reply when they are invalid: an empty scan if the
+    /// key is missing (`len` is 0), the option's error otherwise. `len` runs
+    /// only then, and its own error (WRONGTYPE) comes first.
+    pub(crate) fn resolve(
+        self,
+        len: impl FnOnce() -> Result<u64, CommandError>,
+    ) -> Result<Result<Resolved, Reply>, CommandError> {
+        match self.options {
+            Ok((count, pattern)) => Ok(Ok((self.cursor, count, pattern))),
+            Err(e) => match len()? {
+                0 => Ok(Err(Self::reply(0, Vec::new()))),
+                _ => Err(e),
+            },
+        }
+    }
+
     /// The scan reply: the next cursor and the items.
     pub(crate) fn reply(cursor: u64, items: Vec<Reply>) -> Reply {
         Reply::Array(vec![Reply::bulk(cursor.to_string()), Reply::Array(items)])
@@ -86,19 +105,12 @@ impl Command for HScan {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        let (count, pattern) = match self.scan.options {
+        let key = self.key;
+        let (cursor, count, pattern) = match self.scan.resolve(|| Ok(ctx.engine.hlen(&key)?))? {
             Ok(o) => o,
-            // Missing key: an empty scan; wrong type: WRONGTYPE; else the error.
-            Err(e) => {
-                return match ctx.engine.hlen(&self.key)? {
-                    0 => Ok(ScanOptions::reply(0, Vec::new())),
-                    _ => Err(e),
-                };
-            }
+            Err(empty) => return Ok(empty),
         };
-        let (next, pairs) =
-            ctx.engine
-                .hscan(&self.key, self.scan.cursor, count, pattern.as_deref())?;
+        let (next, pairs) = ctx.engine.hscan(&key, cursor, count, pattern.as_deref())?;
         let items = pairs
             .into_iter()
             .flat_map(|(f, v)| [Reply::bulk(f), Reply::bulk(v)])

@@ -22,19 +22,12 @@ impl Command for SScan {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        let (count, pattern) = match self.scan.options {
+        let key = self.key;
+        let (cursor, count, pattern) = match self.scan.resolve(|| Ok(ctx.engine.scard(&key)?))? {
             Ok(o) => o,
-            // Options are read only once the key is found, as in Redis.
-            Err(e) => {
-                return match ctx.engine.scard(&self.key)? {
-                    0 => Ok(ScanOptions::reply(0, Vec::new())),
-                    _ => Err(e),
-                };
-            }
+            Err(empty) => return Ok(empty),
         };
-        let (next, members) =
-            ctx.engine
-                .sscan(&self.key, self.scan.cursor, count, pattern.as_deref())?;
+        let (next, members) = ctx.engine.sscan(&key, cursor, count, pattern.as_deref())?;
         Ok(ScanOptions::reply(
             next,
             members.into_iter().map(Reply::bulk).collect(),
