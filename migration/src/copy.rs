@@ -81,15 +81,15 @@ async fn read_part(
 }
 
 async fn send(writer: &mpsc::Sender<Batch>, items: Vec<Item>) -> Result<()> {
-    writer
-        .send(Batch {
-            items: items.into_iter().map(|i| (i, 0)).collect(),
+    let items = items.into_iter().map(|i| (i, 0)).collect();
+    crate::writer::queue(
+        writer,
+        Batch {
+            items,
             ..Default::default()
-        })
-        .await
-        .map_err(|_| {
-            crate::error::MigrationError::Destination("the destination writer stopped".into())
-        })
+        },
+    )
+    .await
 }
 
 /// Whether `key` falls in a sample of `fraction` of all keys: a hash of the

@@ -433,7 +433,8 @@ impl Source for RedisSource {
     }
 }
 
-fn status_text(v: &RValue) -> String {
+/// A status or bulk reply as text; empty for anything else.
+pub(crate) fn status_text(v: &RValue) -> String {
     match v {
         RValue::SimpleString(s) => s.clone(),
         RValue::BulkString(b) => String::from_utf8_lossy(b).into_owned(),

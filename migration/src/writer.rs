@@ -159,10 +159,7 @@ impl Writer {
 
     /// Queues a batch; waits while the writer is behind (bounded memory).
     pub async fn send(&self, batch: Batch) -> Result<()> {
-        self.tx
-            .send(batch)
-            .await
-            .map_err(|_| MigrationError::Destination("the destination writer stopped".into()))
+        queue(&self.tx, batch).await
     }
 
     pub fn sender(&self) -> mpsc::Sender<Batch> {
@@ -178,6 +175,13 @@ impl Writer {
             .map_err(|e| MigrationError::Destination(e.to_string()))?
             .map_err(|_| MigrationError::Destination("the destination writer panicked".into()))?
     }
+}
+
+/// Queues a batch through a [`Writer::sender`] clone.
+pub async fn queue(tx: &mpsc::Sender<Batch>, batch: Batch) -> Result<()> {
+    tx.send(batch)
+        .await
+        .map_err(|_| MigrationError::Destination("the destination writer stopped".into()))
 }
 
 /// The transaction being filled.

@@ -11,7 +11,7 @@ use redis::Value as RValue;
 use crate::context::MigrationContext;
 use crate::error::{MigrationError, Result};
 use crate::registry;
-use crate::source::{self, info_field};
+use crate::source::{self, info_field, Source};
 use crate::stage::Stage;
 use crate::value::display_key;
 
@@ -81,12 +81,7 @@ impl Stage for Preflight {
         let mut sample = Vec::new();
         let mut cursor = "0".to_string();
         loop {
-            let (next, page): (String, Vec<Vec<u8>>) = redis::cmd("SCAN")
-                .arg(&cursor)
-                .arg("COUNT")
-                .arg(1000)
-                .query_async(&mut conn)
-                .await?;
+            let (next, page) = redis.scan(&cursor, 1000).await?;
             sample.extend(page);
             if next == "0" || sample.len() >= SAMPLE_KEYS {
                 break;
@@ -103,7 +98,15 @@ impl Stage for Preflight {
                 pipe.cmd("TYPE").arg(k);
             }
             let kinds: Vec<RValue> = pipe.query_async(&mut conn).await?;
-            let kinds: Vec<String> = kinds.iter().map(value_text).collect();
+            // An error or nil (the key vanished) counts as none.
+            let kinds: Vec<String> = kinds
+                .iter()
+                .map(|v| {
+                    Some(source::status_text(v))
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or_else(|| "none".into())
+                })
+                .collect();
             let mut pipe = redis::pipe();
             pipe.ignore_errors();
             for (k, t) in sample.iter().zip(&kinds) {
@@ -245,14 +248,6 @@ async fn canary(ctx: &MigrationContext, client: &redis::Client, db: i64) -> Resu
         ));
     }
     Ok(())
-}
-
-fn value_text(v: &RValue) -> String {
-    match v {
-        RValue::SimpleString(s) => s.clone(),
-        RValue::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
-        _ => "none".into(),
-    }
 }
 
 #[cfg(test)]
