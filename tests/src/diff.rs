@@ -198,6 +198,21 @@ pub trait Stream {
     fn compare_state(pair: &mut Pair) -> impl std::future::Future<Output = Result<(), String>>;
 }
 
+/// Starts a redis-server (with `redis_args`) and a resplite, runs
+/// [`random_streams`] on them and fails the test listing every failing seed.
+pub async fn assert_random_streams<S: Stream>(
+    redis_args: &[&str],
+    seeds: &[u64],
+    per_seed: usize,
+    batch_max: impl Fn(usize) -> usize,
+    new: impl Fn(u64) -> S,
+) {
+    let redis = RedisServer::start_with(redis_args);
+    let ours = Resplite::start();
+    let failures = random_streams(&redis, &ours, seeds, per_seed, batch_max, new).await;
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
+
 /// Runs one seeded stream per seed against both servers (FLUSHALL first),
 /// comparing every reply and the whole keyspace every 250 commands and at the
 /// end. `batch_max(i)` is the largest pipelined batch for seed number `i` (1:
