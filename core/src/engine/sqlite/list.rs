@@ -15,7 +15,7 @@ use crate::engine::{Engine, EngineError, KeyType, ListOps, Result};
 
 /// A list's ends.
 #[derive(Debug, Clone, Copy)]
-struct Ends {
+pub(super) struct Ends {
     head: i64,
     tail: i64,
 }
@@ -82,6 +82,11 @@ impl SqliteEngine {
             return Err(EngineError::WrongType);
         }
         let len = (stored + self.pending.get(key).copied().unwrap_or(0)).max(0) as u64;
+        // This group's ends, not yet stored, override the row's.
+        let (head, tail) = match self.cached_ends.get(key) {
+            Some(ends) => (Some(ends.head), Some(ends.tail)),
+            None => (head, tail),
+        };
         match (head, tail) {
             (Some(head), Some(tail)) if tail - head + 1 == len as i64 => {
                 Ok(Some(Ends { head, tail }))
@@ -117,14 +122,30 @@ impl SqliteEngine {
         Ok(ends)
     }
 
+    /// Records a list's new ends; the meta row is written at commit.
     fn list_write_ends(&mut self, key: &[u8], ends: Ends) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO redis_list_meta (key, head_seq, tail_seq) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT(key) DO UPDATE SET head_seq = excluded.head_seq, \
-                 tail_seq = excluded.tail_seq",
-            )?
-            .execute(params![key, ends.head, ends.tail])?;
+        match self.cached_ends.get_mut(key) {
+            Some(cached) => *cached = ends,
+            None => {
+                self.cached_ends.insert(key.to_vec(), ends);
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the cached ends in `redis_list_meta`.
+    pub(super) fn flush_list_ends(&mut self) -> Result<()> {
+        if self.cached_ends.is_empty() {
+            return Ok(());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO redis_list_meta (key, head_seq, tail_seq) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(key) DO UPDATE SET head_seq = excluded.head_seq, \
+             tail_seq = excluded.tail_seq",
+        )?;
+        for (key, ends) in self.cached_ends.drain() {
+            stmt.execute(params![key, ends.head, ends.tail])?;
+        }
         Ok(())
     }
 
@@ -633,5 +654,41 @@ mod tests {
             .unwrap();
         assert_eq!(rows, 0);
         assert_eq!(e.dbsize().unwrap(), 0);
+    }
+
+    /// Ends cached for the group follow renames and savepoints, and reach
+    /// `redis_list_meta` at commit.
+    #[test]
+    fn cached_ends_follow_renames_savepoints_and_commits() {
+        let mut e = engine();
+        e.list_push(b"a", &[b"1", b"2"], false, false).unwrap();
+        e.rename(b"a", b"b").unwrap();
+        e.list_push(b"b", &[b"0"], true, false).unwrap();
+        e.savepoint().unwrap();
+        e.list_push(b"b", &[b"x", b"y"], false, false).unwrap();
+        e.rollback_savepoint().unwrap();
+        e.list_push(b"b", &[b"3"], false, false).unwrap();
+        e.commit().unwrap();
+        let (head, tail): (i64, i64) = e
+            .conn
+            .query_row(
+                "SELECT head_seq, tail_seq FROM redis_list_meta WHERE key = x'62'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(tail - head + 1, 4);
+        e.begin().unwrap();
+        assert_eq!(all(&mut e, b"b"), [b"0", b"1", b"2", b"3"]);
+        e.set_string(b"b", b"s", None).unwrap();
+        assert!(matches!(
+            e.list_push(b"b", &[b"z"], false, false),
+            Err(EngineError::WrongType)
+        ));
+        e.delete(b"b").unwrap();
+        assert_eq!(e.list_push(b"b", &[b"z"], false, false).unwrap(), Some(1));
+        e.commit().unwrap();
+        e.begin().unwrap();
+        assert_eq!(all(&mut e, b"b"), [b"z"]);
     }
 }

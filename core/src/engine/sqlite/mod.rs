@@ -13,12 +13,14 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use pragma::PragmaTemplate;
+use schema::StringLayout;
 
 use super::{Engine, EngineError, KeyMeta, KeyType, Result, ScanFilter, ScanPage};
 use crate::util::glob::glob_match;
 
 pub struct SqliteEngine {
     conn: Connection,
+    strings: StringLayout,
     now: i64,
     /// Rows in `redis_keys`, kept in memory so DBSIZE is O(1). Recounted after
     /// any rollback, the only event that can make it drift.
@@ -32,6 +34,10 @@ pub struct SqliteEngine {
     pending: HashMap<Vec<u8>, i64>,
     /// `pending` as it was at the open savepoint (safe-mode replay only).
     pending_at_savepoint: Option<HashMap<Vec<u8>, i64>>,
+    /// Ends of the lists this group pushed to or popped from, written to
+    /// `redis_list_meta` at commit (or savepoint): a push then costs one row
+    /// insert, not an insert and a meta update.
+    cached_ends: HashMap<Vec<u8>, list::Ends>,
     /// Keys written since the last [`take_modified`](Self::take_modified), kept
     /// only while tracking is on (someone WATCHes or blocks on keys).
     tracking: bool,
@@ -62,14 +68,17 @@ impl SqliteEngine {
         conn.set_prepared_statement_cache_capacity(256);
         pragma.apply(&conn)?;
         schema::create(&conn)?;
+        let strings = schema::string_layout(&conn)?;
         let mut engine = SqliteEngine {
             conn,
+            strings,
             now: crate::util::now_ms(),
             key_count: 0,
             expired_keys: 0,
             rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
             pending: HashMap::new(),
             pending_at_savepoint: None,
+            cached_ends: HashMap::new(),
             tracking: false,
             modified: Vec::new(),
             flushed: false,
@@ -95,6 +104,7 @@ impl SqliteEngine {
     }
 
     pub fn commit(&mut self) -> Result<()> {
+        self.flush_list_ends()?;
         self.flush_pending()?;
         self.exec("COMMIT")
     }
@@ -213,6 +223,7 @@ impl SqliteEngine {
     /// Rolls back the open transaction, if any.
     pub fn rollback(&mut self) -> Result<()> {
         self.pending.clear();
+        self.cached_ends.clear();
         self.expired.clear();
         self.pending_at_savepoint = None;
         if !self.conn.is_autocommit() {
@@ -222,6 +233,9 @@ impl SqliteEngine {
     }
 
     pub fn savepoint(&mut self) -> Result<()> {
+        // Cached list ends become rows, so rolling back to here only has to
+        // forget what was cached after it.
+        self.flush_list_ends()?;
         self.pending_at_savepoint = Some(self.pending.clone());
         self.exec("SAVEPOINT cmd")
     }
@@ -236,6 +250,7 @@ impl SqliteEngine {
         if let Some(pending) = self.pending_at_savepoint.take() {
             self.pending = pending;
         }
+        self.cached_ends.clear();
         self.exec("ROLLBACK TO cmd")?;
         self.exec("RELEASE cmd")?;
         self.recount()
@@ -275,6 +290,9 @@ impl SqliteEngine {
     }
 
     fn delete_contents(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
+        if key_type == KeyType::List {
+            self.cached_ends.remove(key);
+        }
         for sql in schema::delete_contents_sql(key_type) {
             self.conn.prepare_cached(sql)?.execute([key])?;
         }
@@ -292,6 +310,40 @@ impl SqliteEngine {
             self.expired.push(key.to_vec());
         }
         Ok(true)
+    }
+
+    /// Stores a string's value; `rowid` is its `redis_keys` row's, `existed`
+    /// whether it held a string already.
+    fn write_string_row(
+        &mut self,
+        rowid: i64,
+        key: &[u8],
+        value: &[u8],
+        existed: bool,
+    ) -> Result<()> {
+        if self.strings == StringLayout::Rowid {
+            let sql = if existed {
+                "UPDATE redis_strings SET value = ?3 WHERE rowid = ?1 AND key = ?2"
+            } else {
+                // Ignored only if another program's row holds the rowid or the key.
+                "INSERT OR IGNORE INTO redis_strings (rowid, key, value) VALUES (?1, ?2, ?3)"
+            };
+            if self
+                .conn
+                .prepare_cached(sql)?
+                .execute(params![rowid, key, value])?
+                == 1
+            {
+                return Ok(());
+            }
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO redis_strings (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![key, value])?;
+        Ok(())
     }
 
     fn next_random(&mut self) -> u64 {
@@ -343,12 +395,20 @@ impl Engine for SqliteEngine {
     }
 
     fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let sql = match self.strings {
+            StringLayout::Keyed => {
+                "SELECT k.type, k.expires_at, s.value FROM redis_keys k \
+                 LEFT JOIN redis_strings s ON s.key = k.key WHERE k.key = ?1"
+            }
+            StringLayout::Rowid => {
+                "SELECT k.type, k.expires_at, s.value FROM redis_keys k \
+                 LEFT JOIN redis_strings s ON s.rowid = k.rowid AND s.key = k.key \
+                 WHERE k.key = ?1"
+            }
+        };
         let row = self
             .conn
-            .prepare_cached(
-                "SELECT k.type, k.expires_at, s.value FROM redis_keys k \
-                 LEFT JOIN redis_strings s ON s.key = k.key WHERE k.key = ?1",
-            )?
+            .prepare_cached(sql)?
             .query_row([key], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -357,7 +417,7 @@ impl Engine for SqliteEngine {
                 ))
             })
             .optional()?;
-        let Some((code, expires_at, value)) = row else {
+        let Some((code, expires_at, mut value)) = row else {
             return Ok(None);
         };
         let meta = KeyMeta {
@@ -371,6 +431,14 @@ impl Engine for SqliteEngine {
         if meta.key_type != KeyType::String {
             return Err(EngineError::WrongType);
         }
+        if value.is_none() && self.strings == StringLayout::Rowid {
+            // A row written by another program, under a rowid of its own.
+            value = self
+                .conn
+                .prepare_cached("SELECT value FROM redis_strings WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?;
+        }
         // A string key whose value row is missing is damage, not an empty string.
         value
             .map(Some)
@@ -381,43 +449,41 @@ impl Engine for SqliteEngine {
         self.note_modified(key);
         // Common case first: overwriting a live string is one UPDATE. Anything
         // else (missing, expired, other type) takes the lookup path below.
-        let overwritten = self
+        let overwritten: Option<i64> = self
             .conn
             .prepare_cached(
                 "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
-                 WHERE key = ?1 AND type = 1 AND (expires_at IS NULL OR expires_at > ?3)",
+                 WHERE key = ?1 AND type = 1 AND (expires_at IS NULL OR expires_at > ?3) \
+                 RETURNING rowid",
             )?
-            .execute(params![key, expires_at, self.now])?;
-        if overwritten == 0 {
-            match self.meta(key)? {
-                Some(meta) => {
-                    self.delete_contents(key, meta.key_type)?;
-                    self.pending.remove(key);
-                    self.conn
-                        .prepare_cached(
-                            "UPDATE redis_keys SET type = 1, expires_at = ?2, count = 0, \
-                             version = version + 1, updated_at = ?3 WHERE key = ?1",
-                        )?
-                        .execute(params![key, expires_at, self.now])?;
-                }
-                None => {
-                    self.conn
-                        .prepare_cached(
-                            "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
-                             VALUES (?1, 1, ?2, 1, ?3)",
-                        )?
-                        .execute(params![key, expires_at, self.now])?;
-                    self.key_count += 1;
-                }
-            }
+            .query_row(params![key, expires_at, self.now], |r| r.get(0))
+            .optional()?;
+        if let Some(rowid) = overwritten {
+            return self.write_string_row(rowid, key, value, true);
         }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO redis_strings (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute(params![key, value])?;
-        Ok(())
+        let rowid = match self.meta(key)? {
+            Some(meta) => {
+                self.delete_contents(key, meta.key_type)?;
+                self.pending.remove(key);
+                self.conn
+                    .prepare_cached(
+                        "UPDATE redis_keys SET type = 1, expires_at = ?2, count = 0, \
+                         version = version + 1, updated_at = ?3 WHERE key = ?1 RETURNING rowid",
+                    )?
+                    .query_row(params![key, expires_at, self.now], |r| r.get(0))?
+            }
+            None => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
+                         VALUES (?1, 1, ?2, 1, ?3)",
+                    )?
+                    .execute(params![key, expires_at, self.now])?;
+                self.key_count += 1;
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.write_string_row(rowid, key, value, false)
     }
 
     fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
@@ -476,6 +542,9 @@ impl Engine for SqliteEngine {
         if let Some(delta) = self.pending.remove(from) {
             self.pending.insert(to.to_vec(), delta);
         }
+        if let Some(ends) = self.cached_ends.remove(from) {
+            self.cached_ends.insert(to.to_vec(), ends);
+        }
         Ok(true)
     }
 
@@ -488,6 +557,7 @@ impl Engine for SqliteEngine {
             self.conn.execute(&format!("DELETE FROM {table}"), [])?;
         }
         self.pending.clear();
+        self.cached_ends.clear();
         self.key_count = 0;
         self.flushed = self.tracking;
         Ok(())
@@ -634,6 +704,7 @@ fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::HashOps;
 
     fn engine() -> SqliteEngine {
         SqliteEngine::with_connection(
@@ -674,5 +745,67 @@ mod tests {
         got.sort();
         assert_eq!(got, vec![b"user:1".to_vec(), b"user:2".to_vec()]);
         assert_eq!(e.keys(b"*").unwrap().len(), 4);
+    }
+
+    #[test]
+    fn new_files_share_rowids_between_keys_and_strings() {
+        let mut e = engine();
+        assert_eq!(e.strings, StringLayout::Rowid);
+        e.set_string(b"a", b"1", None).unwrap();
+        e.hset(b"b", &[(b"f", b"v")]).unwrap();
+        e.set_string(b"b", b"2", None).unwrap(); // hash -> string keeps the key's row
+        e.set_string(b"a", b"3", None).unwrap();
+        e.rename(b"a", b"c").unwrap();
+        let mismatched: i64 = e
+            .conn
+            .query_row(
+                "SELECT count(*) FROM redis_strings s LEFT JOIN redis_keys k ON k.rowid = s.rowid \
+                 WHERE k.key IS NOT s.key",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(mismatched, 0);
+        assert_eq!(e.get_string(b"b").unwrap(), Some(b"2".to_vec()));
+        assert_eq!(e.get_string(b"c").unwrap(), Some(b"3".to_vec()));
+    }
+
+    #[test]
+    fn string_rows_written_by_other_programs_are_found_by_key() {
+        let mut e = engine();
+        e.set_string(b"mine", b"1", None).unwrap();
+        // Plain SQL per the documented schema: the value gets a rowid of its
+        // own, here the one `mine`'s key row has.
+        e.conn
+            .execute_batch(
+                "DELETE FROM redis_strings; \
+                 INSERT INTO redis_keys (key, type) VALUES (x'6f74686572', 1); \
+                 INSERT INTO redis_strings (key, value) VALUES (x'6f74686572', x'6f'); \
+                 INSERT INTO redis_strings (key, value) VALUES (x'6d696e65', x'6d');",
+            )
+            .unwrap();
+        assert_eq!(e.get_string(b"other").unwrap(), Some(b"o".to_vec()));
+        assert_eq!(e.get_string(b"mine").unwrap(), Some(b"m".to_vec()));
+        e.set_string(b"mine", b"M", None).unwrap();
+        e.set_string(b"other", b"O", None).unwrap();
+        e.delete(b"mine").unwrap();
+        e.set_string(b"new", b"N", None).unwrap();
+        assert_eq!(e.get_string(b"other").unwrap(), Some(b"O".to_vec()));
+        assert_eq!(e.get_string(b"new").unwrap(), Some(b"N".to_vec()));
+        assert_eq!(e.get_string(b"mine").unwrap(), None);
+    }
+
+    #[test]
+    fn resplite_1x_strings_tables_are_used_by_key() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE redis_strings (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
+        )
+        .unwrap();
+        let mut e = SqliteEngine::with_connection(conn, PragmaTemplate::Default).unwrap();
+        assert_eq!(e.strings, StringLayout::Keyed);
+        e.set_string(b"k", b"v", None).unwrap();
+        e.set_string(b"k", b"w", None).unwrap();
+        assert_eq!(e.get_string(b"k").unwrap(), Some(b"w".to_vec()));
     }
 }

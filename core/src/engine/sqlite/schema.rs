@@ -18,10 +18,14 @@ CREATE TABLE IF NOT EXISTS redis_keys (
 CREATE INDEX IF NOT EXISTS redis_keys_expires_at_idx
     ON redis_keys(expires_at) WHERE expires_at IS NOT NULL;
 
+-- A rowid table (RESPlite 1.x made it WITHOUT ROWID, and such files keep it):
+-- a value's row shares its key's `redis_keys` rowid, so new values are appended
+-- in insertion order instead of landing on a random leaf page, and GET finds the
+-- value by rowid. See `StringLayout`.
 CREATE TABLE IF NOT EXISTS redis_strings (
     key   BLOB PRIMARY KEY,
     value BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 -- Hashes, sets and zsets are rowid tables: a member keeps its rowid while it
 -- exists (writes upsert, never REPLACE), and the index on (key) orders each key's
@@ -107,6 +111,30 @@ pub fn rename_contents_sql(t: KeyType) -> &'static [&'static str] {
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;
     add_counts(conn)
+}
+
+/// How `redis_strings` rows are found from their `redis_keys` row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringLayout {
+    /// RESPlite 1.x's `WITHOUT ROWID` table: by key only.
+    Keyed,
+    /// Our rowid table: a value's rowid is its key's `redis_keys` rowid (rows
+    /// written by other programs may not follow that, so lookups check the key
+    /// and fall back to it).
+    Rowid,
+}
+
+pub fn string_layout(conn: &Connection) -> rusqlite::Result<StringLayout> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'redis_strings'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(if sql.to_ascii_uppercase().contains("WITHOUT ROWID") {
+        StringLayout::Keyed
+    } else {
+        StringLayout::Rowid
+    })
 }
 
 /// Files written by RESPlite 1.x have no `count` column: add it and fill it in
