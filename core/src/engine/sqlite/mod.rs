@@ -312,28 +312,18 @@ impl SqliteEngine {
         Ok(true)
     }
 
-    /// Stores a string's value; `rowid` is its `redis_keys` row's, `existed`
-    /// whether it held a string already.
-    fn write_string_row(
-        &mut self,
-        rowid: i64,
-        key: &[u8],
-        value: &[u8],
-        existed: bool,
-    ) -> Result<()> {
+    /// Stores the value of a key that held no string; `rowid` is its
+    /// `redis_keys` row's.
+    fn write_string_row(&mut self, rowid: i64, key: &[u8], value: &[u8]) -> Result<()> {
         if self.strings == StringLayout::Rowid {
-            let sql = if existed {
-                "UPDATE redis_strings SET value = ?3 WHERE rowid = ?1 AND key = ?2"
-            } else {
-                // Ignored only if another program's row holds the rowid or the key.
-                "INSERT OR IGNORE INTO redis_strings (rowid, key, value) VALUES (?1, ?2, ?3)"
-            };
-            if self
+            // Ignored only if another program's row holds the rowid or the key.
+            let inserted = self
                 .conn
-                .prepare_cached(sql)?
-                .execute(params![rowid, key, value])?
-                == 1
-            {
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO redis_strings (rowid, key, value) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![rowid, key, value])?;
+            if inserted == 1 {
                 return Ok(());
             }
         }
@@ -449,28 +439,40 @@ impl Engine for SqliteEngine {
         self.note_modified(key);
         // Common case first: overwriting a live string is one UPDATE. Anything
         // else (missing, expired, other type) takes the lookup path below.
-        let overwritten: Option<i64> = self
+        let overwritten = self
             .conn
             .prepare_cached(
                 "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
-                 WHERE key = ?1 AND type = 1 AND (expires_at IS NULL OR expires_at > ?3) \
-                 RETURNING rowid",
+                 WHERE key = ?1 AND type = 1 AND (expires_at IS NULL OR expires_at > ?3)",
             )?
-            .query_row(params![key, expires_at, self.now], |r| r.get(0))
-            .optional()?;
-        if let Some(rowid) = overwritten {
-            return self.write_string_row(rowid, key, value, true);
+            .execute(params![key, expires_at, self.now])?;
+        if overwritten == 1 {
+            // By key: UPDATE ... RETURNING rowid would cost a temporary table.
+            let updated = self
+                .conn
+                .prepare_cached("UPDATE redis_strings SET value = ?2 WHERE key = ?1")?
+                .execute(params![key, value])?;
+            if updated == 1 {
+                return Ok(());
+            }
         }
         let rowid = match self.meta(key)? {
             Some(meta) => {
-                self.delete_contents(key, meta.key_type)?;
-                self.pending.remove(key);
+                // Another type (or, if overwritten, a string whose value row is
+                // missing: damage, repaired here).
+                if overwritten == 0 {
+                    self.delete_contents(key, meta.key_type)?;
+                    self.pending.remove(key);
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE redis_keys SET type = 1, expires_at = ?2, count = 0, \
+                             version = version + 1, updated_at = ?3 WHERE key = ?1",
+                        )?
+                        .execute(params![key, expires_at, self.now])?;
+                }
                 self.conn
-                    .prepare_cached(
-                        "UPDATE redis_keys SET type = 1, expires_at = ?2, count = 0, \
-                         version = version + 1, updated_at = ?3 WHERE key = ?1 RETURNING rowid",
-                    )?
-                    .query_row(params![key, expires_at, self.now], |r| r.get(0))?
+                    .prepare_cached("SELECT rowid FROM redis_keys WHERE key = ?1")?
+                    .query_row([key], |r| r.get(0))?
             }
             None => {
                 self.conn
@@ -483,7 +485,7 @@ impl Engine for SqliteEngine {
                 self.conn.last_insert_rowid()
             }
         };
-        self.write_string_row(rowid, key, value, false)
+        self.write_string_row(rowid, key, value)
     }
 
     fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
