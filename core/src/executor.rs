@@ -48,7 +48,12 @@ pub enum Request {
     Exec {
         commands: Vec<(&'static CommandEntry, Vec<Bytes>)>,
         aborted: bool,
+        /// EXEC as the client sent it (for MONITOR).
+        argv: Vec<Bytes>,
     },
+    /// An answer the connection decided that Redis still shows to MONITOR
+    /// (MULTI, EXEC without MULTI, a refused EXEC, ...): `argv` is the command.
+    Shown { reply: Reply, argv: Vec<Bytes> },
 }
 
 /// One connection's pipeline batch.
@@ -103,7 +108,7 @@ pub enum Msg {
 }
 
 /// Commands accounted per subcommand in INFO commandstats (`client|list`).
-const CONTAINERS: [&str; 9] = [
+pub(crate) const CONTAINERS: [&str; 9] = [
     "client", "config", "memory", "function", "latency", "slowlog", "object", "command", "pubsub",
 ];
 
@@ -205,6 +210,7 @@ pub fn spawn(
                 waiters: Waiters::default(),
                 undo: Vec::new(),
                 last_sweep: Instant::now(),
+                rerun: false,
             };
             worker.run(rx);
             if let Err(e) = worker.engine.checkpoint() {
@@ -339,6 +345,8 @@ struct Worker {
     /// Give-back commands of the batch being run (see `Coordination::give_back`).
     undo: Vec<Vec<Bytes>>,
     last_sweep: Instant,
+    /// Re-running a blocked command or giving back: MONITOR saw it already.
+    rerun: bool,
 }
 
 impl Worker {
@@ -567,6 +575,10 @@ impl Worker {
     ) -> Step {
         let before = session.reply_mode;
         let step = self.run_request_inner(req, session, safe, may_block, ready);
+        // MONITOR shows EXEC after the commands it ran, whatever it answered.
+        if let (Request::Exec { argv, .. }, Step::Reply(_)) = (req, &step) {
+            self.feed_monitors(None, argv, session, None);
+        }
         if before == ReplyMode::On && session.reply_mode == ReplyMode::On {
             return step;
         }
@@ -592,10 +604,16 @@ impl Worker {
     ) -> Step {
         match req {
             Request::Reply(r) => Step::Reply(r.clone()),
+            Request::Shown { reply, argv } => {
+                self.feed_monitors(None, argv, session, None);
+                Step::Reply(reply.clone())
+            }
             Request::Run { entry, argv } => {
                 self.execute(entry, argv, session, safe, may_block, ready)
             }
-            Request::Exec { commands, aborted } => {
+            Request::Exec {
+                commands, aborted, ..
+            } => {
                 let client = session.id;
                 if *aborted {
                     self.coord.unwatch_client(client);
@@ -651,6 +669,15 @@ impl Worker {
             self.server.stats.record_error(&line);
             return Step::Reply(Reply::error(line));
         }
+        // A monitor is a replica to Redis: it may not touch the keyspace.
+        if session.monitor && crate::monitor::refused_to_monitor(entry.spec, argv) {
+            let line = crate::monitor::REPLICA_REFUSED;
+            self.server
+                .stats
+                .record_rejected(&self.full_name(entry, argv));
+            self.server.stats.record_error(line);
+            return Step::Reply(Reply::error(line));
+        }
         let savepoint = safe && entry.spec.is_write();
         if savepoint {
             if let Err(e) = self.engine.savepoint() {
@@ -695,6 +722,7 @@ impl Worker {
         if result.is_err() {
             self.coord.events.truncate(events_before);
         }
+        self.feed_monitors(Some(entry), argv, session, Some(&result));
         if broken {
             self.engine.take_expired();
         } else {
@@ -782,6 +810,40 @@ impl Worker {
         }
         self.server
             .slowlog_record(usec, argv, &session.peer, name.as_bytes());
+    }
+
+    /// MONITOR: queues the line of a command that ran (`entry` with its
+    /// `result`), or of an answer decided before (`None`: MULTI, EXEC, ...),
+    /// unless Redis hides it. One atomic load when nobody monitors.
+    fn feed_monitors(
+        &mut self,
+        entry: Option<&'static CommandEntry>,
+        argv: &[Bytes],
+        session: &Session,
+        result: Option<&Result<Reply, CommandError>>,
+    ) {
+        if !self.server.pubsub.has_monitors() || self.rerun {
+            return;
+        }
+        let name = entry.map_or("", |e| e.spec.name);
+        if let (Some(entry), Some(result)) = (entry, result) {
+            let hidden = match result {
+                Ok(reply) => crate::monitor::hidden(entry.spec, argv, reply),
+                Err(e) => crate::monitor::hidden(entry.spec, argv, &e.to_reply()),
+            };
+            if hidden {
+                return;
+            }
+        }
+        let mark = self.mark();
+        crate::monitor::feed(
+            &self.server,
+            &mut self.coord,
+            &session.peer,
+            name,
+            argv,
+            mark,
+        );
     }
 
     /// `client|list` for container commands (accounted per subcommand, as
@@ -922,7 +984,10 @@ impl Worker {
             let (entry, argv) = (waiter.entry, waiter.argv.clone());
             let mut session = waiter.job.session.clone();
             self.undo.clear();
-            match self.execute(entry, &argv, &mut session, true, true, ready) {
+            self.rerun = true;
+            let step = self.execute(entry, &argv, &mut session, true, true, ready);
+            self.rerun = false;
+            match step {
                 Step::Block(_) => return served,
                 // The key now holds another type: as in Redis, keep waiting
                 // until a push of the right type (after a DEL or expiry).
@@ -987,7 +1052,9 @@ impl Worker {
             let name = String::from_utf8_lossy(&argv[0]).to_ascii_lowercase();
             match self.registry.builtin(&name) {
                 Some(entry) => {
+                    self.rerun = true;
                     self.execute(entry, &argv, &mut session, true, false, &mut ready);
+                    self.rerun = false;
                 }
                 None => tracing::error!("give-back command is not registered"),
             }
@@ -1036,9 +1103,18 @@ fn clone_request(req: &Request) -> Request {
             argv: argv.clone(),
         },
         Request::Reply(r) => Request::Reply(r.clone()),
-        Request::Exec { commands, aborted } => Request::Exec {
+        Request::Exec {
+            commands,
+            aborted,
+            argv,
+        } => Request::Exec {
             commands: commands.clone(),
             aborted: *aborted,
+            argv: argv.clone(),
+        },
+        Request::Shown { reply, argv } => Request::Shown {
+            reply: reply.clone(),
+            argv: argv.clone(),
         },
     }
 }

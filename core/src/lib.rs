@@ -11,6 +11,7 @@ pub mod blocking;
 pub mod command;
 pub mod engine;
 pub mod executor;
+pub mod monitor;
 pub mod protocol;
 pub mod pubsub;
 pub mod server;

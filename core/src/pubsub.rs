@@ -1,5 +1,8 @@
 //! In-memory publish/subscribe: channels, glob patterns, per-client mailboxes,
-//! and the keyspace-notification flags (`notify-keyspace-events`).
+//! and the keyspace-notification flags (`notify-keyspace-events`). MONITOR
+//! lines travel the same way (see `crate::monitor`): routed to the monitors'
+//! mailboxes when a command ran, delivered after the commit, bounded by the
+//! same output limit.
 //!
 //! Who does what:
 //! - SUBSCRIBE and friends run on the storage thread like every command and
@@ -132,27 +135,46 @@ pub struct Message {
     pub payload: Bytes,
 }
 
-/// A message on its way to one client: `message` or, through a pattern, `pmessage`.
+/// What a client's mailbox holds: a pub/sub message or a MONITOR line.
 #[derive(Debug, Clone)]
-pub struct Delivery {
-    pub pattern: Option<Bytes>,
-    pub message: Arc<Message>,
+pub enum Delivery {
+    /// A published message: `message` or, through a pattern, `pmessage`.
+    Message {
+        pattern: Option<Bytes>,
+        message: Arc<Message>,
+    },
+    /// A MONITOR line, already encoded (`+<time> [0 <addr>] "cmd" ...\r\n`),
+    /// shared by every monitor.
+    Line(Bytes),
 }
 
 impl Delivery {
     /// What counts against the output limit (Redis counts the encoded reply).
     fn cost(&self) -> usize {
-        self.message.channel.len()
-            + self.message.payload.len()
-            + self.pattern.as_ref().map_or(0, Bytes::len)
-            + 48
+        match self {
+            Delivery::Message { pattern, message } => {
+                message.channel.len()
+                    + message.payload.len()
+                    + pattern.as_ref().map_or(0, Bytes::len)
+                    + 48
+            }
+            Delivery::Line(line) => line.len(),
+        }
     }
 
     /// Appends the wire form: `*3 message ch payload` (RESP2) or a `>` push
-    /// (RESP3); `pmessage pattern ch payload` through a pattern.
+    /// (RESP3); `pmessage pattern ch payload` through a pattern. A MONITOR
+    /// line is a simple string in both protocols, as Redis sends it.
     pub fn encode(&self, out: &mut BytesMut, resp3: bool) {
+        let (pattern, message) = match self {
+            Delivery::Message { pattern, message } => (pattern, message),
+            Delivery::Line(line) => {
+                out.put_slice(line);
+                return;
+            }
+        };
         let head = if resp3 { b'>' } else { b'*' };
-        match &self.pattern {
+        match pattern {
             None => {
                 out.put_slice(&[head, b'3', b'\r', b'\n']);
                 bulk(out, b"message");
@@ -163,8 +185,8 @@ impl Delivery {
                 bulk(out, p);
             }
         }
-        bulk(out, &self.message.channel);
-        bulk(out, &self.message.payload);
+        bulk(out, &message.channel);
+        bulk(out, &message.payload);
     }
 }
 
@@ -179,10 +201,17 @@ fn bulk(out: &mut BytesMut, data: &[u8]) {
     out.put_slice(b"\r\n");
 }
 
-/// A message with its recipients, resolved when the command ran, delivered
-/// after the commit.
+/// What a [`Routed`] carries.
+#[derive(Debug)]
+enum Content {
+    Message(Arc<Message>),
+    Line(Bytes),
+}
+
+/// A message (or MONITOR line) with its recipients, resolved when the
+/// command ran, delivered after the commit.
 pub struct Routed {
-    message: Arc<Message>,
+    content: Content,
     to: Vec<(Arc<Mailbox>, Option<Bytes>)>,
     /// The sequence number of the command that produced it.
     pub(crate) seq: u64,
@@ -191,7 +220,7 @@ pub struct Routed {
 impl std::fmt::Debug for Routed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Routed")
-            .field("message", &self.message)
+            .field("content", &self.content)
             .field("receivers", &self.to.len())
             .finish()
     }
@@ -344,6 +373,8 @@ struct Hub {
     channels: HashMap<Bytes, HashSet<u64>>,
     patterns: HashMap<Bytes, HashSet<u64>>,
     clients: HashMap<u64, Subscriber>,
+    /// MONITOR clients, in the order they started (Redis feeds them so).
+    monitors: Vec<u64>,
 }
 
 /// The server's pub/sub hub.
@@ -354,6 +385,8 @@ pub struct PubSub {
     /// Channel plus pattern subscriptions of all clients: 0 means nobody
     /// listens and notifications cost one load.
     subscriptions: AtomicUsize,
+    /// MONITOR clients: 0 means nobody monitors and feeding costs one load.
+    monitors: AtomicUsize,
     limits: Arc<Limits>,
 }
 
@@ -365,6 +398,7 @@ impl Default for PubSub {
             seq: AtomicU64::new(1),
             flags: AtomicU32::new(0),
             subscriptions: AtomicUsize::new(0),
+            monitors: AtomicUsize::new(0),
             limits: Arc::new(Limits {
                 hard: AtomicU64::new(d.hard),
                 soft: AtomicU64::new(d.soft),
@@ -401,7 +435,63 @@ impl PubSub {
     /// The client left: all its subscriptions go.
     pub fn unregister(&self, client: u64) {
         self.unsubscribe_all(client);
+        self.unmonitor(client);
         self.hub().clients.remove(&client);
+    }
+
+    /// MONITOR: `client` receives a line per command from now on. False if it
+    /// already monitors (or is gone).
+    pub fn monitor(&self, client: u64) -> bool {
+        let mut hub = self.hub();
+        if !hub.clients.contains_key(&client) || hub.monitors.contains(&client) {
+            return false;
+        }
+        hub.monitors.push(client);
+        self.monitors.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Ends monitoring for `client` (RESET, disconnect). True if it monitored.
+    pub fn unmonitor(&self, client: u64) -> bool {
+        let mut hub = self.hub();
+        let Some(at) = hub.monitors.iter().position(|c| *c == client) else {
+            return false;
+        };
+        hub.monitors.remove(at);
+        self.monitors.fetch_sub(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Does anyone monitor? One atomic load: the executor asks before every
+    /// command.
+    pub fn has_monitors(&self) -> bool {
+        self.monitors.load(Ordering::Relaxed) > 0
+    }
+
+    /// How many clients monitor.
+    pub fn monitor_count(&self) -> usize {
+        self.monitors.load(Ordering::Relaxed)
+    }
+
+    pub fn is_monitor(&self, client: u64) -> bool {
+        self.has_monitors() && self.hub().monitors.contains(&client)
+    }
+
+    /// A MONITOR line addressed to every monitor, tagged with `seq`; delivery
+    /// waits for [`deliver`] like a message's.
+    pub fn route_line(&self, line: Bytes, seq: u64) -> Routed {
+        let hub = self.hub();
+        let to = hub
+            .monitors
+            .iter()
+            .filter_map(|id| hub.clients.get(id))
+            .map(|s| (s.mailbox.clone(), None))
+            .collect();
+        Routed {
+            content: Content::Line(line),
+            to,
+            seq,
+        }
     }
 
     /// Drops every subscription of `client` (RESET, disconnect).
@@ -495,7 +585,7 @@ impl PubSub {
         let mut to = Vec::new();
         if self.subscriptions.load(Ordering::Relaxed) == 0 {
             return Routed {
-                message,
+                content: Content::Message(message),
                 to,
                 seq: 0,
             };
@@ -518,7 +608,7 @@ impl PubSub {
             }
         }
         Routed {
-            message,
+            content: Content::Message(message),
             to,
             seq: 0,
         }
@@ -603,13 +693,14 @@ fn remove_member(index: &mut HashMap<Bytes, HashSet<u64>>, name: &[u8], client: 
 pub fn deliver(messages: Vec<Routed>) {
     for routed in messages {
         for (mailbox, pattern) in routed.to {
-            mailbox.push(
-                routed.seq,
-                Delivery {
+            let delivery = match &routed.content {
+                Content::Message(message) => Delivery::Message {
                     pattern,
-                    message: routed.message.clone(),
+                    message: message.clone(),
                 },
-            );
+                Content::Line(line) => Delivery::Line(line.clone()),
+            };
+            mailbox.push(routed.seq, delivery);
         }
     }
 }
@@ -658,6 +749,36 @@ mod tests {
         assert_eq!(hub.numsub(b"news"), 0);
         assert_eq!(hub.numpat(), 1);
         assert!(hub.has_subscribers());
+    }
+
+    #[test]
+    fn monitors_register_in_order_and_leave_with_their_client() {
+        let hub = PubSub::default();
+        let kill = Arc::new(Notify::new());
+        let a = hub.register(1, kill.clone());
+        let b = hub.register(2, kill.clone());
+        assert!(!hub.has_monitors());
+        assert_eq!(hub.route_line(Bytes::from("+x\r\n"), 1).receivers(), 0);
+        assert!(hub.monitor(2));
+        assert!(hub.monitor(1));
+        assert!(!hub.monitor(1), "already monitoring");
+        assert!(!hub.monitor(3), "not connected");
+        assert_eq!(hub.monitor_count(), 2);
+        assert!(hub.is_monitor(1) && hub.is_monitor(2));
+        deliver(vec![hub.route_line(Bytes::from("+x\r\n"), 7)]);
+        for mailbox in [&a, &b] {
+            let (got, bytes) = mailbox.take(u64::MAX, usize::MAX);
+            assert_eq!(bytes, 4);
+            let mut out = BytesMut::new();
+            got[0].encode(&mut out, true);
+            assert_eq!(&out[..], b"+x\r\n", "the same in RESP2 and RESP3");
+        }
+        assert!(hub.unmonitor(2));
+        assert!(!hub.unmonitor(2));
+        hub.unregister(1);
+        assert_eq!(hub.monitor_count(), 0);
+        assert!(!hub.has_monitors());
+        drop(kill);
     }
 
     #[test]

@@ -487,6 +487,9 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
     };
     let (sub, psub, omem) = ctx.server.pubsub.client_counts(c.id);
     let mut flags = String::new();
+    if ctx.server.pubsub.is_monitor(c.id) {
+        flags.push('O');
+    }
     if sub + psub > 0 {
         flags.push('P');
     }

@@ -2,7 +2,7 @@ use resplite_core::command::ReplyMode;
 use resplite_core::prelude::*;
 
 /// RESET: the connection as if new (Redis 6.2): leaves MULTI (done by the
-/// connection task), unwatches, unsubscribes everything, back to RESP2, name
+/// connection task), unwatches, unsubscribes everything, ends MONITOR, back to RESP2, name
 /// cleared, CLIENT REPLY ON, NO-EVICT/NO-TOUCH off, and logged out when a
 /// password is required. Answers `+RESET`.
 pub struct Reset;
@@ -30,6 +30,8 @@ impl Command for Reset {
         ctx.coord.unwatch();
         ctx.server.pubsub.unsubscribe_all(id);
         ctx.session.subscriptions = 0;
+        ctx.server.pubsub.unmonitor(id);
+        ctx.session.monitor = false;
         ctx.session.resp = 2;
         ctx.session.name = None;
         ctx.session.reply_mode = ReplyMode::On;

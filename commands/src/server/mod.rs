@@ -7,6 +7,7 @@ mod function;
 mod info;
 mod latency;
 mod memory;
+mod monitor;
 mod process;
 mod save;
 mod slowlog;

@@ -45,6 +45,9 @@ pub struct Session {
     pub subscriptions: usize,
     /// CLIENT REPLY: whether replies are sent.
     pub reply_mode: ReplyMode,
+    /// Set by MONITOR, cleared by RESET: commands that touch the keyspace
+    /// are refused (Redis treats a monitor as a replica).
+    pub monitor: bool,
 }
 
 /// CLIENT REPLY ON|OFF|SKIP.

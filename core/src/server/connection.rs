@@ -198,7 +198,7 @@ impl Connection {
                 }
                 self.input.reserve(16 * 1024);
                 // `timeout` (CONFIG SET timeout): close a client idle that long
-                // (subscribers excepted, as in Redis).
+                // (subscribers and monitors excepted, as in Redis).
                 let idle = self
                     .shared
                     .state
@@ -206,7 +206,7 @@ impl Connection {
                     .read()
                     .expect("settings lock")
                     .timeout;
-                let idle = if idle == 0 || self.session.subscriptions > 0 {
+                let idle = if idle == 0 || self.session.subscriptions > 0 || self.session.monitor {
                     std::time::Duration::MAX
                 } else {
                     std::time::Duration::from_secs(idle)
@@ -293,6 +293,21 @@ impl Connection {
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
                 }
+                if matches!(&e, crate::command::CommandError::WrongArity(n) if n == "exec") {
+                    // As Redis' execCommandAbort: the transaction is
+                    // discarded, and MONITOR still shows the EXEC.
+                    self.multi = None;
+                    let line = format!(
+                        "EXECABORT Transaction discarded because of: {}",
+                        &e.to_string()[4..]
+                    );
+                    self.shared.state.stats.record_rejected("exec");
+                    self.shared.state.stats.record_error(&line);
+                    return Request::Shown {
+                        reply: Reply::error(line),
+                        argv,
+                    };
+                }
                 let reply = e.to_reply();
                 if let Reply::Error(line) = &reply {
                     self.shared.state.stats.record_error(line);
@@ -306,13 +321,18 @@ impl Connection {
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
                 }
-                // As Redis, a refused EXEC reads as an aborted transaction.
-                let line = if entry.spec.name == "exec" {
-                    "EXECABORT Transaction discarded because of: NOAUTH Authentication required."
-                } else {
-                    "NOAUTH Authentication required."
-                };
-                return Request::Reply(Reply::error(line));
+                // As Redis, a refused EXEC reads as an aborted transaction
+                // (which MONITOR still shows).
+                if entry.spec.name == "exec" {
+                    self.multi = None;
+                    return Request::Shown {
+                        reply: Reply::error(
+                            "EXECABORT Transaction discarded because of: NOAUTH Authentication required.",
+                        ),
+                        argv,
+                    };
+                }
+                return Request::Reply(Reply::error("NOAUTH Authentication required."));
             }
         }
         let name = entry.spec.name;
@@ -332,7 +352,25 @@ impl Connection {
             };
             self.shared.state.stats.record_rejected(name);
             self.shared.state.stats.record_error(&line);
+            if name == "exec" {
+                self.multi = None;
+                return Request::Shown {
+                    reply: Reply::error(line),
+                    argv,
+                };
+            }
             return Request::Reply(Reply::error(line));
+        }
+        if self.session.monitor && crate::monitor::refused_to_monitor(entry.spec, &argv) {
+            if let Some(multi) = &mut self.multi {
+                // Refused while queueing, as Redis refuses a replica's
+                // keyspace commands (the storage thread refuses the others).
+                multi.aborted = true;
+                let line = crate::monitor::REPLICA_REFUSED;
+                self.shared.state.stats.record_rejected(name);
+                self.shared.state.stats.record_error(line);
+                return Request::Reply(Reply::error(line));
+            }
         }
         if name == "reset" {
             // RESET leaves MULTI and logs out (checked again on the next command).
@@ -340,22 +378,37 @@ impl Connection {
             self.authenticated = false;
         }
         match (&mut self.multi, entry.spec.name) {
+            // Answered here; MONITOR still shows them, as Redis runs them.
             (None, "multi") => {
                 self.multi = Some(Multi::default());
-                Request::Reply(Reply::ok())
+                Request::Shown {
+                    reply: Reply::ok(),
+                    argv,
+                }
             }
-            (None, "exec") => Request::Reply(Reply::error("ERR EXEC without MULTI")),
-            (None, "discard") => Request::Reply(Reply::error("ERR DISCARD without MULTI")),
+            (None, "exec") => Request::Shown {
+                reply: Reply::error("ERR EXEC without MULTI"),
+                argv,
+            },
+            (None, "discard") => Request::Shown {
+                reply: Reply::error("ERR DISCARD without MULTI"),
+                argv,
+            },
             (None, _) => Request::Run { entry, argv },
-            (Some(_), "multi") => Request::Reply(Reply::error("ERR MULTI calls can not be nested")),
-            (Some(_), "watch") => {
-                Request::Reply(Reply::error("ERR WATCH inside MULTI is not allowed"))
-            }
+            (Some(_), "multi") => Request::Shown {
+                reply: Reply::error("ERR MULTI calls can not be nested"),
+                argv,
+            },
+            (Some(_), "watch") => Request::Shown {
+                reply: Reply::error("ERR WATCH inside MULTI is not allowed"),
+                argv,
+            },
             (Some(_), "exec") => {
                 let multi = self.multi.take().unwrap_or_default();
                 Request::Exec {
                     commands: multi.queued,
                     aborted: multi.aborted,
+                    argv,
                 }
             }
             // DISCARD runs on the storage thread to drop the client's WATCHes.
