@@ -1,6 +1,7 @@
 //! The SQLite engine: the design's schema, one write connection, owned by the
 //! storage thread. Statements are prepared once and cached by rusqlite.
 
+mod checkpoint;
 mod hash;
 mod list;
 mod pragma;
@@ -19,6 +20,8 @@ use super::{Engine, EngineError, KeyMeta, KeyType, Result, ScanFilter, ScanPage}
 use crate::util::glob::glob_match;
 
 pub struct SqliteEngine {
+    /// Declared before `conn`: stops before the connection closes.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     strings: StringLayout,
     now: i64,
@@ -61,7 +64,24 @@ impl SqliteEngine {
     /// Opens (creating if needed) the database file with a pragma template.
     pub fn open(path: &std::path::Path, pragma: PragmaTemplate) -> Result<SqliteEngine> {
         let conn = Connection::open(path)?;
-        Self::with_connection(conn, pragma)
+        let mut engine = Self::with_connection(conn, pragma)?;
+        let wal: String = engine
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if pragma.background_checkpoints() && wal.eq_ignore_ascii_case("wal") {
+            match checkpoint::Checkpointer::spawn(path) {
+                Ok(c) => {
+                    engine.conn.pragma_update(
+                        None,
+                        "wal_autocheckpoint",
+                        checkpoint::BACKSTOP_PAGES,
+                    )?;
+                    engine.checkpointer = Some(c);
+                }
+                Err(e) => tracing::warn!(error = %e, "no background checkpoints"),
+            }
+        }
+        Ok(engine)
     }
 
     pub fn with_connection(conn: Connection, pragma: PragmaTemplate) -> Result<SqliteEngine> {
@@ -70,6 +90,7 @@ impl SqliteEngine {
         schema::create(&conn)?;
         let strings = schema::string_layout(&conn)?;
         let mut engine = SqliteEngine {
+            checkpointer: None,
             conn,
             strings,
             now: crate::util::now_ms(),
@@ -809,5 +830,38 @@ mod tests {
         e.set_string(b"k", b"v", None).unwrap();
         e.set_string(b"k", b"w", None).unwrap();
         assert_eq!(e.get_string(b"k").unwrap(), Some(b"w".to_vec()));
+    }
+
+    /// The WAL reaches the database file without the writer checkpointing:
+    /// its own threshold is far above what is written here.
+    #[test]
+    fn background_checkpoints_copy_the_wal_into_the_file() {
+        let dir = std::env::temp_dir().join(format!("resplite-ckpt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let mut e = SqliteEngine::open(&path, PragmaTemplate::Default).unwrap();
+        assert!(e.checkpointer.is_some());
+        let backstop: u32 = e
+            .conn
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(backstop, checkpoint::BACKSTOP_PAGES);
+        let before = std::fs::metadata(&path).unwrap().len();
+        e.begin().unwrap();
+        for i in 0..2_000u32 {
+            e.set_string(&i.to_be_bytes(), &[7u8; 500], None).unwrap();
+        }
+        e.commit().unwrap();
+        // Condition polling, bounded: the thread runs every 100 ms.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() < before + 1_000_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint in 10 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        drop(e);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -51,7 +51,7 @@ impl PragmaTemplate {
             PragmaTemplate::Performance => {
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;
                  PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;
-                 PRAGMA wal_autocheckpoint=10000; PRAGMA busy_timeout=5000;"
+                 PRAGMA busy_timeout=5000;"
             }
             PragmaTemplate::Safety => {
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;
@@ -60,6 +60,15 @@ impl PragmaTemplate {
             PragmaTemplate::Minimal => "PRAGMA journal_mode=WAL;",
             PragmaTemplate::None => "",
         }
+    }
+
+    /// Whether WAL checkpoints run on a thread of their own (see
+    /// `checkpoint.rs`); `minimal` and `none` leave SQLite's own.
+    pub fn background_checkpoints(self) -> bool {
+        matches!(
+            self,
+            PragmaTemplate::Default | PragmaTemplate::Performance | PragmaTemplate::Safety
+        )
     }
 
     pub fn apply(self, conn: &Connection) -> rusqlite::Result<()> {
