@@ -54,12 +54,17 @@ impl SqliteEngine {
     /// program) is renumbered once, here.
     fn list_ends(&mut self, key: &[u8]) -> Result<Option<Ends>> {
         // One lookup for type, deadline, length and ends: pushes and pops are hot.
+        // Ends this group already changed are in memory: skip the meta row then.
+        let cached = self.cached_ends.get(key).copied();
+        let sql = if cached.is_some() {
+            "SELECT type, expires_at, count, NULL, NULL FROM redis_keys WHERE key = ?1"
+        } else {
+            "SELECT k.type, k.expires_at, k.count, m.head_seq, m.tail_seq FROM redis_keys k \
+             LEFT JOIN redis_list_meta m ON m.key = k.key WHERE k.key = ?1"
+        };
         let row = self
             .conn
-            .prepare_cached(
-                "SELECT k.type, k.expires_at, k.count, m.head_seq, m.tail_seq FROM redis_keys k \
-                 LEFT JOIN redis_list_meta m ON m.key = k.key WHERE k.key = ?1",
-            )?
+            .prepare_cached(sql)?
             .query_row([key], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -82,8 +87,7 @@ impl SqliteEngine {
             return Err(EngineError::WrongType);
         }
         let len = (stored + self.pending.get(key).copied().unwrap_or(0)).max(0) as u64;
-        // This group's ends, not yet stored, override the row's.
-        let (head, tail) = match self.cached_ends.get(key) {
+        let (head, tail) = match cached {
             Some(ends) => (Some(ends.head), Some(ends.tail)),
             None => (head, tail),
         };
