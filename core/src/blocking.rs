@@ -43,6 +43,9 @@ pub struct Coordination {
     pub(crate) may_block: bool,
     pub(crate) block: Option<BlockRequest>,
     pub(crate) undo: Option<Vec<Bytes>>,
+    /// Key lookups the command counted itself (hits, misses), see
+    /// [`Ctx::count_lookup`](crate::command::Ctx::count_lookup).
+    pub(crate) lookups: Option<(u64, u64)>,
     pub(crate) unblock: Vec<(u64, bool)>,
     /// SAVE/BGSAVE: checkpoint the WAL once the group has committed.
     pub(crate) checkpoint: bool,

@@ -695,7 +695,15 @@ impl Worker {
         self.coord.may_block = may_block;
         self.coord.block = None;
         self.coord.undo = None;
-        let lookups = self.read_lookups(entry, argv);
+        // Read-only commands are counted after they ran, unless they counted
+        // themselves: the outcome is the same, as they change no key.
+        let read_only = entry.spec.flags.contains(crate::command::Flags::READONLY);
+        let early_lookups = if read_only {
+            (0, 0)
+        } else {
+            self.read_lookups(entry, argv)
+        };
+        self.coord.lookups = None;
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 engine: &mut self.engine,
@@ -759,6 +767,11 @@ impl Worker {
         // Redis looks keys up after parsing the arguments and before the
         // type check: a command failing otherwise never got to its lookups.
         if matches!(result, Ok(_) | Err(CommandError::WrongType)) {
+            let lookups = match self.coord.lookups.take() {
+                Some(counted) => counted,
+                None if read_only => self.read_lookups(entry, argv),
+                None => early_lookups,
+            };
             let stats = &self.server.stats;
             if lookups.0 > 0 {
                 crate::server::Stats::add(&stats.keyspace_hits, lookups.0);

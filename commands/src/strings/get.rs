@@ -20,7 +20,9 @@ impl Command for Get {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Ok(Reply::opt_bulk(ctx.engine.get_string(&self.0)?))
+        let value = ctx.engine.get_string(&self.0);
+        ctx.count_lookup(!matches!(value, Ok(None)));
+        Ok(Reply::opt_bulk(value?))
     }
 }
 

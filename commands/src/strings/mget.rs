@@ -17,7 +17,9 @@ impl Command for MGet {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let mut out = Vec::with_capacity(self.0.len());
         for key in &self.0 {
-            out.push(match ctx.engine.get_string(key) {
+            let value = ctx.engine.get_string(key);
+            ctx.count_lookup(!matches!(value, Ok(None)));
+            out.push(match value {
                 Ok(v) => Reply::opt_bulk(v),
                 Err(EngineError::WrongType) => Reply::Nil,
                 Err(e) => return Err(e.into()),

@@ -101,6 +101,19 @@ impl Ctx<'_> {
         pubsub.notify_flags() & class.0 != 0 && pubsub.has_subscribers()
     }
 
+    /// INFO `keyspace_hits`/`keyspace_misses`: a key this command looked up
+    /// for reading was found (of any type) or not. A read command that calls
+    /// this spares the executor its own lookup of each key before the command
+    /// runs, a query per key: hot read commands (GET, MGET) do.
+    pub fn count_lookup(&mut self, found: bool) {
+        let (hits, misses) = self.coord.lookups.get_or_insert((0, 0));
+        if found {
+            *hits += 1;
+        } else {
+            *misses += 1;
+        }
+    }
+
     /// After a write that may have emptied a container: `del` if `key` is gone.
     pub fn notify_if_deleted(&mut self, key: &[u8]) {
         let pubsub = &self.server.pubsub;
