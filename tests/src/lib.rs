@@ -325,6 +325,12 @@ impl RawClient {
         out
     }
 
+    /// Closes the sending side only (`shutdown(SHUT_WR)`), as `nc` does at the
+    /// end of its input; replies can still be read.
+    pub async fn half_close(&mut self) {
+        self.stream.shutdown().await.expect("shutdown");
+    }
+
     /// Sends raw bytes as they are.
     pub async fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).await.expect("write");

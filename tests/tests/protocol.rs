@@ -137,6 +137,31 @@ async fn a_thousand_commands_in_one_write_reply_in_order() {
     assert_eq!(client.call(&["DBSIZE"]).await, BytesFrame::Integer(1001));
 }
 
+/// A client that sends its commands and half-closes (`printf ... | nc`) gets
+/// every reply, as from Redis, however the end of stream and the commands
+/// fall into the server's reads.
+#[tokio::test]
+async fn a_half_closed_client_gets_all_its_replies() {
+    let redis = RedisServer::start().await;
+    let ours = Resplite::start();
+    let mut wire = b"PING\r\n".to_vec();
+    wire.extend(encode_command(&["SET", "half", "closed"]));
+    wire.extend(encode_command(&["GET", "half"]));
+    wire.extend(encode_command(&["Quit"]));
+    for addr in [redis.addr, ours.addr] {
+        for round in 0..50 {
+            let mut c = RawClient::connect(addr).await;
+            c.send(&wire).await;
+            c.half_close().await;
+            assert_eq!(
+                c.read_to_close().await,
+                b"+PONG\r\n+OK\r\n$6\r\nclosed\r\n+OK\r\n",
+                "{addr} round {round}"
+            );
+        }
+    }
+}
+
 /// Inline commands as redis-cli and telnet users type them, compared with
 /// redis-server's replies.
 #[tokio::test]

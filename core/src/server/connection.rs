@@ -438,6 +438,9 @@ impl Connection {
             c.last_command = last;
         });
         let (done, result) = oneshot::channel();
+        let may_block = requests.iter().any(|r| {
+            matches!(r, Request::Run { entry, .. } if entry.spec.flags.contains(crate::command::Flags::BLOCKING))
+        });
         let job = Job {
             requests,
             session: std::mem::take(&mut self.session),
@@ -450,6 +453,7 @@ impl Connection {
         // reading: a hang-up is noticed at once and drops the receiver, so the
         // storage thread skips this client instead of handing it an element.
         let mut result = result;
+        let mut hung_up = false;
         let result = loop {
             let room = self.input.len() < self.shared.config.max_query_buffer;
             tokio::select! {
@@ -471,19 +475,25 @@ impl Connection {
                         }
                     }
                 }
-                n = self.socket.read_buf(&mut self.input), if room => {
+                n = self.socket.read_buf(&mut self.input), if room && !hung_up => {
                     if n? == 0 {
-                        // Close the channel first: a send after this fails, and
-                        // the storage thread gives popped elements back. A reply
-                        // that already arrived is still written (the peer may
-                        // only have half-closed).
-                        result.close();
-                        if let Ok(done) = result.try_recv() {
-                            let resp3 = done.session.resp == 3;
-                            done.replies.iter().for_each(|r| r.encode(&mut self.output, resp3));
-                            let _ = self.flush().await;
+                        if may_block {
+                            // Close the channel first: a send after this fails,
+                            // and the storage thread gives popped elements back.
+                            // A reply that already arrived is still written.
+                            result.close();
+                            if let Ok(done) = result.try_recv() {
+                                let resp3 = done.session.resp == 3;
+                                done.replies.iter().for_each(|r| r.encode(&mut self.output, resp3));
+                                let _ = self.flush().await;
+                            }
+                            return Err(std::io::Error::other("client closed while blocked"));
                         }
-                        return Err(std::io::Error::other("client closed while waiting for a reply"));
+                        // Otherwise the batch is answered, and what is left in
+                        // the input after it: the peer may only have
+                        // half-closed (`printf 'PING\r\n' | nc`), and Redis
+                        // answers what it read before the end of the stream.
+                        hung_up = true;
                     }
                 }
             }
