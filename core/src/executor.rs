@@ -210,6 +210,7 @@ pub fn spawn(
                 waiters: Waiters::default(),
                 undo: Vec::new(),
                 last_sweep: Instant::now(),
+                clock: Clock::new(),
                 rerun: false,
             };
             worker.run(rx);
@@ -336,6 +337,36 @@ enum Step {
     Broken,
 }
 
+/// The storage thread's clock, read once per command: a command starts when
+/// the one before it ended (only bookkeeping runs in between), and wall-clock
+/// time is derived from the monotonic clock, read afresh for every group.
+struct Clock {
+    synced: Instant,
+    synced_ms: i64,
+    /// When the last command ended (or the clock was synced).
+    last: Instant,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        let now = Instant::now();
+        Clock {
+            synced: now,
+            synced_ms: crate::util::now_ms(),
+            last: now,
+        }
+    }
+
+    fn sync(&mut self) {
+        *self = Clock::new();
+    }
+
+    /// Milliseconds since the epoch at `at`.
+    fn wall_ms(&self, at: Instant) -> i64 {
+        self.synced_ms + at.saturating_duration_since(self.synced).as_millis() as i64
+    }
+}
+
 struct Worker {
     engine: SqliteEngine,
     registry: Arc<Registry>,
@@ -345,6 +376,7 @@ struct Worker {
     /// Give-back commands of the batch being run (see `Coordination::give_back`).
     undo: Vec<Vec<Bytes>>,
     last_sweep: Instant,
+    clock: Clock,
     /// Re-running a blocked command or giving back: MONITOR saw it already.
     rerun: bool,
 }
@@ -412,6 +444,7 @@ impl Worker {
     /// Runs a group and releases its replies; returns the keys written that
     /// blocked clients wait on.
     fn run_group(&mut self, group: Vec<Job>) -> Vec<Vec<u8>> {
+        self.clock.sync();
         // Fast path: commands validate before they write, so a group normally
         // needs no savepoints. If a command breaks half-way (storage error,
         // panic), nothing has been replied yet: roll the group back and replay it
@@ -684,13 +717,13 @@ impl Worker {
                 return Step::Reply(CommandError::Internal(e).to_reply());
             }
         }
-        self.engine.set_clock(crate::util::now_ms());
+        let started = self.clock.last;
+        self.engine.set_clock(self.clock.wall_ms(started));
         self.engine
             .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
         let events_before = self.coord.events.len();
         self.engine.set_report_expired(self.wants_expired());
         crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
-        let started = Instant::now();
         self.coord.client = session.id;
         self.coord.may_block = may_block;
         self.coord.block = None;
@@ -805,14 +838,16 @@ impl Worker {
 
     /// INFO commandstats/errorstats, SLOWLOG and the changes-since-save count.
     fn account(
-        &self,
+        &mut self,
         entry: &'static CommandEntry,
         argv: &[Bytes],
         session: &Session,
         started: Instant,
         reply: &Reply,
     ) {
-        let usec = started.elapsed().as_micros() as u64;
+        let ended = Instant::now();
+        self.clock.last = ended;
+        let usec = ended.saturating_duration_since(started).as_micros() as u64;
         let stats = &self.server.stats;
         let name = self.full_name(entry, argv);
         stats.record_call(&name, usec, reply.is_error());
@@ -904,6 +939,7 @@ impl Worker {
     /// on keys that were written, in FIFO order per key. Runs in safe mode (a
     /// savepoint per write), in its own transaction, only when there is work.
     fn serve(&mut self, mut ready: Vec<Vec<u8>>) {
+        self.clock.sync();
         let now = Instant::now();
         let timed_out = self.waiters.next_deadline().is_some_and(|at| at <= now);
         if ready.is_empty() && !timed_out && self.coord.unblock.is_empty() {

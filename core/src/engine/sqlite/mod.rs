@@ -458,30 +458,41 @@ impl Engine for SqliteEngine {
 
     fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()> {
         self.note_modified(key);
-        // Common case first: overwriting a live string is one UPDATE. Anything
-        // else (missing, expired, other type) takes the lookup path below.
-        let overwritten = self
+        // Common case first: overwriting a live string. Its key row changes
+        // only if the deadline does; `version`/`updated_at` are bumped at commit.
+        let row: Option<(i64, i64, Option<i64>)> = self
             .conn
-            .prepare_cached(
-                "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
-                 WHERE key = ?1 AND type = 1 AND (expires_at IS NULL OR expires_at > ?3)",
-            )?
-            .execute(params![key, expires_at, self.now])?;
-        if overwritten == 1 {
-            // By key: UPDATE ... RETURNING rowid would cost a temporary table.
-            let updated = self
+            .prepare_cached("SELECT rowid, type, expires_at FROM redis_keys WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let live_string = matches!(row, Some((_, 1, at)) if !self.is_expired(at));
+        if let (true, Some((rowid, _, old_expiry))) = (live_string, row) {
+            if old_expiry != expires_at {
+                self.conn
+                    .prepare_cached("UPDATE redis_keys SET expires_at = ?2 WHERE rowid = ?1")?
+                    .execute(params![rowid, expires_at])?;
+            }
+            self.touch(key);
+            let sql = match self.strings {
+                StringLayout::Rowid => {
+                    "UPDATE redis_strings SET value = ?3 WHERE rowid = ?1 AND key = ?2"
+                }
+                StringLayout::Keyed => "UPDATE redis_strings SET value = ?3 WHERE key = ?2",
+            };
+            if self
                 .conn
-                .prepare_cached("UPDATE redis_strings SET value = ?2 WHERE key = ?1")?
-                .execute(params![key, value])?;
-            if updated == 1 {
+                .prepare_cached(sql)?
+                .execute(params![rowid, key, value])?
+                == 1
+            {
                 return Ok(());
             }
         }
         let rowid = match self.meta(key)? {
             Some(meta) => {
-                // Another type (or, if overwritten, a string whose value row is
-                // missing: damage, repaired here).
-                if overwritten == 0 {
+                // Another type (or a live string whose value row is missing:
+                // damage, repaired here).
+                if !live_string {
                     self.delete_contents(key, meta.key_type)?;
                     self.pending.remove(key);
                     self.conn
