@@ -24,6 +24,9 @@ pub struct SqliteEngine {
     checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     strings: StringLayout,
+    /// The key and rowid of the string `get_string` last found by rowid: the
+    /// read-modify-write commands (INCR, APPEND, ...) then update it by rowid.
+    last_string: (Vec<u8>, i64),
     now: i64,
     /// Rows in `redis_keys`, kept in memory so DBSIZE is O(1). Recounted after
     /// any rollback, the only event that can make it drift.
@@ -93,6 +96,7 @@ impl SqliteEngine {
             checkpointer: None,
             conn,
             strings,
+            last_string: (Vec::new(), 0),
             now: crate::util::now_ms(),
             key_count: 0,
             expired_keys: 0,
@@ -412,7 +416,7 @@ impl Engine for SqliteEngine {
                  LEFT JOIN redis_strings s ON s.key = k.key WHERE k.key = ?1"
             }
             StringLayout::Rowid => {
-                "SELECT k.type, k.expires_at, s.value FROM redis_keys k \
+                "SELECT k.type, k.expires_at, s.value, s.rowid FROM redis_keys k \
                  LEFT JOIN redis_strings s ON s.rowid = k.rowid AND s.key = k.key \
                  WHERE k.key = ?1"
             }
@@ -425,12 +429,19 @@ impl Engine for SqliteEngine {
                     r.get::<_, i64>(0)?,
                     r.get::<_, Option<i64>>(1)?,
                     r.get::<_, Option<Vec<u8>>>(2)?,
+                    // The keyed layout has no fourth column.
+                    r.get::<_, Option<i64>>(3).ok().flatten(),
                 ))
             })
             .optional()?;
-        let Some((code, expires_at, mut value)) = row else {
+        let Some((code, expires_at, mut value, rowid)) = row else {
             return Ok(None);
         };
+        if let Some(rowid) = rowid {
+            self.last_string.0.clear();
+            self.last_string.0.extend_from_slice(key);
+            self.last_string.1 = rowid;
+        }
         let meta = KeyMeta {
             key_type: key_type(code)?,
             expires_at,
@@ -522,6 +533,19 @@ impl Engine for SqliteEngine {
 
     fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
         self.touch(key);
+        // The row just read, if it was this key: one lookup by rowid (the key
+        // is checked, so a stale rowid only falls back to the key).
+        if self.last_string.0 == key {
+            let updated = self
+                .conn
+                .prepare_cached(
+                    "UPDATE redis_strings SET value = ?3 WHERE rowid = ?1 AND key = ?2",
+                )?
+                .execute(params![self.last_string.1, key, value])?;
+            if updated == 1 {
+                return Ok(());
+            }
+        }
         self.conn
             .prepare_cached("UPDATE redis_strings SET value = ?2 WHERE key = ?1")?
             .execute(params![key, value])?;
@@ -802,6 +826,12 @@ mod tests {
         assert_eq!(mismatched, 0);
         assert_eq!(e.get_string(b"b").unwrap(), Some(b"2".to_vec()));
         assert_eq!(e.get_string(b"c").unwrap(), Some(b"3".to_vec()));
+        // Updated by the rowid just read, and by key after a rename.
+        e.update_string(b"c", b"4").unwrap();
+        e.rename(b"c", b"d").unwrap();
+        e.update_string(b"d", b"5").unwrap();
+        assert_eq!(e.get_string(b"d").unwrap(), Some(b"5".to_vec()));
+        assert_eq!(e.get_string(b"b").unwrap(), Some(b"2".to_vec()));
     }
 
     #[test]
@@ -820,6 +850,11 @@ mod tests {
             .unwrap();
         assert_eq!(e.get_string(b"other").unwrap(), Some(b"o".to_vec()));
         assert_eq!(e.get_string(b"mine").unwrap(), Some(b"m".to_vec()));
+        // Read-modify-write (INCR, APPEND) after a read of another key's rowid.
+        e.get_string(b"other").unwrap();
+        e.update_string(b"mine", b"u").unwrap();
+        assert_eq!(e.get_string(b"mine").unwrap(), Some(b"u".to_vec()));
+        assert_eq!(e.get_string(b"other").unwrap(), Some(b"o".to_vec()));
         e.set_string(b"mine", b"M", None).unwrap();
         e.set_string(b"other", b"O", None).unwrap();
         e.delete(b"mine").unwrap();
