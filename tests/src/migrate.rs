@@ -34,6 +34,22 @@ fn is_sub(args: &[&str]) -> bool {
     )
 }
 
+/// `--from <from> --to <to> --run-id <run_id> --stages <stages>` and `extra`:
+/// the arguments of a stage run.
+pub fn run_args<'a>(
+    from: &'a str,
+    to: &'a str,
+    run_id: &'a str,
+    stages: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "--from", from, "--to", to, "--run-id", run_id, "--stages", stages,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// Starts `resplite migrate <args>` in the background.
 pub fn spawn_migrate(args: &[&str]) -> Child {
     Command::new(crate::binary())

@@ -92,16 +92,7 @@ async fn mixed_dataset_with_big_keys_migrates_exactly() {
         .query_async(&mut ours)
         .await
         .unwrap();
-    let out = migrate(&[
-        "--from",
-        &redis.url(),
-        "--to",
-        &db,
-        "--run-id",
-        "r1",
-        "--stages",
-        "verify",
-    ]);
+    let out = migrate(&run_args(&redis.url(), &db, "r1", "verify", &[]));
     assert!(!out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -243,47 +234,26 @@ async fn live_writes_during_bulk_and_delta_are_not_lost() {
         let stop = Arc::new(AtomicBool::new(false));
         let writer = tokio::spawn(live_writer(url.clone(), seed, stop.clone()));
         // Slowed so the writer overlaps the whole bulk.
-        ok(migrate(&[
-            "--from",
+        ok(migrate(&run_args(
             &url,
-            "--to",
             &db,
-            "--run-id",
             "live",
-            "--stages",
             "bulk",
-            "--max-rps",
-            "20000",
-            "--scan-count",
-            "200",
-        ]));
-        ok(migrate(&[
-            "--from",
+            &["--max-rps", "20000", "--scan-count", "200"],
+        )));
+        ok(migrate(&run_args(
             &url,
-            "--to",
             &db,
-            "--run-id",
             "live",
-            "--stages",
             "delta",
-            "--max-passes",
-            "3",
-        ]));
+            &["--max-passes", "3"],
+        )));
         stop.store(true, Ordering::Relaxed);
         let ops = writer.await.unwrap();
         assert!(ops > 100, "the writer ran only {ops} operations");
         settle_expiries(&mut src).await;
 
-        let out = ok(migrate(&[
-            "--from",
-            &url,
-            "--to",
-            &db,
-            "--run-id",
-            "live",
-            "--stages",
-            "delta,verify",
-        ]));
+        let out = ok(migrate(&run_args(&url, &db, "live", "delta,verify", &[])));
         assert!(out.contains("no dirty keys left"), "{out}");
         assert!(out.contains(" 0 mismatches"), "seed {seed}: {out}");
         ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "live"]));
@@ -308,22 +278,20 @@ async fn bulk_killed_and_rerun_resumes_from_checkpoint() {
     let db = db_path(&dir);
     let dbp = dir.path().join("dest.db");
     let interval = 200i64;
-    let bulk = [
-        "--from",
+    let bulk = run_args(
         url.as_str(),
-        "--to",
         db.as_str(),
-        "--run-id",
         "crash",
-        "--stages",
         "bulk",
-        "--scan-count",
-        "200",
-        "--batch-keys",
-        "200",
-        "--max-rps",
-        "60000",
-    ];
+        &[
+            "--scan-count",
+            "200",
+            "--batch-keys",
+            "200",
+            "--max-rps",
+            "60000",
+        ],
+    );
     let mut rng = Rng::new(99);
     for round in 0..3 {
         let before = registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs");
@@ -370,16 +338,7 @@ async fn bulk_killed_and_rerun_resumes_from_checkpoint() {
         registry_i64(&dbp, "SELECT scanned_keys FROM migration_runs"),
         total
     );
-    let out = ok(migrate(&[
-        "--from",
-        &url,
-        "--to",
-        &db,
-        "--run-id",
-        "crash",
-        "--stages",
-        "delta,verify",
-    ]));
+    let out = ok(migrate(&run_args(&url, &db, "crash", "delta,verify", &[])));
     assert!(out.contains(" 0 mismatches"), "{out}");
     assert_copy_matches(&mut src, &dbp).await;
 }
@@ -397,22 +356,20 @@ async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
         dbp,
     } = setup(5, 8000).await;
     let mut tracker = start_tracker(&url, &db, "gap").await;
-    let mut bulk = spawn_migrate(&[
-        "--from",
+    let mut bulk = spawn_migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "gap",
-        "--stages",
         "bulk",
-        "--batch-keys",
-        "200",
-        "--max-rps",
-        "20000",
-        "--scan-count",
-        "200",
-    ]);
+        &[
+            "--batch-keys",
+            "200",
+            "--max-rps",
+            "20000",
+            "--scan-count",
+            "200",
+        ],
+    ));
     wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", 1000).await;
     let stop = Arc::new(AtomicBool::new(false));
     let writer = tokio::spawn(live_writer(url.clone(), 5, stop.clone()));
@@ -435,16 +392,7 @@ async fn tracker_disconnect_is_a_gap_that_delta_sweeps() {
     stop.store(true, Ordering::Relaxed);
     writer.await.unwrap();
     settle_expiries(&mut src).await;
-    let out = ok(migrate(&[
-        "--from",
-        &url,
-        "--to",
-        &db,
-        "--run-id",
-        "gap",
-        "--stages",
-        "delta,verify",
-    ]));
+    let out = ok(migrate(&run_args(&url, &db, "gap", "delta,verify", &[])));
     assert!(out.contains("safety sweep"), "{out}");
     assert!(out.contains(" 0 mismatches"), "{out}");
     assert_eq!(
@@ -470,9 +418,7 @@ async fn flushall_in_the_source_is_reflected() {
         dbp,
     } = setup(3, 500).await;
     let mut tracker = start_tracker(&url, &db, "f").await;
-    ok(migrate(&[
-        "--from", &url, "--to", &db, "--run-id", "f", "--stages", "bulk",
-    ]));
+    ok(migrate(&run_args(&url, &db, "f", "bulk", &[])));
     let _: () = redis::cmd("FLUSHALL").query_async(&mut src).await.unwrap();
     let _: () = redis::cmd("SET")
         .arg("after")
@@ -480,16 +426,7 @@ async fn flushall_in_the_source_is_reflected() {
         .query_async(&mut src)
         .await
         .unwrap();
-    let out = ok(migrate(&[
-        "--from",
-        &url,
-        "--to",
-        &db,
-        "--run-id",
-        "f",
-        "--stages",
-        "delta,verify",
-    ]));
+    let out = ok(migrate(&run_args(&url, &db, "f", "delta,verify", &[])));
     assert!(out.contains(" 0 mismatches"), "{out}");
     ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "f"]));
     tracker.wait().unwrap();
@@ -514,29 +451,16 @@ async fn preflight_refuses_and_bad_input_gets_one_clear_line() {
         assert!(!err.contains("panicked"), "{err}");
     };
     check(
-        migrate(&[
-            "--from",
-            &url,
-            "--to",
-            &db,
-            "--run-id",
-            "p",
-            "--stages",
-            "preflight",
-        ]),
+        migrate(&run_args(&url, &db, "p", "preflight", &[])),
         "--enable-notifications",
     );
-    let out = ok(migrate(&[
-        "--from",
+    let out = ok(migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "p",
-        "--stages",
         "preflight",
-        "--enable-notifications",
-    ]));
+        &["--enable-notifications"],
+    )));
     assert!(out.contains("set to"), "{out}");
     let mut c = connect(&url).await;
     let flags: Vec<String> = redis::cmd("CONFIG")
@@ -577,16 +501,7 @@ async fn preflight_refuses_and_bad_input_gets_one_clear_line() {
         "credentials",
     );
     check(
-        migrate(&[
-            "--from",
-            &url,
-            "--to",
-            &db,
-            "--run-id",
-            "p",
-            "--stages",
-            "preflight,nope",
-        ]),
+        migrate(&run_args(&url, &db, "p", "preflight,nope", &[])),
         "unknown stage 'nope'",
     );
     check(
@@ -635,24 +550,22 @@ async fn controls_act_on_a_running_bulk() {
         db,
         dbp,
     } = setup(4, 20_000).await;
-    let bulk = spawn_migrate(&[
-        "--from",
+    let bulk = spawn_migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "c",
-        "--stages",
         "bulk",
-        "--batch-keys",
-        "200",
-        "--max-rps",
-        "30000",
-        "--scan-count",
-        "100",
-        "--progress",
-        "json",
-    ]);
+        &[
+            "--batch-keys",
+            "200",
+            "--max-rps",
+            "30000",
+            "--scan-count",
+            "100",
+            "--progress",
+            "json",
+        ],
+    ));
     wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", 500).await;
     ok(migrate(&["pause", "--to", &db, "--run-id", "c"]));
     ok(migrate(&[
@@ -696,22 +609,20 @@ async fn controls_act_on_a_running_bulk() {
         20_000
     );
 
-    let again = spawn_migrate(&[
-        "--from",
+    let again = spawn_migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "c2",
-        "--stages",
         "bulk",
-        "--batch-keys",
-        "200",
-        "--max-rps",
-        "20000",
-        "--scan-count",
-        "100",
-    ]);
+        &[
+            "--batch-keys",
+            "200",
+            "--max-rps",
+            "20000",
+            "--scan-count",
+            "100",
+        ],
+    ));
     wait_for(
         &dbp,
         "SELECT scanned_keys FROM migration_runs WHERE run_id = 'c2'",
@@ -771,18 +682,13 @@ async fn a_downstream_stage_runs_through_the_same_cli() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_path(&dir);
     let out = std::process::Command::new(exe)
-        .args([
-            "--from",
+        .args(run_args(
             &redis.url(),
-            "--to",
             &db,
-            "--run-id",
             "x",
-            "--stages",
             "bulk,count-keys",
-            "--progress",
-            "none",
-        ])
+            &["--progress", "none"],
+        ))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -804,22 +710,20 @@ async fn sigterm_checkpoints_and_the_same_command_resumes() {
         db,
         dbp,
     } = setup(21, 10_000).await;
-    let bulk = [
-        "--from",
+    let bulk = run_args(
         url.as_str(),
-        "--to",
         db.as_str(),
-        "--run-id",
         "t",
-        "--stages",
         "bulk",
-        "--scan-count",
-        "100",
-        "--max-rps",
-        "20000",
-        "--batch-keys",
-        "100",
-    ];
+        &[
+            "--scan-count",
+            "100",
+            "--max-rps",
+            "20000",
+            "--batch-keys",
+            "100",
+        ],
+    );
     let child = spawn_migrate(&bulk);
     wait_for(&dbp, "SELECT scanned_keys FROM migration_runs", 500).await;
     // SAFETY: kill(2) on the pid of a child we own and have not reaped.
@@ -857,43 +761,20 @@ async fn keyspace_channels_are_tracked_too() {
     let db = db_path(&dir);
     let dbp = dir.path().join("dest.db");
     let mut tracker = start_tracker(&url, &db, "ks").await;
-    ok(migrate(&[
-        "--from",
-        &url,
-        "--to",
-        &db,
-        "--run-id",
-        "ks",
-        "--stages",
-        "preflight,bulk",
-    ]));
+    ok(migrate(&run_args(&url, &db, "ks", "preflight,bulk", &[])));
     let stop = Arc::new(AtomicBool::new(false));
     let writer = tokio::spawn(live_writer(url.clone(), 31, stop.clone()));
-    ok(migrate(&[
-        "--from",
+    ok(migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "ks",
-        "--stages",
         "delta",
-        "--max-passes",
-        "2",
-    ]));
+        &["--max-passes", "2"],
+    )));
     stop.store(true, Ordering::Relaxed);
     writer.await.unwrap();
     settle_expiries(&mut src).await;
-    let out = ok(migrate(&[
-        "--from",
-        &url,
-        "--to",
-        &db,
-        "--run-id",
-        "ks",
-        "--stages",
-        "delta,verify",
-    ]));
+    let out = ok(migrate(&run_args(&url, &db, "ks", "delta,verify", &[])));
     assert!(
         out.contains(" 0 mismatches") && !out.contains("sweep"),
         "{out}"
@@ -917,36 +798,26 @@ async fn renamed_config_command_is_respected() {
     let url = redis.url();
     let dir = tempfile::tempdir().unwrap();
     let db = db_path(&dir);
-    let out = migrate(&[
-        "--from",
+    let out = migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "rc",
-        "--stages",
         "preflight",
-        "--enable-notifications",
-    ]);
+        &["--enable-notifications"],
+    ));
     assert!(!out.status.success(), "{}", text(&out));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("--config-command"),
         "{}",
         text(&out)
     );
-    let out = ok(migrate(&[
-        "--from",
+    let out = ok(migrate(&run_args(
         &url,
-        "--to",
         &db,
-        "--run-id",
         "rc",
-        "--stages",
         "preflight",
-        "--enable-notifications",
-        "--config-command",
-        "cfg-7f3a",
-    ]));
+        &["--enable-notifications", "--config-command", "cfg-7f3a"],
+    )));
     assert!(out.contains("set to"), "{out}");
     let mut c = connect(&url).await;
     let flags: Vec<String> = redis::cmd("cfg-7f3a")
@@ -1064,9 +935,7 @@ async fn tls_source_with_a_private_ca() {
     let url = format!("rediss://127.0.0.1:{tls_port}/");
     let db = db_path(&dir);
     // Without the CA the server's certificate is not trusted: one clear line.
-    let out = migrate(&[
-        "--from", &url, "--to", &db, "--run-id", "tls", "--stages", "bulk",
-    ]);
+    let out = migrate(&run_args(&url, &db, "tls", "bulk", &[]));
     assert!(!out.status.success(), "{}", text(&out));
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("panicked"),
