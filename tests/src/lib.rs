@@ -32,6 +32,16 @@ pub fn binary() -> PathBuf {
     bin
 }
 
+/// A `kB` field of `/proc/<pid>/status`.
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("proc status")
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
+}
+
 /// A running `resplite run` process with its own database directory.
 pub struct Resplite {
     child: Option<Child>,
@@ -147,6 +157,16 @@ impl Resplite {
 
     pub fn url(&self) -> String {
         format!("redis://{}/", self.addr)
+    }
+
+    /// The server's resident memory now (`VmRSS`), in kB.
+    pub fn rss_kb(&self) -> u64 {
+        proc_status_kb(self.pid(), "VmRSS")
+    }
+
+    /// The server's peak resident memory (`VmHWM`), in kB.
+    pub fn peak_rss_kb(&self) -> u64 {
+        proc_status_kb(self.pid(), "VmHWM")
     }
 
     pub fn pid(&self) -> u32 {

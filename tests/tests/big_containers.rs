@@ -8,15 +8,6 @@ const MEMBERS: usize = 1_000_000;
 const PER_COMMAND: usize = 1000;
 const PEAK_RSS_LIMIT_KB: u64 = 200 * 1024;
 
-fn peak_rss_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/<pid>/status")
-}
-
 /// Sends `commands` pipelined in windows and checks every reply is not an error.
 async fn pipeline(client: &mut RawClient, commands: Vec<Vec<Vec<u8>>>) {
     for window in commands.chunks(64) {
@@ -151,7 +142,7 @@ async fn million_member_containers_in_bounded_memory() {
     );
     assert_eq!(c.call(&["DBSIZE"]).await, BytesFrame::Integer(0));
 
-    let peak = peak_rss_kb(server.pid());
+    let peak = server.peak_rss_kb();
     println!("peak RSS of the server: {} MB", peak / 1024);
     assert!(peak < PEAK_RSS_LIMIT_KB, "peak RSS {} MB", peak / 1024);
 }

@@ -558,15 +558,6 @@ async fn blocked_commands_show_once_as_in_redis() {
     );
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .expect("proc status")
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
-}
-
 /// A monitor that stops reading is held to the `pubsub` class of
 /// `client-output-buffer-limit` (Redis uses the `normal` class, unlimited by
 /// default) and disconnected past it; the server serves on.
@@ -589,7 +580,7 @@ async fn a_monitor_that_stops_reading_is_disconnected_at_its_limit() {
     assert_eq!(text(&slow.call(&["MONITOR"]).await), "OK");
     let mut fast = monitor(addr).await;
     let mut sender = RawClient::connect(addr).await;
-    let before = rss_kb(server.pid());
+    let before = server.rss_kb();
     // 40 MB of lines, 400 KB per round: the reading monitor keeps up; the
     // other never reads.
     let payload = "x".repeat(4096);
@@ -614,7 +605,7 @@ async fn a_monitor_that_stops_reading_is_disconnected_at_its_limit() {
     })
     .await
     .expect("the stalled monitor was disconnected");
-    let after = rss_kb(server.pid());
+    let after = server.rss_kb();
     assert!(
         after < before + 24 * 1024,
         "RSS grew from {before} kB to {after} kB for a 1 MB limit"

@@ -321,15 +321,6 @@ async fn bulk_over_the_configured_limit_is_refused() {
     );
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
-}
-
 /// Writes `prefix`, then `total` bytes of filler, until the server closes the
 /// connection; returns once the connection is closed (EOF or reset).
 async fn flood_until_closed(addr: SocketAddr, prefix: &'static [u8], total: usize) {
@@ -359,7 +350,7 @@ async fn flood_until_closed(addr: SocketAddr, prefix: &'static [u8], total: usiz
 async fn oversized_input_is_cut_off_and_memory_stays_bounded() {
     let server = Resplite::start_with(&["--client-query-buffer-limit", "1048576"]);
     let mut bystander = server.raw().await;
-    let before = rss_kb(server.pid());
+    let before = server.rss_kb();
 
     // A 2 MB inline "command" with no newline.
     flood_until_closed(server.addr, b"", 2 << 20).await;
@@ -378,7 +369,7 @@ async fn oversized_input_is_cut_off_and_memory_stays_bounded() {
         done.expect("flood task");
     }
 
-    let after = rss_kb(server.pid());
+    let after = server.rss_kb();
     assert!(
         after < 200 * 1024,
         "resplite RSS grew from {before} kB to {after} kB"

@@ -471,15 +471,6 @@ async fn hundred_subscribers_get_ten_thousand_messages_in_publisher_order() {
     }
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .expect("proc status")
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
-}
-
 #[tokio::test]
 async fn a_subscriber_that_stops_reading_is_disconnected_at_its_limit() {
     const MESSAGES: usize = 10_000;
@@ -507,7 +498,7 @@ async fn a_subscriber_that_stops_reading_is_disconnected_at_its_limit() {
     slow.call(&["SUBSCRIBE", "firehose"]).await;
     let mut fast = subscriber(addr, "firehose").await;
     let mut publisher = Raw::connect(addr).await;
-    let before = rss_kb(server.pid());
+    let before = server.rss_kb();
     // 40 MB in all, 400 KB per round: the reading subscriber never falls
     // behind by more than a round; the other never reads.
     let payload = "x".repeat(4096);
@@ -531,7 +522,7 @@ async fn a_subscriber_that_stops_reading_is_disconnected_at_its_limit() {
     })
     .await
     .expect("the stalled subscriber was disconnected");
-    let after = rss_kb(server.pid());
+    let after = server.rss_kb();
     assert!(
         after < before + 24 * 1024,
         "RSS grew from {before} kB to {after} kB for a 1 MB limit"
