@@ -66,6 +66,20 @@ async fn monitor(addr: SocketAddr) -> RawClient {
 /// at `from`); returns the args part of each line before it, checking that
 /// every line came from `from`.
 async fn lines_until(m: &mut RawClient, from: &str, marker: &str) -> Vec<String> {
+    let (lines, marker_from) = read_until(m, marker).await;
+    assert_eq!(marker_from, from, "sender address as CLIENT LIST shows it");
+    lines
+        .into_iter()
+        .map(|(addr, args)| {
+            assert_eq!(addr, from, "sender address as CLIENT LIST shows it");
+            args
+        })
+        .collect()
+}
+
+/// Lines until `ECHO <marker>` from anyone, as `(addr, args)`, and the address
+/// that sent the marker.
+async fn read_until(m: &mut RawClient, marker: &str) -> (Vec<(String, String)>, String) {
     let end = format!("\"ECHO\" \"{marker}\"");
     let mut out = Vec::new();
     loop {
@@ -74,11 +88,10 @@ async fn lines_until(m: &mut RawClient, from: &str, marker: &str) -> Vec<String>
             panic!("monitor got {frame:?}");
         };
         let (addr, args) = split_line(&String::from_utf8_lossy(line));
-        assert_eq!(addr, from, "sender address as CLIENT LIST shows it");
         if args == end {
-            return out;
+            return (out, addr);
         }
-        out.push(args);
+        out.push((addr, args));
     }
 }
 
@@ -279,19 +292,7 @@ async fn lines_match_redis() {
 
 /// Lines until `ECHO <marker>` from anyone: `(addr, args)`.
 async fn lines_until_any(m: &mut RawClient, marker: &str) -> Vec<(String, String)> {
-    let end = format!("\"ECHO\" \"{marker}\"");
-    let mut out = Vec::new();
-    loop {
-        let frame = m.read().await.expect("monitor open");
-        let BytesFrame::SimpleString(line) = &frame else {
-            panic!("monitor got {frame:?}");
-        };
-        let (addr, args) = split_line(&String::from_utf8_lossy(line));
-        if args == end {
-            return out;
-        }
-        out.push((addr, args));
-    }
+    read_until(m, marker).await.0
 }
 
 #[tokio::test]
