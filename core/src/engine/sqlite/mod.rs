@@ -412,7 +412,7 @@ impl Engine for SqliteEngine {
     fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let sql = match self.strings {
             StringLayout::Keyed => {
-                "SELECT k.type, k.expires_at, s.value FROM redis_keys k \
+                "SELECT k.type, k.expires_at, s.value, NULL FROM redis_keys k \
                  LEFT JOIN redis_strings s ON s.key = k.key WHERE k.key = ?1"
             }
             StringLayout::Rowid => {
@@ -429,8 +429,7 @@ impl Engine for SqliteEngine {
                     r.get::<_, i64>(0)?,
                     r.get::<_, Option<i64>>(1)?,
                     r.get::<_, Option<Vec<u8>>>(2)?,
-                    // The keyed layout has no fourth column.
-                    r.get::<_, Option<i64>>(3).ok().flatten(),
+                    r.get::<_, Option<i64>>(3)?,
                 ))
             })
             .optional()?;
@@ -499,8 +498,9 @@ impl Engine for SqliteEngine {
                 return Ok(());
             }
         }
-        let rowid = match self.meta(key)? {
-            Some(meta) => {
+        let rowid = match (self.meta(key)?, row) {
+            // The key row keeps its rowid through the UPDATE below.
+            (Some(meta), Some((rowid, _, _))) => {
                 // Another type (or a live string whose value row is missing:
                 // damage, repaired here).
                 if !live_string {
@@ -513,11 +513,9 @@ impl Engine for SqliteEngine {
                         )?
                         .execute(params![key, expires_at, self.now])?;
                 }
-                self.conn
-                    .prepare_cached("SELECT rowid FROM redis_keys WHERE key = ?1")?
-                    .query_row([key], |r| r.get(0))?
+                rowid
             }
-            None => {
+            _ => {
                 self.conn
                     .prepare_cached(
                         "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
