@@ -1,7 +1,8 @@
 //! The SQLite engine: the design's schema, one write connection, owned by the
-//! storage thread. Statements are prepared once and cached by rusqlite.
+//! storage thread. Statements are prepared once and cached ([`db::Db`]).
 
 mod checkpoint;
+mod db;
 mod hash;
 mod list;
 mod pragma;
@@ -22,7 +23,7 @@ use crate::util::glob::glob_match;
 pub struct SqliteEngine {
     /// Declared before `conn`: stops before the connection closes.
     checkpointer: Option<checkpoint::Checkpointer>,
-    conn: Connection,
+    conn: db::Db,
     strings: StringLayout,
     /// The key and rowid of the string `get_string` last found by rowid: the
     /// read-modify-write commands (INCR, APPEND, ...) then update it by rowid.
@@ -94,7 +95,7 @@ impl SqliteEngine {
         let strings = schema::string_layout(&conn)?;
         let mut engine = SqliteEngine {
             checkpointer: None,
-            conn,
+            conn: db::Db::new(conn),
             strings,
             last_string: (Vec::new(), 0),
             now: crate::util::now_ms(),
@@ -119,7 +120,7 @@ impl SqliteEngine {
         &self.conn
     }
 
-    fn exec(&self, sql: &str) -> Result<()> {
+    fn exec(&self, sql: &'static str) -> Result<()> {
         self.conn.prepare_cached(sql)?.execute([])?;
         Ok(())
     }

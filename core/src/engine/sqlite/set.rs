@@ -66,7 +66,7 @@ impl SqliteEngine {
         if read_all {
             let mut all: Vec<i64> = self
                 .conn
-                .prepare_cached(&format!("SELECT rowid FROM {t} WHERE key = ?1"))?
+                .prepare_dynamic(&format!("SELECT rowid FROM {t} WHERE key = ?1"))?
                 .query_map([key], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             if distinct {
@@ -87,13 +87,13 @@ impl SqliteEngine {
         }
         let lo: i64 = self
             .conn
-            .prepare_cached(&format!(
+            .prepare_dynamic(&format!(
                 "SELECT rowid FROM {t} WHERE key = ?1 ORDER BY rowid LIMIT 1"
             ))?
             .query_row([key], |r| r.get(0))?;
         let hi: i64 = self
             .conn
-            .prepare_cached(&format!(
+            .prepare_dynamic(&format!(
                 "SELECT rowid FROM {t} WHERE key = ?1 ORDER BY rowid DESC LIMIT 1"
             ))?
             .query_row([key], |r| r.get(0))?;
@@ -104,7 +104,7 @@ impl SqliteEngine {
             let point = lo + (self.next_random() % span) as i64;
             let rowid: i64 = self
                 .conn
-                .prepare_cached(&format!(
+                .prepare_dynamic(&format!(
                     "SELECT rowid FROM {t} WHERE key = ?1 AND rowid >= ?2 ORDER BY rowid LIMIT 1"
                 ))?
                 .query_row(params![key, point], |r| r.get(0))?;
@@ -136,7 +136,7 @@ impl SqliteEngine {
              ORDER BY rowid LIMIT ?3",
             table.name()
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_dynamic(&sql)?;
         let mut rows = stmt.query(params![key, cursor, count as i64])?;
         let mut out = Vec::new();
         let mut seen = 0usize;
@@ -254,7 +254,7 @@ impl SqliteEngine {
         let present = op == Algebra::Inter;
         let (in_sql, rest) = plan.others.split_at(plan.others.len().min(MAX_SQL_PROBES));
         let sql = Self::probe_sql("", in_sql.len(), present);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_dynamic(&sql)?;
         let mut bind: Vec<&[u8]> = vec![plan.first];
         bind.extend_from_slice(in_sql);
         let mut rows = stmt.query(rusqlite::params_from_iter(bind))?;
@@ -334,7 +334,7 @@ impl SqliteEngine {
             let mut bind: Vec<&[u8]> = vec![plan.first];
             bind.extend_from_slice(in_sql);
             self.conn
-                .prepare_cached(&sql)?
+                .prepare_dynamic(&sql)?
                 .execute(rusqlite::params_from_iter(bind))?;
             let filter = if present {
                 "DELETE FROM temp.resplite_set_result WHERE NOT EXISTS (SELECT 1 FROM redis_sets o \

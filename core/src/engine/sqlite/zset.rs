@@ -193,7 +193,7 @@ impl SqliteEngine {
     }
 
     fn zrowid_bounds(&mut self, key: &[u8]) -> Result<(i64, i64)> {
-        let bound = |sql: &str| -> Result<i64> {
+        let bound = |sql: &'static str| -> Result<i64> {
             Ok(self
                 .conn
                 .prepare_cached(sql)?
@@ -422,7 +422,7 @@ impl ZSetOps for SqliteEngine {
         );
         let n: i64 = self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_dynamic(&sql)?
             .query_row(params![key, range.min.value, range.max.value], |r| r.get(0))?;
         Ok(n as u64)
     }
@@ -435,7 +435,7 @@ impl ZSetOps for SqliteEngine {
         let sql = format!("SELECT count(*) FROM redis_zsets WHERE key = ?1 AND {cond}");
         let n: i64 = self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_dynamic(&sql)?
             .query_row(params![key, min, max], |r| r.get(0))?;
         Ok(n as u64)
     }
@@ -451,7 +451,7 @@ impl ZSetOps for SqliteEngine {
             "SELECT member, score FROM redis_zsets WHERE key = ?1 AND {} {} LIMIT ?4 OFFSET ?5",
             slice.cond, slice.order
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_dynamic(&sql)?;
         let rows = stmt
             .query_map(params_from_iter(slice.params), scored)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -500,7 +500,7 @@ impl ZSetOps for SqliteEngine {
         );
         let rows: Vec<(i64, Scored)> = self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_dynamic(&sql)?
             .query_map(params![key, count.min(i64::MAX as u64) as i64], |r| {
                 Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
             })?
@@ -532,7 +532,7 @@ impl ZSetOps for SqliteEngine {
         );
         let removed = self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_dynamic(&sql)?
             .execute(params_from_iter(slice.params))? as i64;
         if removed > 0 {
             self.add_len(key, -removed);
@@ -627,7 +627,7 @@ impl ZSetOps for SqliteEngine {
             return Ok(Vec::new());
         };
         let sql = format!("SELECT member, s FROM ({sql}) ORDER BY s, member");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_dynamic(&sql)?;
         let rows = stmt
             .query_map(params_from_iter(params), scored)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -654,7 +654,7 @@ impl ZSetOps for SqliteEngine {
         self.exec("DELETE FROM temp.zset_scratch")?;
         let n = self
             .conn
-            .prepare_cached(&format!(
+            .prepare_dynamic(&format!(
                 "INSERT INTO temp.zset_scratch (member, score) SELECT member, s FROM ({sql})"
             ))?
             .execute(params_from_iter(params))? as i64;
