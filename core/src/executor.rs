@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{self, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,9 @@ use crate::command::{
 use crate::engine::{Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
 use crate::server::ServerState;
+
+mod doorbell;
+use doorbell::Doorbell;
 
 /// A request as the connection task resolved it.
 pub enum Request {
@@ -174,21 +177,38 @@ const MAX_GROUP_TIME: Duration = Duration::from_millis(50);
 const SWEEP_INTERVAL: Duration = Duration::from_millis(100);
 const SWEEP_LIMIT: usize = 200;
 
-/// Sending side, cloned into every connection task. Dropping every clone stops
-/// the thread after it has finished all queued work.
+/// Sending side, shared by the connection tasks. Dropping it (and every
+/// clone) stops the thread after it has finished all queued work.
 #[derive(Clone)]
 pub struct StorageHandle {
-    tx: mpsc::Sender<Msg>,
+    /// `None` only while dropping.
+    tx: Option<mpsc::Sender<Msg>>,
+    bell: Arc<Doorbell>,
 }
 
 impl StorageHandle {
     /// Queues a job; false if the storage thread is gone.
     pub fn submit(&self, job: Job) -> bool {
-        self.tx.send(Msg::Job(job)).is_ok()
+        self.send(Msg::Job(job))
     }
 
     pub fn closed(&self, client: u64) {
-        let _ = self.tx.send(Msg::Closed(client));
+        self.send(Msg::Closed(client));
+    }
+
+    fn send(&self, msg: Msg) -> bool {
+        let sent = self.tx.as_ref().is_some_and(|tx| tx.send(msg).is_ok());
+        self.bell.ring();
+        sent
+    }
+}
+
+impl Drop for StorageHandle {
+    fn drop(&mut self) {
+        // The thread notices the last sender is gone when it looks at the
+        // queue: have it look now rather than at its next deadline.
+        drop(self.tx.take());
+        self.bell.wake_now();
     }
 }
 
@@ -199,9 +219,12 @@ pub fn spawn(
     on_exit: oneshot::Sender<()>,
 ) -> std::io::Result<StorageHandle> {
     let (tx, rx) = mpsc::channel();
+    let bell = Arc::new(Doorbell::default());
+    let thread_bell = bell.clone();
     std::thread::Builder::new()
         .name("resplite-storage".into())
         .spawn(move || {
+            thread_bell.attach();
             let mut worker = Worker {
                 engine,
                 registry,
@@ -213,14 +236,16 @@ pub fn spawn(
                 clock: Clock::new(),
                 rerun: false,
             };
-            worker.run(rx);
+            worker.run(rx, &thread_bell);
+            thread_bell.close();
             if let Err(e) = worker.engine.checkpoint() {
                 tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
             }
             drop(worker);
             let _ = on_exit.send(());
         })?;
-    Ok(StorageHandle { tx })
+    tokio::spawn(bell.clone().ringer());
+    Ok(StorageHandle { tx: Some(tx), bell })
 }
 
 /// A batch whose blocking command is waiting: what is done and what is left.
@@ -382,20 +407,25 @@ struct Worker {
 }
 
 impl Worker {
-    fn run(&mut self, rx: mpsc::Receiver<Msg>) {
+    fn run(&mut self, rx: mpsc::Receiver<Msg>, bell: &Doorbell) {
         loop {
-            let wait = self.waiters.next_deadline().map_or(SWEEP_INTERVAL, |at| {
-                at.saturating_duration_since(Instant::now())
-                    .min(SWEEP_INTERVAL)
-            });
-            let first = match rx.recv_timeout(wait) {
+            let mut next = rx.try_recv();
+            if matches!(next, Err(TryRecvError::Empty)) {
+                let wait = self.waiters.next_deadline().map_or(SWEEP_INTERVAL, |at| {
+                    at.saturating_duration_since(Instant::now())
+                        .min(SWEEP_INTERVAL)
+                });
+                bell.wait(wait);
+                next = rx.try_recv();
+            }
+            let first = match next {
                 Ok(Msg::Job(job)) => Some(job),
                 Ok(Msg::Closed(client)) => {
                     self.client_closed(client);
                     None
                 }
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return,
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
             };
             let mut ready = Vec::new();
             if let Some(first) = first {
