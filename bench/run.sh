@@ -6,8 +6,9 @@
 #   TESTS=set,get bench/run.sh   # a subset (redis-benchmark -t names)
 #   ROUNDS=5 bench/run.sh        # more rounds (default 3)
 #
-# Each round runs redis-benchmark against redis, then against resplite. Prints
-# the median requests/s of each server and the median of the rounds' ratios
+# Each round runs one test against redis, then at once against resplite, so
+# both meet the same moment of a shared, noisy machine. Prints the median
+# requests/s of each server and the median of the rounds' ratios
 # resplite/redis, plus the lowest ratio: on a shared 2-core machine the client
 # competes with the servers and a single round can be off by 20%.
 set -euo pipefail
@@ -27,13 +28,15 @@ source bench/lib.sh
 
 # redis-benchmark --csv prints "TEST","rps",... per test; keep test -> rps.
 bench() { local n=$N; [ "$2" -gt 1 ] && n=$NP
-    redis-benchmark -h 127.0.0.1 -p "$1" -c "$CLIENTS" -n "$n" -t "$TESTS" -P "$2" --csv 2>/dev/null \
+    redis-benchmark -h 127.0.0.1 -p "$1" -c "$CLIENTS" -n "$n" -t "$3" -P "$2" --csv 2>/dev/null \
     | awk -F'","' 'NR>1 { gsub(/"/,"",$1); print $1 "\t" $2 }'; }
 
 for P in $PIPELINES; do
-    for r in $(seq 1 "$ROUNDS"); do
-        bench "$REDIS_PORT" "$P" | sed "s/^/$P\t$r\tredis\t/" >> "$WORK/all.tsv"
-        bench "$RESPLITE_PORT" "$P" | sed "s/^/$P\t$r\tresplite\t/" >> "$WORK/all.tsv"
+    for t in ${TESTS//,/ }; do
+        for r in $(seq 1 "$ROUNDS"); do
+            bench "$REDIS_PORT" "$P" "$t" | sed "s/^/$P\t$r\tredis\t/" >> "$WORK/all.tsv"
+            bench "$RESPLITE_PORT" "$P" "$t" | sed "s/^/$P\t$r\tresplite\t/" >> "$WORK/all.tsv"
+        done
     done
 done
 python3 - "$WORK/all.tsv" "$ROUNDS" <<'PY'
