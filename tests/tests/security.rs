@@ -215,6 +215,63 @@ async fn every_command_needs_auth_first() {
     }
 }
 
+/// HELLO may carry AUTH, but without it an unauthenticated client gets
+/// NOAUTH and keeps its protocol and name. Replies as Redis', in its order of
+/// checks (password, then name, then NOAUTH).
+#[tokio::test]
+async fn hello_needs_auth_unless_it_carries_it() {
+    let server = Resplite::start_with(&["--requirepass", "s3cret"]);
+    let redis = RedisServer::start_with(&["--requirepass", "s3cret"]);
+    let mut oracle = redis.raw().await;
+    let mut anon = server.raw().await;
+    for args in [
+        &["HELLO"][..],
+        &["HELLO", "3"],
+        &["HELLO", "2", "SETNAME", "worker"],
+        &["HELLO", "3", "SETNAME", "a b"],
+        &["HELLO", "3", "AUTH", "default", "nope", "SETNAME", "a b"],
+        &["HELLO", "3", "AUTH", "default", "nope"],
+        &["HELLO", "4"],
+        &["HELLO", "3", "FOO"],
+        &["CLIENT", "GETNAME"],
+    ] {
+        let theirs = text(&oracle.call(args).await);
+        assert_eq!(text(&anon.call(args).await), theirs, "{args:?}");
+    }
+    assert!(text(&anon.call(&["HELLO"]).await).starts_with("NOAUTH HELLO must be called"));
+    // Still RESP2 and nameless: the refused HELLOs changed nothing.
+    let hello = anon
+        .call(&[
+            "HELLO", "2", "AUTH", "default", "s3cret", "SETNAME", "worker",
+        ])
+        .await;
+    let fields = strings(&hello);
+    let proto = fields
+        .iter()
+        .position(|f| f == "proto")
+        .expect("proto field");
+    assert_eq!(fields[proto + 1], "2");
+    assert_eq!(text(&anon.call(&["CLIENT", "GETNAME"]).await), "worker");
+    assert_eq!(text(&anon.call(&["PING"]).await), "PONG");
+
+    // A client let in while no password was required stays in, HELLO too.
+    let open = Resplite::start();
+    let mut early = open.raw().await;
+    assert_eq!(text(&early.call(&["PING"]).await), "PONG");
+    let mut admin = open.raw().await;
+    assert_eq!(
+        text(
+            &admin
+                .call(&["CONFIG", "SET", "requirepass", "s3cret"])
+                .await
+        ),
+        "OK"
+    );
+    assert_eq!(text(&early.call(&["PING"]).await), "PONG");
+    let hello = strings(&early.call(&["HELLO", "2"]).await);
+    assert_eq!(hello.first().map(String::as_str), Some("server"));
+}
+
 #[tokio::test]
 async fn auth_failures_are_rate_limited_per_address_and_logged() {
     let server = Resplite::start_with(&["--requirepass", "s3cret"]);

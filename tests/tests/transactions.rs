@@ -76,6 +76,12 @@ async fn transaction_replies_match_redis() {
         "BZMPOP 0 1 bz MIDDLE",
         "LMPOP 2 bl LEFT",
         "ZMPOP 1 bz MAX COUNT 1 COUNT 2",
+        // SAVE is refused inside MULTI, and the transaction with it.
+        "MULTI",
+        "SET saved 1",
+        "SAVE",
+        "EXEC",
+        "EXISTS saved",
     ];
     for line in script {
         pair.run(&[(cmd(line), Check::Exact)])

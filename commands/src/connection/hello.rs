@@ -60,13 +60,19 @@ impl Command for Hello {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        // As Redis: authenticate first, then name, then switch protocol; a
-        // failure at any step changes nothing after it.
+        // As Redis 7.0: authenticate, check the name, refuse a client still
+        // not authenticated, then name and switch protocol; a failure at any
+        // step changes nothing after it.
         if let Some((user, password)) = &self.auth {
             authenticate(ctx, Some(user), password)?;
         }
         if let Some(name) = &self.name {
             validate_name(name)?;
+        }
+        if !ctx.server.is_authenticated(ctx.session.id) {
+            return Err(CommandError::other(NOAUTH));
+        }
+        if let Some(name) = &self.name {
             set_name(ctx, name);
         }
         if let Some(ver) = self.protover {
@@ -75,6 +81,11 @@ impl Command for Hello {
         Ok(server_map(ctx))
     }
 }
+
+/// Redis 7.0's words, when HELLO comes from a client not yet authenticated.
+const NOAUTH: &str = "NOAUTH HELLO must be called with the client already authenticated, \
+     otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client \
+     and select the RESP protocol version at the same time";
 
 /// HELLO's reply: who the server is and what this connection negotiated.
 fn server_map(ctx: &Ctx) -> Reply {

@@ -317,7 +317,13 @@ impl Connection {
         };
         if !self.authenticated && !entry.spec.flags.contains(crate::command::Flags::NO_AUTH) {
             self.authenticated = self.shared.state.is_authenticated(self.session.id);
-            if !self.authenticated {
+            if self.authenticated {
+                // Let through with no password required: it stays so if one is
+                // set later (HELLO asks the shared state, not this flag).
+                self.shared.state.update_client_meta(self.session.id, |m| {
+                    m.user.get_or_insert_with(|| "default".into());
+                });
+            } else {
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
                 }
@@ -415,6 +421,14 @@ impl Connection {
             (Some(_), "discard") => {
                 self.multi = None;
                 Request::Run { entry, argv }
+            }
+            // SAVE and the like: refused, and the transaction with them.
+            (Some(multi), name) if entry.spec.flags.contains(crate::command::Flags::NO_MULTI) => {
+                multi.aborted = true;
+                let line = "ERR Command not allowed inside a transaction";
+                self.shared.state.stats.record_rejected(name);
+                self.shared.state.stats.record_error(line);
+                Request::Reply(Reply::error(line))
             }
             (Some(multi), _) => {
                 multi.queued.push((entry, argv));
