@@ -189,6 +189,25 @@ impl Resplite {
         child.wait().ok()
     }
 
+    /// Waits for the server to exit on its own (after SHUTDOWN); `None` if it
+    /// is still running after `limit`, and then it is killed.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let mut child = self.child.take()?;
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait());
+        });
+        match rx.recv_timeout(limit) {
+            Ok(status) => status.ok(),
+            Err(_) => {
+                // SAFETY: kill(2) on our child's pid; the waiting thread reaps it.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                None
+            }
+        }
+    }
+
     /// SIGKILL and wait: a crash.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

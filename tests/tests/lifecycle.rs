@@ -1,9 +1,9 @@
-//! The process around the data: graceful shutdown, client limits, pragma
-//! templates, bad command lines.
+//! The process around the data: graceful shutdown (by signal and by
+//! SHUTDOWN), client limits, pragma templates, bad command lines.
 
 use std::process::{Command, Stdio};
 
-use resplite_tests::{binary, q, Resplite};
+use resplite_tests::{binary, q, RedisServer, Resplite};
 
 #[tokio::test]
 async fn sigterm_finishes_checkpoints_and_exits_cleanly() {
@@ -28,6 +28,49 @@ async fn sigterm_finishes_checkpoints_and_exits_cleanly() {
         .query_row("SELECT count(*) FROM redis_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 200);
+}
+
+/// `redis-cli shutdown` stops the server as SIGTERM does, with every write
+/// kept; the refused forms answer as Redis'.
+#[tokio::test]
+async fn shutdown_command_stops_the_server_and_keeps_every_write() {
+    let mut server = Resplite::start();
+    let redis = RedisServer::start().await;
+    let mut oracle = redis.raw().await;
+    let mut ours = server.raw().await;
+    for line in [
+        "SHUTDOWN ABORT",
+        "SHUTDOWN SAVE NOSAVE",
+        "SHUTDOWN FOO",
+        "SHUTDOWN NOW ABORT",
+        "MULTI",
+        "SHUTDOWN",
+        "EXEC",
+    ] {
+        let args: Vec<&str> = line.split(' ').collect();
+        assert_eq!(ours.call(&args).await, oracle.call(&args).await, "{line}");
+    }
+    let mut c = server.client().await;
+    for i in 0..100 {
+        let _: () = q(&mut c, &[b"SET", format!("k{i}").as_bytes(), b"v"])
+            .await
+            .unwrap();
+    }
+    let port = server.addr.port().to_string();
+    let out = Command::new("redis-cli")
+        .args(["-p", &port, "shutdown", "nosave"])
+        .output()
+        .expect("redis-cli runs");
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty(), "no reply, as Redis: {out:?}");
+    let status = server
+        .wait_exit(std::time::Duration::from_secs(30))
+        .expect("the server exits by itself");
+    assert!(status.success(), "{status:?}");
+    server.start_again();
+    let mut c = server.client().await;
+    let n: i64 = q(&mut c, &[b"DBSIZE"]).await.unwrap();
+    assert_eq!(n, 100);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod memory;
 mod monitor;
 mod process;
 mod save;
+mod shutdown;
 mod slowlog;
 mod sqlite_info;
 pub(crate) mod subcommand;

@@ -136,7 +136,8 @@ impl Server {
             storage,
             next_client_id: AtomicU64::new(1),
         });
-        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let shutdown_tx = shared.state.shutdown.clone();
+        let shutdown_rx = shutdown_tx.subscribe();
         let task = tokio::spawn(accept_loop(listener, shared, shutdown_rx, storage_done));
         tracing::info!(%addr, "ready to accept connections");
         Ok(ServerHandle {

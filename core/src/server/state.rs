@@ -282,6 +282,8 @@ pub struct ServerState {
     pub pubsub: crate::pubsub::PubSub,
     /// Recent AUTH failures per client address (rate limiting).
     auth_failures: Mutex<HashMap<std::net::IpAddr, AuthFailures>>,
+    /// Set once to stop the server (SHUTDOWN, a signal, the embedder's handle).
+    pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl ServerState {
@@ -328,6 +330,7 @@ impl ServerState {
             slowlog: Mutex::new(SlowLog::default()),
             pubsub: crate::pubsub::PubSub::default(),
             auth_failures: Mutex::new(HashMap::new()),
+            shutdown: tokio::sync::watch::channel(false).0,
         }
     }
 
@@ -419,6 +422,13 @@ impl ServerState {
                 .expect("auth failures lock")
                 .remove(&ip);
         }
+    }
+
+    /// Asks the server to shut down gracefully, as a signal does: stop
+    /// accepting, finish in-flight batches, checkpoint, close.
+    pub fn request_shutdown(&self) {
+        tracing::warn!("SHUTDOWN received from a client");
+        self.shutdown.send_replace(true);
     }
 
     /// Has this client passed AUTH, or is no password required? For the
