@@ -22,19 +22,16 @@ impl Command for Shutdown {
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let (mut save, mut nosave, mut abort, mut other) = (false, false, false, false);
-        while !args.is_empty() {
-            if args.eat("SAVE") {
-                save = true;
-            } else if args.eat("NOSAVE") {
-                nosave = true;
-            } else if args.eat("ABORT") {
-                abort = true;
-            } else if args.eat("NOW") || args.eat("FORCE") {
-                other = true;
-            } else {
-                return Err(CommandError::Syntax);
+        args.options(|kw, _| {
+            match kw {
+                "SAVE" => save = true,
+                "NOSAVE" => nosave = true,
+                "ABORT" => abort = true,
+                "NOW" | "FORCE" => other = true,
+                _ => return Ok(false),
             }
-        }
+            Ok(true)
+        })?;
         // Redis' illegal combinations.
         if (save && nosave) || (abort && (save || nosave || other)) {
             return Err(CommandError::Syntax);
