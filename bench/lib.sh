@@ -3,8 +3,11 @@
 # After sourcing: $REDIS_PORT, $RESPLITE_PORT, $WORK (a scratch directory).
 
 scripts/ensure-redis.sh
-cargo build --release -p resplite >&2
-BIN=target/release/resplite
+# RESPLITE_BIN=path/to/resplite benchmarks another build (an older commit's).
+if [ -z "${RESPLITE_BIN:-}" ]; then
+    cargo build --release -p resplite >&2
+fi
+BIN=${RESPLITE_BIN:-target/release/resplite}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { for _ in $(seq 1 500); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.01; done; echo "server on $1 did not start" >&2; exit 1; }

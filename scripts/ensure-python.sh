@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A Python virtualenv at .venv with the PyPI `redis` package, for the Python
-# contract test (tests/python/contract.py). Creates or completes it when missing;
+# A Python virtualenv at .venv with the PyPI `redis`, `celery` and `rq` packages, for
+# the Python contract tests (tests/python/*_contract.py, contract.py). Creates or completes it when missing;
 # prints the interpreter's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" >/dev/null
     fi
 fi
-if ! "$venv/bin/python" -c 'import redis' >/dev/null 2>&1; then
-    "$venv/bin/python" -m pip install -q 'redis>=5' >&2
+if ! "$venv/bin/python" -c 'import redis, celery, rq' >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install -q 'redis>=5' 'celery[redis]>=5.3' 'rq>=2' >&2
 fi
 echo "$PWD/$venv/bin/python"

@@ -60,6 +60,10 @@ struct RunArgs {
     /// Largest accepted argument, bytes (Redis' proto-max-bulk-len).
     #[arg(long, env = "RESPLITE_PROTO_MAX_BULK_LEN", default_value_t = 512 * 1024 * 1024)]
     proto_max_bulk_len: usize,
+    /// Bytes each Lua interpreter may allocate (scripts and functions each
+    /// have one); a script past it fails with `not enough memory`. 0: no cap.
+    #[arg(long, env = "RESPLITE_LUA_MEMORY_LIMIT", default_value_t = resplite_core::server::DEFAULT_LUA_MEMORY_LIMIT)]
+    lua_memory_limit: u64,
     /// Most arguments in one request.
     #[arg(long, env = "RESPLITE_MAX_MULTIBULK_LEN", default_value_t = 1024 * 1024)]
     max_multibulk_len: usize,
@@ -173,10 +177,12 @@ fn main() -> ExitCode {
 fn run(args: RunArgs) -> ExitCode {
     init_logging(args.log_format);
     resplite_commands::link();
+    resplite_scripting::link();
     resplite_migration::link();
     let mut config = ServerConfig::new(args.db);
     config.requirepass = args.requirepass.filter(|p| !p.is_empty());
     config.protected_mode = args.protected_mode;
+    config.lua_memory_limit = args.lua_memory_limit;
     if !args.rename_command.len().is_multiple_of(2) {
         eprintln!("resplite: --rename-command takes OLD NEW pairs");
         return ExitCode::FAILURE;

@@ -13,6 +13,10 @@ mod strings;
 mod transactions;
 mod zsets;
 
+/// Container commands' HELP replies and subcommand errors, for command
+/// crates that add containers of their own (SCRIPT, FUNCTION).
+pub use server::subcommand;
+
 /// Forces the linker to keep this crate, and with it every registration in it.
 /// Call it once before building a registry (the binary and test helpers do).
 pub fn link() {}

@@ -66,6 +66,22 @@ pub struct Job {
     pub done: oneshot::Sender<JobResult>,
 }
 
+impl Job {
+    fn runs_script(&self) -> bool {
+        let script = |entry: &CommandEntry| {
+            entry
+                .spec
+                .flags
+                .contains(crate::command::Flags::RUNS_SCRIPT)
+        };
+        self.requests.iter().any(|r| match r {
+            Request::Run { entry, .. } => script(entry),
+            Request::Exec { commands, .. } => commands.iter().any(|(entry, _)| script(entry)),
+            _ => false,
+        })
+    }
+}
+
 pub struct JobResult {
     pub replies: Vec<Reply>,
     /// Per reply, the sequence number of the last command run when it was
@@ -223,20 +239,28 @@ pub fn spawn(
     let thread_bell = bell.clone();
     std::thread::Builder::new()
         .name("resplite-storage".into())
+        // Scripts run here: Lua's C recursion (patterns, nested calls) and
+        // deep script replies need more than the 2 MB default.
+        .stack_size(32 << 20)
         .spawn(move || {
             thread_bell.attach();
             let mut worker = Worker {
                 engine,
+                inbox: Inbox {
+                    rx,
+                    deferred: VecDeque::new(),
+                },
                 registry,
                 server,
                 coord: Coordination::default(),
+                ext: Default::default(),
                 waiters: Waiters::default(),
                 undo: Vec::new(),
                 last_sweep: Instant::now(),
                 clock: Clock::new(),
                 rerun: false,
             };
-            worker.run(rx, &thread_bell);
+            worker.run(&thread_bell);
             thread_bell.close();
             if let Err(e) = worker.engine.checkpoint() {
                 tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
@@ -392,11 +416,70 @@ impl Clock {
     }
 }
 
+/// The storage thread's queue, with what it set aside while a script ran.
+pub struct Inbox {
+    rx: mpsc::Receiver<Msg>,
+    deferred: VecDeque<Msg>,
+}
+
+impl Inbox {
+    fn try_recv(&mut self) -> Result<Msg, TryRecvError> {
+        match self.deferred.pop_front() {
+            Some(msg) => Ok(msg),
+            None => self.rx.try_recv(),
+        }
+    }
+
+    /// Called by a script past `busy-reply-threshold` (Redis serves clients
+    /// from inside it): a job queued before the script turned busy gets the
+    /// answers a connection gives while busy (BUSY, SCRIPT KILL's), unless one
+    /// of its commands waits for the script (AUTH, SHUTDOWN...): then the whole
+    /// job runs after it.
+    pub fn answer_while_busy(&mut self, server: &ServerState) {
+        while let Ok(msg) = self.rx.try_recv() {
+            let Msg::Job(job) = msg else {
+                self.deferred.push_back(msg);
+                continue;
+            };
+            let answers: Option<Vec<Reply>> = job
+                .requests
+                .iter()
+                .map(|r| match r {
+                    Request::Run { entry, argv } => {
+                        server
+                            .script_busy
+                            .answer(&server.script_stats, entry.spec.name, argv)
+                    }
+                    Request::Exec { .. } => {
+                        server.script_busy.answer(&server.script_stats, "exec", &[])
+                    }
+                    Request::Reply(reply) => Some(reply.clone()),
+                    Request::Shown { reply, .. } => Some(reply.clone()),
+                })
+                .collect();
+            let Some(replies) = answers else {
+                self.deferred.push_back(Msg::Job(job));
+                continue;
+            };
+            let mark = server.pubsub.seq();
+            let marks = vec![mark; replies.len()];
+            let _ = job.done.send(JobResult {
+                replies,
+                marks,
+                session: job.session,
+            });
+        }
+    }
+}
+
 struct Worker {
     engine: SqliteEngine,
+    inbox: Inbox,
     registry: Arc<Registry>,
     server: Arc<ServerState>,
     coord: Coordination,
+    /// Per-capability state kept between commands (see `Ctx::ext`).
+    ext: crate::command::Extensions,
     waiters: Waiters,
     /// Give-back commands of the batch being run (see `Coordination::give_back`).
     undo: Vec<Vec<Bytes>>,
@@ -407,16 +490,16 @@ struct Worker {
 }
 
 impl Worker {
-    fn run(&mut self, rx: mpsc::Receiver<Msg>, bell: &Doorbell) {
+    fn run(&mut self, bell: &Doorbell) {
         loop {
-            let mut next = rx.try_recv();
+            let mut next = self.inbox.try_recv();
             if matches!(next, Err(TryRecvError::Empty)) {
                 let wait = self.waiters.next_deadline().map_or(SWEEP_INTERVAL, |at| {
                     at.saturating_duration_since(Instant::now())
                         .min(SWEEP_INTERVAL)
                 });
                 bell.wait(wait);
-                next = rx.try_recv();
+                next = self.inbox.try_recv();
             }
             let first = match next {
                 Ok(Msg::Job(job)) => Some(job),
@@ -429,23 +512,7 @@ impl Worker {
             };
             let mut ready = Vec::new();
             if let Some(first) = first {
-                let started = Instant::now();
-                let mut commands = first.requests.len();
-                let mut group = vec![first];
-                while group.len() < MAX_JOBS_PER_GROUP
-                    && commands < MAX_COMMANDS_PER_GROUP
-                    && started.elapsed() < MAX_GROUP_TIME
-                {
-                    match rx.try_recv() {
-                        Ok(Msg::Job(job)) => {
-                            commands += job.requests.len();
-                            group.push(job);
-                        }
-                        Ok(Msg::Closed(client)) => self.client_closed(client),
-                        Err(_) => break,
-                    }
-                }
-                ready = self.run_group(group);
+                ready = self.run_group(vec![first]);
             }
             self.serve(ready);
             if std::mem::take(&mut self.coord.checkpoint) {
@@ -473,7 +540,8 @@ impl Worker {
 
     /// Runs a group and releases its replies; returns the keys written that
     /// blocked clients wait on.
-    fn run_group(&mut self, group: Vec<Job>) -> Vec<Vec<u8>> {
+    /// The group grows while it runs (see [`Worker::attempt`]).
+    fn run_group(&mut self, mut group: Vec<Job>) -> Vec<Vec<u8>> {
         self.clock.sync();
         // Fast path: commands validate before they write, so a group normally
         // needs no savepoints. If a command breaks half-way (storage error,
@@ -481,7 +549,7 @@ impl Worker {
         // with a savepoint per write command, so only that command fails.
         let watches_before = self.coord.watches.clone();
         let mut ready = Vec::new();
-        let outcome = match self.attempt(&group, false, &mut ready) {
+        let outcome = match self.attempt(&mut group, false, &mut ready) {
             Ok(Some(outcomes)) => Ok(outcomes),
             Ok(None) => {
                 let _ = self.engine.rollback();
@@ -489,7 +557,7 @@ impl Worker {
                 self.coord.watches = watches_before.clone();
                 self.coord.unblock.clear();
                 ready.clear();
-                self.attempt(&group, true, &mut ready)
+                self.attempt(&mut group, true, &mut ready)
                     .map(|r| r.expect("safe mode never gives up"))
             }
             Err(e) => Err(e),
@@ -574,17 +642,58 @@ impl Worker {
 
     /// Runs a group in one transaction and commits it. `Ok(None)`: a command
     /// broke without savepoints to contain it (only when `safe` is false).
+    ///
+    /// The first attempt takes more queued jobs into the group as it goes,
+    /// not all at the start: a job still queued while a long script runs can
+    /// be answered BUSY (see [`Inbox::answer_while_busy`]); one already in the
+    /// group would have to wait for the script. A replay runs the same jobs.
     fn attempt(
         &mut self,
-        group: &[Job],
+        group: &mut Vec<Job>,
         safe: bool,
         ready: &mut Vec<Vec<u8>>,
     ) -> Result<Option<Vec<Outcome>>, EngineError> {
         self.engine.begin()?;
         self.undo.clear();
         self.coord.events.clear();
+        let started = Instant::now();
+        let mut commands = 0;
         let mut out = Vec::with_capacity(group.len());
-        for job in group {
+        let mut next = 0;
+        // Scripts group with scripts only (see below).
+        let mut only_scripts = group.iter().all(Job::runs_script);
+        loop {
+            if next == group.len() {
+                let room = !safe
+                    && group.len() < MAX_JOBS_PER_GROUP
+                    && commands < MAX_COMMANDS_PER_GROUP
+                    && started.elapsed() < MAX_GROUP_TIME;
+                match room.then(|| self.inbox.try_recv()) {
+                    // A script may run long, and the replies of the jobs before
+                    // it go out when the group commits: a PING queued before a
+                    // long script would wait for it. Scripts still group with
+                    // scripts, so many clients' short scripts share one commit
+                    // (the price: a script's client may wait for a later long
+                    // script of its group, where Redis would have answered).
+                    Some(Ok(Msg::Job(job))) if job.runs_script() && !only_scripts => {
+                        self.inbox.deferred.push_front(Msg::Job(job));
+                        break;
+                    }
+                    Some(Ok(Msg::Job(job))) => {
+                        only_scripts &= job.runs_script();
+                        group.push(job);
+                    }
+                    Some(Ok(closed)) => {
+                        // Handled between groups: a replay would restore its watches.
+                        self.inbox.deferred.push_front(closed);
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            let job = &group[next];
+            next += 1;
+            commands += job.requests.len();
             let mut session = job.session.clone();
             let mut replies = Replies::with_capacity(job.requests.len());
             let mut blocked = None;
@@ -741,7 +850,9 @@ impl Worker {
             self.server.stats.record_error(line);
             return Step::Reply(Reply::error(line));
         }
-        let savepoint = safe && entry.spec.is_write();
+        let savepoint = safe
+            && (entry.spec.is_write()
+                || entry.spec.flags.contains(crate::command::Flags::MAY_WRITE));
         if savepoint {
             if let Err(e) = self.engine.savepoint() {
                 return Step::Reply(CommandError::Internal(e).to_reply());
@@ -774,6 +885,8 @@ impl Worker {
                 registry: &self.registry,
                 server: &self.server,
                 coord: &mut self.coord,
+                ext: &mut self.ext,
+                inbox: &mut self.inbox,
             };
             (entry.run)(&mut Args::new(&argv[1..]), &mut ctx)
         }));

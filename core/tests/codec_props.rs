@@ -145,6 +145,9 @@ fn reply() -> impl Strategy<Value = Reply> {
             .prop_filter("NaN has no RESP form", |d| !d.is_nan())
             .prop_map(Reply::Double),
         any::<bool>().prop_map(Reply::Bool),
+        "[0-9]{1,30}".prop_map(|n| Reply::BigNumber(n.into_bytes().into())),
+        proptest::collection::vec(any::<u8>(), 0..20)
+            .prop_map(|b| Reply::Verbatim(*b"txt", b.into())),
     ];
     leaf.prop_recursive(4, 64, 6, |inner| {
         prop_oneof![
@@ -175,6 +178,7 @@ fn expected_frame(reply: &Reply) -> OwnedFrame {
         ),
         Reply::Double(d) => OwnedFrame::BulkString(format_double(*d).into_bytes()),
         Reply::Bool(b) => OwnedFrame::Integer(i64::from(*b)),
+        Reply::BigNumber(b) | Reply::Verbatim(_, b) => OwnedFrame::BulkString(b.to_vec()),
     }
 }
 

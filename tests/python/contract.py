@@ -3,7 +3,8 @@
 usage: contract.py HOST PORT
 
 Covers strings, hashes, lists, sets, sorted sets, pipelines, transactions
-(MULTI/EXEC and WATCH), pub/sub and RESP3 (protocol=3), through redis-py's
+(MULTI/EXEC and WATCH), pub/sub, RESP3 (protocol=3) and scripting
+(register_script, Lock, FUNCTION/FCALL), through redis-py's
 own API and reply parsing. Exits non-zero on the first failed check. Run by
 tests/tests/python_contract.rs against the real resplite binary (and usable
 against a real redis-server for comparison).
@@ -15,15 +16,9 @@ import time
 
 import redis
 
+from checks import check, passed
+
 HOST, PORT = sys.argv[1], int(sys.argv[2])
-checks = 0
-
-
-def check(got, want, what):
-    global checks
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
-    checks += 1
 
 
 def client(**kw):
@@ -217,6 +212,71 @@ def resp3():
     check(pipe.execute(), [{"a": "1"}, {"x", "y"}], "RESP3 pipeline")
 
 
+def scripting(r):
+    # register_script: EVALSHA, and EVAL again after NOSCRIPT (SCRIPT FLUSH).
+    limiter = r.register_script(
+        "local n = redis.call('INCR', KEYS[1]) "
+        "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
+        "if n > tonumber(ARGV[1]) then return 0 end return 1")
+    check([limiter(keys=["rl"], args=[3, 60000]) for _ in range(5)], [1, 1, 1, 0, 0],
+          "rate limiter script")
+    check(0 < r.pttl("rl") <= 60000, True, "script set the TTL")
+    r.script_flush()
+    check(limiter(keys=["rl2"], args=[1, 1000]), 1, "register_script after SCRIPT FLUSH")
+    check(r.script_exists(limiter.sha), [True], "SCRIPT EXISTS")
+    check(r.eval("return {1, 'two', {3}}", 0), [1, "two", [3]], "EVAL nested reply")
+    try:
+        r.eval("return redis.call('LPUSH', KEYS[1], 'x')", 1, "rl")
+        raise AssertionError("LPUSH on a string inside a script did not fail")
+    except redis.ResponseError as e:
+        check(str(e).startswith("WRONGTYPE"), True, "script error reply")
+    pipe = r.pipeline()
+    limiter(keys=["rl3"], args=[5, 1000], client=pipe)
+    pipe.get("rl3")
+    check(pipe.execute(), [1, "1"], "script in a pipeline")
+
+    # Lock: its acquire, extend and release are Lua scripts.
+    lock = r.lock("resource", timeout=10, blocking_timeout=0.1)
+    check(lock.acquire(), True, "Lock.acquire")
+    other = r.lock("resource", timeout=10, blocking_timeout=0.1)
+    check(other.acquire(), False, "a second Lock times out")
+    check(lock.extend(5), True, "Lock.extend")
+    check(lock.owned(), True, "Lock.owned")
+    lock.release()
+    check(other.acquire(), True, "Lock acquired after release")
+    check((lock.owned(), other.owned()), (False, True), "ownership moved")
+    check(lock.extend(1) if lock.local.token else "no token", "no token", "released lock")
+    other.release()
+    counter = {"n": 0}
+
+    def worker():
+        for _ in range(20):
+            with client().lock("shared", timeout=5, blocking_timeout=10):
+                n = counter["n"]
+                time.sleep(0.0005)
+                counter["n"] = n + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    check(counter["n"], 80, "Lock serializes four threads")
+
+    # Functions.
+    r.function_flush()
+    lib = ("#!lua name=contract\n"
+           "redis.register_function('hello', function(keys, args) "
+           "return 'hello ' .. args[1] end)\n"
+           "redis.register_function{function_name='get', callback=function(keys) "
+           "return redis.call('GET', keys[1]) end, flags={'no-writes'}}")
+    check(r.function_load(lib), "contract", "FUNCTION LOAD")
+    check(r.fcall("hello", 0, "world"), "hello world", "FCALL")
+    r.set("fk", "v")
+    check(r.fcall_ro("get", 1, "fk"), "v", "FCALL_RO")
+    listed = r.function_list()
+    check(listed[0][:4], ["library_name", "contract", "engine", "LUA"], "FUNCTION LIST")
+    check(r.function_delete("contract"), True, "FUNCTION DELETE")
+
+
 def main():
     r = client()
     r.flushall()
@@ -233,8 +293,9 @@ def main():
     pubsub(r, 2)
     pubsub(r, 3)
     resp3()
+    scripting(r)
     r.flushall()
-    print(f"python redis {redis.__version__}: {checks} passed, 0 failed")
+    print(f"python redis {redis.__version__}: {passed()} passed, 0 failed")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ const END: &str = "<!-- commands:end -->";
 
 fn table() -> String {
     resplite_commands::link();
+    resplite_scripting::link();
     let registry = Registry::from_inventory().unwrap();
     let mut out =
         String::from("| command | group | arity | flags | summary |\n|---|---|---|---|---|\n");

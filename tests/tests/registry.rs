@@ -53,11 +53,14 @@ impl Command for ExtWriteThenPanic {
 
 register_command!(ExtDouble, ExtWriteThenPanic);
 
-/// Command types named in `register_command!(...)` across the commands crate.
+/// Command types named in `register_command!(...)` across the command crates.
 fn registered_in_source() -> BTreeSet<String> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../commands/src");
+    let roots = ["/../commands/src", "/../scripting/src"];
     let mut names = BTreeSet::new();
-    let mut stack = vec![std::path::PathBuf::from(root)];
+    let mut stack: Vec<_> = roots
+        .iter()
+        .map(|r| std::path::PathBuf::from(format!("{}{r}", env!("CARGO_MANIFEST_DIR"))))
+        .collect();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -80,6 +83,7 @@ fn registered_in_source() -> BTreeSet<String> {
 #[test]
 fn every_registered_command_survives_linking() {
     resplite_commands::link();
+    resplite_scripting::link();
     let registry = Registry::from_inventory().expect("no duplicate names");
     let builtin = registry
         .iter()
@@ -102,6 +106,7 @@ fn every_registered_command_survives_linking() {
 #[tokio::test]
 async fn embedded_server_dispatches_a_downstream_command_and_contains_panics() {
     resplite_commands::link();
+    resplite_scripting::link();
     let dir = tempfile::tempdir().unwrap();
     let handle = Server::start(ServerConfig::new(dir.path().join("x.db")).port(0))
         .await

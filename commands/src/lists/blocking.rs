@@ -76,7 +76,7 @@ pub struct BlPop(BPop);
 pub struct BrPop(BPop);
 
 impl Command for BlPop {
-    const SPEC: CommandSpec = CommandSpec::new("blpop", -3, BLOCKING, "list")
+    const SPEC: CommandSpec = CommandSpec::new("blpop", -3, BLOCKING.union(Flags::NOSCRIPT), "list")
         .keys(1, -2, 1)
         .summary("Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
         .since("2.0.0");
@@ -91,7 +91,7 @@ impl Command for BlPop {
 }
 
 impl Command for BrPop {
-    const SPEC: CommandSpec = CommandSpec::new("brpop", -3, BLOCKING, "list")
+    const SPEC: CommandSpec = CommandSpec::new("brpop", -3, BLOCKING.union(Flags::NOSCRIPT), "list")
         .keys(1, -2, 1)
         .summary("Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
         .since("2.0.0");
@@ -136,7 +136,7 @@ impl BlMove {
 }
 
 impl Command for BlMove {
-    const SPEC: CommandSpec = CommandSpec::new("blmove", 6, BLOCKING.union(Flags::DENYOOM), "list")
+    const SPEC: CommandSpec = CommandSpec::new("blmove", 6, BLOCKING.union(Flags::NOSCRIPT).union(Flags::DENYOOM), "list")
         .keys(1, 2, 1)
         .summary("Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.")
         .since("6.2.0");
@@ -163,7 +163,7 @@ impl Command for BlMove {
 pub struct BrPopLPush(BlMove);
 
 impl Command for BrPopLPush {
-    const SPEC: CommandSpec = CommandSpec::new("brpoplpush", 4, BLOCKING.union(Flags::DENYOOM), "list")
+    const SPEC: CommandSpec = CommandSpec::new("brpoplpush", 4, BLOCKING.union(Flags::NOSCRIPT).union(Flags::DENYOOM), "list")
         .keys(1, 2, 1)
         .summary("Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.")
         .since("2.2.0");

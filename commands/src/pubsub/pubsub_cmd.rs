@@ -26,10 +26,7 @@ impl Command for PubsubCmd {
         let cmd = match sub.name.as_str() {
             "channels" | "shardchannels" => {
                 if args.remaining() > 1 {
-                    return Err(CommandError::other(format!(
-                        "ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.",
-                        String::from_utf8_lossy(&sub.raw)
-                    )));
+                    return Err(crate::server::subcommand::syntax("PUBSUB", &sub.raw));
                 }
                 let pattern = (!args.is_empty()).then(|| args.bytes()).transpose()?;
                 if sub.name == "channels" {

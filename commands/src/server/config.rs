@@ -163,6 +163,23 @@ static PARAMS: &[Param] = &[
             .to_string()
     ),
     param!(
+        "busy-reply-threshold",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX
+        },
+        |s| s.script_busy.threshold_ms().to_string()
+    ),
+    // Redis' older name for busy-reply-threshold.
+    param!(
+        "lua-time-limit",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX
+        },
+        |s| s.script_busy.threshold_ms().to_string()
+    ),
+    param!(
         "latency-monitor-threshold",
         Kind::Fixed("resplite has no latency monitor"),
         |_s| "0".into()
@@ -194,6 +211,7 @@ enum Change {
     OutputLimit(Option<OutputLimit>),
     SlowlogSlowerThan(i64),
     SlowlogMaxLen(u64),
+    BusyThreshold(u64),
     Nothing,
 }
 
@@ -338,6 +356,7 @@ fn validate(state: &ServerState, param: &Param, value: &[u8]) -> Result<Change, 
                 "timeout" => Change::Timeout(n as u64),
                 "slowlog-log-slower-than" => Change::SlowlogSlowerThan(n),
                 "slowlog-max-len" => Change::SlowlogMaxLen(n as u64),
+                "busy-reply-threshold" | "lua-time-limit" => Change::BusyThreshold(n as u64),
                 other => unreachable!("integer parameter {other} has no setter"),
             })
         }
@@ -377,6 +396,7 @@ fn apply(state: &ServerState, change: Change) {
             settings().slowlog_max_len = n;
             state.slowlog_trim(n);
         }
+        Change::BusyThreshold(ms) => state.script_busy.set_threshold_ms(ms),
         Change::Nothing => {}
     }
 }

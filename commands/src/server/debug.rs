@@ -43,10 +43,7 @@ impl Command for DebugCmd {
                 ))))
             }
             "help" if args.is_empty() => Ok(DebugCmd(Debug::Help)),
-            _ => Err(CommandError::other(format!(
-                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-                String::from_utf8_lossy(&sub.raw)
-            ))),
+            _ => Err(super::subcommand::syntax("DEBUG", &sub.raw)),
         }
     }
 

@@ -87,7 +87,7 @@ pub(crate) fn render(ctx: &mut Ctx, args: &[String]) -> Result<String, CommandEr
         match name {
             "server" => server(ctx, &mut lines),
             "clients" => clients(ctx, &mut lines),
-            "memory" => memory(&mut lines),
+            "memory" => memory(ctx, &mut lines),
             "persistence" => persistence(ctx, &mut lines),
             "stats" => stats(ctx, &mut lines),
             "replication" => replication(ctx, &mut lines),
@@ -179,7 +179,7 @@ fn clients(ctx: &Ctx, l: &mut Lines) {
 
 /// resplite's memory is the process' resident set: `used_memory` and
 /// `used_memory_rss` are both RSS, the peak is the RSS high-water mark.
-fn memory(l: &mut Lines) {
+fn memory(ctx: &Ctx, l: &mut Lines) {
     let (rss, peak) = process::memory();
     let total = process::total_system_memory();
     l.add("used_memory", rss);
@@ -203,16 +203,19 @@ fn memory(l: &mut Lines) {
     l.add("allocator_resident", rss);
     l.add("total_system_memory", total);
     l.add("total_system_memory_human", human_bytes(total));
-    l.add("used_memory_lua", 0);
-    l.add("used_memory_vm_eval", 0);
-    l.add("used_memory_lua_human", "0B");
+    let scripts = &ctx.server.script_stats;
+    let load = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
+    let (eval, functions) = (load(&scripts.eval_memory), load(&scripts.functions_memory));
+    l.add("used_memory_lua", eval);
+    l.add("used_memory_vm_eval", eval);
+    l.add("used_memory_lua_human", human_bytes(eval));
     l.add("used_memory_scripts_eval", 0);
-    l.add("number_of_cached_scripts", 0);
-    l.add("number_of_functions", 0);
-    l.add("number_of_libraries", 0);
-    l.add("used_memory_vm_functions", 0);
-    l.add("used_memory_vm_total", 0);
-    l.add("used_memory_vm_total_human", "0B");
+    l.add("number_of_cached_scripts", load(&scripts.cached_scripts));
+    l.add("number_of_functions", load(&scripts.functions));
+    l.add("number_of_libraries", load(&scripts.libraries));
+    l.add("used_memory_vm_functions", functions);
+    l.add("used_memory_vm_total", eval + functions);
+    l.add("used_memory_vm_total_human", human_bytes(eval + functions));
     l.add("used_memory_functions", 0);
     l.add("used_memory_scripts", 0);
     l.add("used_memory_scripts_human", "0B");

@@ -5,7 +5,7 @@ use resplite_core::prelude::*;
 
 /// A `<CONTAINER> HELP` reply: the usage line, the entries, then HELP itself,
 /// as Redis' `addReplyHelp` builds it.
-pub(crate) fn help(container: &str, entries: &[&str]) -> Reply {
+pub fn help(container: &str, entries: &[&str]) -> Reply {
     let mut lines = Vec::with_capacity(entries.len() + 3);
     lines.push(Reply::Simple(
         format!("{container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").into(),
@@ -17,7 +17,7 @@ pub(crate) fn help(container: &str, entries: &[&str]) -> Reply {
 }
 
 /// `ERR unknown subcommand 'foo'. Try CLIENT HELP.`
-pub(crate) fn unknown(container: &str, sub: &[u8]) -> CommandError {
+pub fn unknown(container: &str, sub: &[u8]) -> CommandError {
     let shown = &sub[..sub.len().min(128)];
     CommandError::other(format!(
         "ERR unknown subcommand '{}'. Try {container} HELP.",
@@ -26,7 +26,15 @@ pub(crate) fn unknown(container: &str, sub: &[u8]) -> CommandError {
 }
 
 /// `ERR wrong number of arguments for 'client|setname' command`
-pub(crate) fn arity(container: &str, sub: &str) -> CommandError {
+/// Redis' addReplySubcommandSyntaxError: a subcommand given the wrong arguments.
+pub fn syntax(container: &str, sub: &[u8]) -> CommandError {
+    CommandError::other(format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {container} HELP.",
+        String::from_utf8_lossy(sub)
+    ))
+}
+
+pub fn arity(container: &str, sub: &str) -> CommandError {
     CommandError::WrongArity(format!(
         "{}|{}",
         container.to_ascii_lowercase(),
@@ -37,7 +45,7 @@ pub(crate) fn arity(container: &str, sub: &str) -> CommandError {
 /// The subcommand name, lower-cased, and a check of the argument count after
 /// it against Redis' arity for `container|sub` (which counts the container and
 /// the subcommand: `client|setname` is 3).
-pub(crate) struct Sub {
+pub struct Sub {
     pub name: String,
     pub raw: Bytes,
 }

@@ -67,7 +67,7 @@ pub struct BzPopMin(BzPop);
 pub struct BzPopMax(BzPop);
 
 impl Command for BzPopMin {
-    const SPEC: CommandSpec = CommandSpec::new("bzpopmin", -3, BLOCKING.union(Flags::FAST), "sorted-set")
+    const SPEC: CommandSpec = CommandSpec::new("bzpopmin", -3, BLOCKING.union(Flags::NOSCRIPT).union(Flags::FAST), "sorted-set")
         .keys(1, -2, 1)
         .summary("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.")
         .since("5.0.0");
@@ -82,7 +82,7 @@ impl Command for BzPopMin {
 }
 
 impl Command for BzPopMax {
-    const SPEC: CommandSpec = CommandSpec::new("bzpopmax", -3, BLOCKING.union(Flags::FAST), "sorted-set")
+    const SPEC: CommandSpec = CommandSpec::new("bzpopmax", -3, BLOCKING.union(Flags::NOSCRIPT).union(Flags::FAST), "sorted-set")
         .keys(1, -2, 1)
         .summary("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.")
         .since("5.0.0");

@@ -4,11 +4,15 @@
 
 mod args;
 mod error;
+mod ext;
+mod nested;
 mod registry;
 mod spec;
 
 pub use args::Args;
 pub use error::CommandError;
+pub use ext::Extensions;
+pub use nested::{Nested, NestedError, NestedOptions};
 pub use registry::{Registry, RegistryError};
 pub use spec::{CommandEntry, CommandSpec, Flags};
 
@@ -71,6 +75,10 @@ pub struct Ctx<'a> {
     pub server: &'a crate::server::ServerState,
     /// WATCH and blocking: what this command asks of the storage thread.
     pub coord: &'a mut crate::blocking::Coordination,
+    /// What capabilities keep on the storage thread (script caches, ...).
+    pub ext: &'a mut Extensions,
+    /// Clients queued behind this command (a long script answers them BUSY).
+    pub inbox: &'a mut crate::executor::Inbox,
 }
 
 impl Ctx<'_> {

@@ -19,8 +19,17 @@ impl Flags {
     pub const FAST: Flags = Flags(1 << 9);
     pub const NO_AUTH: Flags = Flags(1 << 10);
     pub const NO_MULTI: Flags = Flags(1 << 11);
+    pub const SKIP_MONITOR: Flags = Flags(1 << 12);
+    pub const NO_MANDATORY_KEYS: Flags = Flags(1 << 13);
+    /// Not shown by COMMAND: the command may write without being a write
+    /// command (EVAL, FCALL), so the executor's safe mode runs it under a
+    /// savepoint, as it runs writes.
+    pub const MAY_WRITE: Flags = Flags(1 << 14);
+    /// Not shown by COMMAND: the command runs a script, which may run long,
+    /// so it joins no group holding other commands (see `Worker::attempt`).
+    pub const RUNS_SCRIPT: Flags = Flags(1 << 15);
 
-    const NAMES: [(Flags, &'static str); 12] = [
+    const NAMES: [(Flags, &'static str); 14] = [
         (Flags::WRITE, "write"),
         (Flags::READONLY, "readonly"),
         (Flags::DENYOOM, "denyoom"),
@@ -30,8 +39,10 @@ impl Flags {
         (Flags::BLOCKING, "blocking"),
         (Flags::LOADING, "loading"),
         (Flags::STALE, "stale"),
+        (Flags::SKIP_MONITOR, "skip_monitor"),
         (Flags::FAST, "fast"),
         (Flags::NO_AUTH, "no_auth"),
+        (Flags::NO_MANDATORY_KEYS, "no_mandatory_keys"),
         (Flags::NO_MULTI, "no_multi"),
     ];
 

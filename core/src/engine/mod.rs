@@ -1,12 +1,14 @@
 //! The semantic storage interface. Commands see only [`Engine`]; the SQLite
 //! implementation lives in [`sqlite`].
 
+mod functions;
 mod hash;
 mod list;
 mod set;
 pub mod sqlite;
 mod zset;
 
+pub use functions::FunctionStore;
 pub use hash::HashOps;
 pub use list::ListOps;
 pub use set::SetOps;
@@ -109,7 +111,7 @@ pub struct ScanPage {
 /// Object-safe so commands, migration and downstream crates share `&mut dyn Engine`.
 /// Each data type's operations live in their own trait (`HashOps`, `SetOps`,
 /// `ListOps`, `ZSetOps`), all part of `Engine`.
-pub trait Engine: HashOps + SetOps + ListOps + ZSetOps {
+pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + FunctionStore {
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);
     fn now_ms(&self) -> i64;

@@ -29,6 +29,10 @@ pub enum Reply {
     Double(f64),
     /// RESP3 boolean; the integer 1 or 0 in RESP2.
     Bool(bool),
+    /// RESP3 big number (digits); a bulk string in RESP2.
+    BigNumber(Bytes),
+    /// RESP3 verbatim string with its 3-letter format; a bulk string in RESP2.
+    Verbatim([u8; 3], Bytes),
     /// Out-of-band message (pub/sub, invalidation); an array in RESP2.
     Push(Vec<Reply>),
     /// Several replies in a row for one command (SUBSCRIBE answers once per
@@ -116,6 +120,16 @@ impl Reply {
             }
             Reply::Bool(b) if resp3 => out.put_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
             Reply::Bool(b) => int_line(out, b':', i64::from(*b)),
+            Reply::BigNumber(n) if resp3 => line(out, b'(', n),
+            Reply::Verbatim(format, text) if resp3 => {
+                int_line(out, b'=', text.len() as i64 + 4);
+                out.reserve(text.len() + 6);
+                out.put_slice(format);
+                out.put_u8(b':');
+                out.put_slice(text);
+                out.put_slice(b"\r\n");
+            }
+            Reply::BigNumber(text) | Reply::Verbatim(_, text) => bulk(out, text),
         }
     }
 }
@@ -184,6 +198,15 @@ mod tests {
         assert_eq!(enc(&Reply::Double(2.5), false), "$3\r\n2.5\r\n");
         assert_eq!(enc(&Reply::Double(2.5), true), ",2.5\r\n");
         assert_eq!(enc(&Reply::Bool(true), false), ":1\r\n");
+        assert_eq!(enc(&Reply::BigNumber("12".into()), true), "(12\r\n");
+        assert_eq!(
+            enc(&Reply::Verbatim(*b"txt", "hi".into()), true),
+            "=6\r\ntxt:hi\r\n"
+        );
+        assert_eq!(
+            enc(&Reply::Verbatim(*b"txt", "hi".into()), false),
+            "$2\r\nhi\r\n"
+        );
         assert_eq!(enc(&Reply::error("ERR a\r\nb"), false), "-ERR a  b\r\n");
     }
 }

@@ -378,6 +378,11 @@ impl Connection {
                 return Request::Reply(Reply::error(line));
             }
         }
+        if self.shared.state.script_busy.is_busy() {
+            if let Some(request) = self.while_busy(entry.spec.name, &argv) {
+                return request;
+            }
+        }
         if name == "reset" {
             // RESET leaves MULTI and logs out (checked again on the next command).
             self.multi = None;
@@ -437,6 +442,24 @@ impl Connection {
         }
     }
 
+    /// A script runs past `busy-reply-threshold` on the storage thread:
+    /// answers here what Redis answers from inside the script (BUSY, SCRIPT
+    /// KILL, FUNCTION KILL); `None` lets the command queue behind the script.
+    fn while_busy(&mut self, name: &str, argv: &[bytes::Bytes]) -> Option<Request> {
+        let state = &self.shared.state;
+        let reply = state.script_busy.answer(&state.script_stats, name, argv)?;
+        if let Reply::Error(line) = &reply {
+            if line.starts_with("BUSY") {
+                if let Some(multi) = &mut self.multi {
+                    multi.aborted = true;
+                }
+                self.shared.state.stats.record_rejected(name);
+                self.shared.state.stats.record_error(line);
+            }
+        }
+        Some(Request::Reply(reply))
+    }
+
     async fn execute(
         &mut self,
         requests: Vec<Request>,
@@ -452,6 +475,19 @@ impl Connection {
             c.last_command = last;
         });
         let (done, result) = oneshot::channel();
+        // A script runs past busy-reply-threshold: answers decided here
+        // (BUSY, SCRIPT KILL) go out now instead of queueing behind it.
+        if self.shared.state.script_busy.is_busy()
+            && requests.iter().all(|r| matches!(r, Request::Reply(_)))
+        {
+            let resp3 = self.session.resp == 3;
+            for request in &requests {
+                if let Request::Reply(reply) = request {
+                    reply.encode(&mut self.output, resp3);
+                }
+            }
+            return self.flush().await;
+        }
         let may_block = requests.iter().any(|r| {
             matches!(r, Request::Run { entry, .. } if entry.spec.flags.contains(crate::command::Flags::BLOCKING))
         });

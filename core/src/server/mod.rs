@@ -11,9 +11,11 @@
 //! # Ok(()) }
 //! ```
 
+mod busy;
 mod connection;
 mod state;
 
+pub use busy::{stats_reply, Interrupt, ScriptBusy, ScriptStats, DEFAULT_LUA_MEMORY_LIMIT};
 pub use state::{ClientInfo, ServerState, Stats};
 
 use std::net::SocketAddr;
@@ -48,6 +50,8 @@ pub struct ServerConfig {
     pub protected_mode: bool,
     /// `rename-command OLD NEW` pairs, in order; an empty NEW disables OLD.
     pub rename_commands: Vec<(String, String)>,
+    /// Bytes each Lua interpreter (EVAL's, FUNCTION's) may allocate; 0: no cap.
+    pub lua_memory_limit: u64,
 }
 
 impl ServerConfig {
@@ -63,6 +67,7 @@ impl ServerConfig {
             requirepass: None,
             protected_mode: true,
             rename_commands: Vec::new(),
+            lua_memory_limit: DEFAULT_LUA_MEMORY_LIMIT,
         }
     }
 

@@ -282,6 +282,9 @@ pub struct ServerState {
     pub pubsub: crate::pubsub::PubSub,
     /// Recent AUTH failures per client address (rate limiting).
     auth_failures: Mutex<HashMap<std::net::IpAddr, AuthFailures>>,
+    /// A script past `busy-reply-threshold` (BUSY, SCRIPT KILL).
+    pub script_busy: std::sync::Arc<super::ScriptBusy>,
+    pub script_stats: super::ScriptStats,
     /// Set once to stop the server (SHUTDOWN, a signal, the embedder's handle).
     pub(crate) shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -297,6 +300,7 @@ impl ServerState {
     pub const REDIS_VERSION: &str = "7.0.15";
 
     pub fn new(config: ServerConfig) -> ServerState {
+        let lua_memory_limit = config.lua_memory_limit;
         let seed = crate::util::now_ms() as u64 ^ u64::from(std::process::id()) << 32;
         let mut x = seed | 1;
         let mut hex = || -> String {
@@ -330,6 +334,11 @@ impl ServerState {
             slowlog: Mutex::new(SlowLog::default()),
             pubsub: crate::pubsub::PubSub::default(),
             auth_failures: Mutex::new(HashMap::new()),
+            script_busy: Default::default(),
+            script_stats: super::ScriptStats {
+                memory_limit: std::sync::atomic::AtomicU64::new(lua_memory_limit),
+                ..Default::default()
+            },
             shutdown: tokio::sync::watch::channel(false).0,
         }
     }

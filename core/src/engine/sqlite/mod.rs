@@ -3,6 +3,7 @@
 
 mod checkpoint;
 mod db;
+mod functions;
 mod hash;
 mod list;
 mod pragma;

@@ -67,6 +67,12 @@ CREATE TABLE IF NOT EXISTS redis_zsets (
 );
 CREATE INDEX IF NOT EXISTS redis_zsets_score_idx ON redis_zsets(key, score, member);
 CREATE INDEX IF NOT EXISTS redis_zsets_scan_idx ON redis_zsets(key);
+
+-- FUNCTION LOAD's libraries (not key data: FLUSHALL keeps them).
+CREATE TABLE IF NOT EXISTS resplite_functions (
+    name TEXT PRIMARY KEY,
+    code BLOB NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// Every table holding key data, `redis_keys` first.

@@ -1,0 +1,5 @@
+//! The scripting commands, one file per family.
+
+pub mod eval;
+mod function;
+pub mod script;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Node.js and tests/node's packages (BullMQ), for the BullMQ contract test.
+# Installs Debian's nodejs/npm when missing, then `npm ci` when node_modules is
+# missing or older than the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+cd tests/node
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+    npm ci --no-audit --no-fund --silent >&2
+    touch node_modules
+fi
+command -v node
