@@ -878,6 +878,15 @@ impl Worker {
             self.read_lookups(entry, argv)
         };
         self.coord.lookups = None;
+        // Scripts show before the commands they run (Redis' evalCommand feeds
+        // MONITOR itself, first); everything else once it ran.
+        let shown_first = entry
+            .spec
+            .flags
+            .contains(crate::command::Flags::SKIP_MONITOR);
+        if shown_first {
+            self.feed_monitors(Some(entry), argv, session, None);
+        }
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 engine: &mut self.engine,
@@ -906,7 +915,9 @@ impl Worker {
         if result.is_err() {
             self.coord.events.truncate(events_before);
         }
-        self.feed_monitors(Some(entry), argv, session, Some(&result));
+        if !shown_first {
+            self.feed_monitors(Some(entry), argv, session, Some(&result));
+        }
         if broken {
             self.engine.take_expired();
         } else {

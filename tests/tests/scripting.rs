@@ -228,6 +228,26 @@ async fn resp3_script_replies_match_redis() {
         };
         assert_eq!(show(b), show(a), "{}", String::from_utf8_lossy(script));
     }
+    // Seeded random scripts, half of them switching the script to RESP3.
+    let _: () = q(&mut theirs, &[b"RPUSH", b"l", b"a", b"\x00"])
+        .await
+        .unwrap();
+    let _: () = q(&mut mine, &[b"RPUSH", b"l", b"a", b"\x00"])
+        .await
+        .unwrap();
+    for seed in 1000..1300u64 {
+        let mut rng = Rng::new(seed);
+        let setresp = if rng.chance(50) {
+            "redis.setresp(3) "
+        } else {
+            ""
+        };
+        let body = format!("{setresp}return {}", lua_value(&mut rng, 3));
+        let args: [&[u8]; 5] = [b"EVAL", body.as_bytes(), b"1", b"k", b"arg"];
+        let a = q::<Value>(&mut theirs, &args).await;
+        let b = q::<Value>(&mut mine, &args).await;
+        assert_eq!(format!("{b:?}"), format!("{a:?}"), "seed {seed}: {body}");
+    }
 }
 
 /// Sets come in an order each server picks.
@@ -566,4 +586,71 @@ async fn hostile_scripts_get_errors_and_the_server_keeps_serving() {
     .unwrap();
     assert_eq!(n, 1_000_000);
     assert!(server.rss_kb() < 1_000_000, "rss {} kB", server.rss_kb());
+}
+
+/// MONITOR lines and INFO commandstats for a script and the commands it
+/// calls, on both servers: the same lines in the same order (the script's
+/// commands from `lua`) and the same counts.
+#[tokio::test]
+async fn scripts_show_in_monitor_and_commandstats_like_redis() {
+    let redis = RedisServer::start_with(&["--databases", "1"]);
+    let ours = Resplite::start();
+    let mut seen = Vec::new();
+    for addr in [redis.addr, ours.addr] {
+        let mut monitor = resplite_tests::RawClient::connect(addr).await;
+        monitor.call(&["MONITOR"]).await;
+        let mut c = resplite_tests::RawClient::connect(addr).await;
+        c.call(&["CONFIG", "RESETSTAT"]).await;
+        c.call(&[
+            "EVAL",
+            "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])",
+            "1",
+            "mk",
+            "v",
+        ])
+        .await;
+        c.call(&["EVAL", "return redis.pcall('NOSUCH')", "0"]).await;
+        c.call(&["EVAL", "return redis.pcall('INCR', 'mk')", "0"])
+            .await;
+        c.call(&["ECHO", "end"]).await;
+        let mut lines = Vec::new();
+        loop {
+            let frame = monitor.read().await.expect("monitor open");
+            let BytesFrame::SimpleString(line) = frame else {
+                panic!("monitor got {frame:?}");
+            };
+            let line = String::from_utf8_lossy(&line).into_owned();
+            // `<secs>.<micros> [0 <addr>] <args>`: keep whether it came from
+            // the script and the arguments.
+            let rest = line.split_once(" [0 ").expect("monitor line").1;
+            let (from, args) = rest.split_once("] ").expect("addr]");
+            let from = if from == "lua" { "lua" } else { "client" };
+            if args == "\"ECHO\" \"end\"" {
+                break;
+            }
+            lines.push(format!("{from} {args}"));
+        }
+        let info = c.call(&["INFO", "commandstats"]).await;
+        let BytesFrame::BulkString(info) = info else {
+            panic!("INFO gave {info:?}");
+        };
+        let mut stats: Vec<String> = String::from_utf8_lossy(&info)
+            .lines()
+            .filter(|l| l.starts_with("cmdstat_"))
+            // calls, rejected and failed counts; not the timings.
+            .map(|l| {
+                let (name, fields) = l.split_once(':').unwrap();
+                let kept: Vec<&str> = fields
+                    .split(',')
+                    .filter(|f| !f.starts_with("usec"))
+                    .collect();
+                format!("{name}:{}", kept.join(","))
+            })
+            .filter(|l| !l.starts_with("cmdstat_config") && !l.starts_with("cmdstat_info"))
+            .collect();
+        stats.sort();
+        seen.push((lines, stats));
+    }
+    assert_eq!(seen[1].0, seen[0].0, "MONITOR lines (resplite, redis)");
+    assert_eq!(seen[1].1, seen[0].1, "INFO commandstats (resplite, redis)");
 }
