@@ -1010,8 +1010,10 @@ impl Worker {
         } else if entry.spec.is_write() {
             self.server.note_dirty(1);
         }
+        // The entry's last field is the client's name (CLIENT SETNAME).
+        let client_name = session.name.as_deref().unwrap_or_default();
         self.server
-            .slowlog_record(usec, argv, &session.peer, name.as_bytes());
+            .slowlog_record(usec, argv, &session.peer, client_name);
     }
 
     /// MONITOR: queues the line of a command that ran (`entry` with its

@@ -654,3 +654,41 @@ async fn scripts_show_in_monitor_and_commandstats_like_redis() {
     assert_eq!(seen[1].0, seen[0].0, "MONITOR lines (resplite, redis)");
     assert_eq!(seen[1].1, seen[0].1, "INFO commandstats (resplite, redis)");
 }
+
+/// SLOWLOG: the script and the commands it ran (from `?:0`, no name), and
+/// the caller's CLIENT SETNAME in its entry, as redis-server logs them.
+#[tokio::test]
+async fn slowlog_shows_scripts_like_redis() {
+    let redis = RedisServer::start_with(&["--databases", "1"]);
+    let ours = Resplite::start();
+    let mut seen = Vec::new();
+    for addr in [redis.addr, ours.addr] {
+        let mut c = resplite_tests::RawClient::connect(addr).await;
+        c.call(&["CLIENT", "SETNAME", "app"]).await;
+        c.call(&["CONFIG", "SET", "slowlog-log-slower-than", "0"])
+            .await;
+        c.call(&["SLOWLOG", "RESET"]).await;
+        c.call(&[
+            "EVAL",
+            "redis.call('SET', 'sl', 1) return redis.call('GET', 'sl')",
+            "0",
+        ])
+        .await;
+        let BytesFrame::Array(entries) = c.call(&["SLOWLOG", "GET", "3"]).await else {
+            panic!("SLOWLOG GET");
+        };
+        // argv, whether the address is a client's, and the name.
+        let shown: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let BytesFrame::Array(f) = e else {
+                    panic!("{e:?}")
+                };
+                let addr = format!("{:?}", f[4]);
+                format!("{:?} {} {:?}", f[3], addr.contains("127.0.0.1"), f[5])
+            })
+            .collect();
+        seen.push(shown);
+    }
+    assert_eq!(seen[1], seen[0], "SLOWLOG (resplite, redis)");
+}

@@ -95,6 +95,8 @@ impl Ctx<'_> {
         } else if write {
             self.server.note_dirty(1);
         }
+        // As Redis: a script's slow commands are logged too, from no client.
+        self.server.slowlog_record(usec, argv, "?:0", b"");
         self.feed_monitors_nested(entry.spec.name, argv);
         Ok(Nested { reply, write })
     }

@@ -459,6 +459,7 @@ impl ServerState {
     }
 
     /// Logs a command that took `usec` if it is over `slowlog-log-slower-than`.
+    /// `name`: the client's name (CLIENT SETNAME), empty if none.
     pub fn slowlog_record(&self, usec: u64, argv: &[Bytes], addr: &str, name: &[u8]) {
         let settings = self.settings.read().expect("settings lock");
         let (threshold, max_len) = (settings.slowlog_log_slower_than, settings.slowlog_max_len);
