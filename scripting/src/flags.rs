@@ -43,6 +43,18 @@ impl ScriptFlags {
 
 /// Redis' evalExtractShebangFlags: `(flags, length of the shebang line)`.
 /// Scripts without `#!` are in compatibility mode.
+/// A shebang line's words, split as Redis splits it (sdssplitargs: quotes
+/// and escapes); `None` for unbalanced quotes.
+pub fn shebang_words(line: &[u8]) -> Option<Vec<String>> {
+    let words = resplite_core::protocol::split_args(line).ok()?;
+    Some(
+        words
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect(),
+    )
+}
+
 pub fn eval_shebang(body: &[u8]) -> Result<(ScriptFlags, usize), String> {
     if !body.starts_with(b"#!") {
         return Ok((
@@ -56,8 +68,8 @@ pub fn eval_shebang(body: &[u8]) -> Result<(ScriptFlags, usize), String> {
     let Some(end) = body.iter().position(|&b| b == b'\n') else {
         return Err("Invalid script shebang".into());
     };
-    let line = String::from_utf8_lossy(&body[..end]);
-    let mut parts = line.split_ascii_whitespace();
+    let parts = shebang_words(&body[..end]).unwrap_or_default();
+    let mut parts = parts.iter();
     let Some(engine) = parts.next() else {
         return Err("Invalid engine in script shebang".into());
     };
@@ -69,7 +81,8 @@ pub fn eval_shebang(body: &[u8]) -> Result<(ScriptFlags, usize), String> {
         let Some(list) = part.strip_prefix("flags=") else {
             return Err(format!("Unknown lua shebang option: {part}"));
         };
-        for name in list.split(',').filter(|n| !n.is_empty()) {
+        // Redis splits on every comma: `flags=` is none, `a,` names "".
+        for name in list.split(',').filter(|_| !list.is_empty()) {
             match ScriptFlags::parse_one(name) {
                 Some(bit) => flags.add(bit),
                 None => return Err(format!("Unexpected flag in script shebang: {name}")),

@@ -122,6 +122,18 @@ async fn scripting_replies_match_redis() {
         ]),
         cmd(&[b"EVAL", b"#!lua flags=bogus\nreturn 1", b"0"]),
         cmd(&[b"EVAL", b"#!lua\nreturn redis.call('SET', 'x', 1)", b"0"]),
+        // Shebangs split as Redis splits them (quotes, empty flags).
+        cmd(&[b"EVAL", b"#!lua \"flags=no-writes\"\nreturn 1", b"0"]),
+        cmd(&[b"EVAL", b"#!lua flags=no-writes,\nreturn 1", b"0"]),
+        cmd(&[b"EVAL", b"#!lua flags=\nreturn 1", b"0"]),
+        cmd(&[b"EVAL", b"#!lua FLAGS=no-writes\nreturn 1", b"0"]),
+        cmd(&[b"EVAL", b"#!lua \"unbalanced\nreturn 1", b"0"]),
+        cmd(&[
+            b"FUNCTION",
+            b"LOAD",
+            b"#!lua name=\"q\"\nredis.register_function('q', function() return 1 end)",
+        ]),
+        cmd(&[b"FUNCTION", b"DELETE", b"q"]),
         // Libraries.
         cmd(&[b"EVAL", b"return cjson.encode({a={1,2,3}})", b"0"]),
         cmd(&[

@@ -172,12 +172,9 @@ fn metadata(code: &[u8]) -> Result<(String, String, usize), String> {
     let Some(end) = code.iter().position(|&b| b == b'\n') else {
         return Err("Invalid library metadata".into());
     };
-    // Split as Redis splits it (sdssplitargs): `name="foo"` is `name=foo`.
-    let parts = resplite_core::protocol::split_args(&code[..end])
-        .map_err(|_| "Invalid library metadata".to_string())?;
-    let mut parts = parts
-        .iter()
-        .map(|p| String::from_utf8_lossy(p).into_owned());
+    // `name="foo"` is `name=foo`, as Redis splits it.
+    let parts = crate::flags::shebang_words(&code[..end]).ok_or("Invalid library metadata")?;
+    let mut parts = parts.into_iter();
     let Some(first) = parts.next() else {
         return Err("Invalid library metadata".into());
     };
