@@ -281,6 +281,9 @@ fn error_message(err: &Value) -> String {
     match err {
         Value::Table(t) => match t.raw_get::<Value>("err") {
             Ok(Value::String(s)) => s.to_string_lossy(),
+            // lua_isstring: a number is one too.
+            Ok(Value::Integer(n)) => n.to_string(),
+            Ok(Value::Number(n)) => n.to_string(),
             _ => "ERR unknown error".into(),
         },
         Value::String(s) => format!("ERR {}", s.to_string_lossy()),
@@ -700,6 +703,26 @@ fn single_string(_lua: &Lua, args: &MultiValue) -> mlua::Result<Option<String>> 
     })
 }
 
+/// luaL_where(L, 1): `source:line: ` of the Lua code calling a Rust function.
+fn lua_where(lua: &Lua) -> String {
+    lua.inspect_stack(1, |d| {
+        let src = d.source().short_src.map(|s| s.to_string());
+        match (src, d.current_line()) {
+            (Some(src), Some(line)) => format!("{src}:{line}: "),
+            _ => String::new(),
+        }
+    })
+    .unwrap_or_default()
+}
+
+/// luaL_argerror for math.random.
+fn arg_error(lua: &Lua, n: usize, why: &str) -> mlua::Error {
+    mlua::Error::runtime(format!(
+        "{}bad argument #{n} to 'random' ({why})",
+        lua_where(lua)
+    ))
+}
+
 /// `math.random` and `math.randomseed` on Redis' rand48, so a seeded script
 /// gives the same numbers as on Redis.
 fn install_random(lua: &Lua) -> mlua::Result<()> {
@@ -708,47 +731,48 @@ fn install_random(lua: &Lua) -> mlua::Result<()> {
     let r = rng.clone();
     math.set(
         "random",
-        lua.create_function(move |_, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             let x = r.borrow_mut().next_f64();
-            let int = |v: &Value| -> mlua::Result<i64> {
-                match v {
-                    Value::Number(n) => Ok(*n as i64),
-                    Value::Integer(n) => Ok(*n),
-                    Value::String(s) => s
-                        .to_str()
-                        .ok()
-                        .and_then(|s| s.trim().parse::<f64>().ok())
-                        .map(|f| f as i64)
-                        .ok_or_else(|| {
-                            mlua::Error::runtime("bad argument to 'random' (number expected)")
-                        }),
-                    _ => Err(mlua::Error::runtime(
-                        "bad argument to 'random' (number expected)",
-                    )),
-                }
+            // luaL_checknumber: numbers and numeric strings.
+            let int = |i: usize| -> mlua::Result<i64> {
+                let got = match &args[i] {
+                    Value::Number(n) => return Ok(*n as i64),
+                    Value::Integer(n) => return Ok(*n),
+                    Value::String(s) => {
+                        match s.to_str().ok().and_then(|s| s.trim().parse::<f64>().ok()) {
+                            Some(f) => return Ok(f as i64),
+                            None => "string",
+                        }
+                    }
+                    other => other.type_name(),
+                };
+                Err(arg_error(
+                    lua,
+                    i + 1,
+                    &format!("number expected, got {got}"),
+                ))
             };
             match args.len() {
                 0 => Ok(x),
                 1 => {
-                    let u = int(&args[0])? as i32;
+                    let u = int(0)? as i32;
                     if u < 1 {
-                        return Err(mlua::Error::runtime(
-                            "bad argument #1 to 'random' (interval is empty)",
-                        ));
+                        return Err(arg_error(lua, 1, "interval is empty"));
                     }
                     Ok((x * f64::from(u)).floor() + 1.0)
                 }
                 2 => {
-                    let l = int(&args[0])? as i32;
-                    let u = int(&args[1])? as i32;
+                    let l = int(0)? as i32;
+                    let u = int(1)? as i32;
                     if l > u {
-                        return Err(mlua::Error::runtime(
-                            "bad argument #2 to 'random' (interval is empty)",
-                        ));
+                        return Err(arg_error(lua, 2, "interval is empty"));
                     }
                     Ok((x * (f64::from(u) - f64::from(l) + 1.0)).floor() + f64::from(l))
                 }
-                _ => Err(mlua::Error::runtime("wrong number of arguments")),
+                _ => Err(mlua::Error::runtime(format!(
+                    "{}wrong number of arguments",
+                    lua_where(lua)
+                ))),
             }
         })?,
     )?;
@@ -810,6 +834,11 @@ fn install_hook(lua: &Lua, slot: &Slot) -> mlua::Result<()> {
                 // nothing else uses it during the hook.
                 let ctx = unsafe { &mut *ctx };
                 ctx.inbox.answer_while_busy(ctx.server);
+                // SIGTERM waits for the storage thread, which a runaway script
+                // would hold for ever: stop it as SHUTDOWN NOSAVE does.
+                if ctx.server.shutting_down() {
+                    busy.abandon();
+                }
             }
             match busy.interrupt() {
                 Interrupt::Continue => Ok(VmState::Continue),

@@ -152,6 +152,24 @@ async fn scripting_replies_match_redis() {
         cmd(&[b"EVAL", b"return os", b"0"]),
         cmd(&[
             b"EVAL",
+            b"math.randomseed(3) return {math.random(100), math.random()}",
+            b"0",
+        ]),
+        cmd(&[b"EVAL", b"return math.random(0)", b"0"]),
+        cmd(&[b"EVAL", b"return math.random('x')", b"0"]),
+        cmd(&[b"EVAL", b"error({err=1})", b"0"]),
+        cmd(&[
+            b"EVAL",
+            b"local function f(n) return pcall(f, n+1) end return f(1)",
+            b"0",
+        ]),
+        cmd(&[
+            b"EVAL",
+            b"return coroutine.wrap(function() return redis.call('PING') end)()",
+            b"0",
+        ]),
+        cmd(&[
+            b"EVAL",
             b"return loadstring(string.dump(function() return 1 end))",
             b"0",
         ]),
@@ -703,4 +721,34 @@ async fn slowlog_shows_scripts_like_redis() {
         seen.push(shown);
     }
     assert_eq!(seen[1], seen[0], "SLOWLOG (resplite, redis)");
+}
+
+/// SIGTERM while a script loops for ever: the server stops (the script is
+/// rolled back, as SHUTDOWN NOSAVE does) instead of waiting for it.
+#[tokio::test]
+async fn sigterm_stops_a_runaway_script() {
+    let mut server = Resplite::start();
+    let mut admin = server.client().await;
+    let _: () = q(
+        &mut admin,
+        &[b"CONFIG", b"SET", b"busy-reply-threshold", b"50"],
+    )
+    .await
+    .unwrap();
+    run_until_busy(
+        &server,
+        &mut admin,
+        "redis.call('SET', 'half', 1) while true do end",
+    )
+    .await;
+    // SAFETY: kill(2) on the pid of the server this test started.
+    unsafe { libc::kill(server.pid() as i32, libc::SIGTERM) };
+    assert!(
+        server.wait_exit(Duration::from_secs(30)).is_some(),
+        "SIGTERM did not stop the server"
+    );
+    server.start_again();
+    let mut con = server.client().await;
+    let half: Option<String> = q(&mut con, &[b"GET", b"half"]).await.unwrap();
+    assert_eq!(half, None);
 }

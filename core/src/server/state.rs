@@ -435,6 +435,11 @@ impl ServerState {
 
     /// Asks the server to shut down gracefully, as a signal does: stop
     /// accepting, finish in-flight batches, checkpoint, close.
+    /// Has a shutdown begun (SIGTERM, SHUTDOWN)?
+    pub fn shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+
     pub fn request_shutdown(&self) {
         tracing::warn!("SHUTDOWN received from a client");
         self.shutdown.send_replace(true);
