@@ -752,3 +752,38 @@ async fn sigterm_stops_a_runaway_script() {
     let half: Option<String> = q(&mut con, &[b"GET", b"half"]).await.unwrap();
     assert_eq!(half, None);
 }
+
+/// FUNCTION DUMP payloads cross over: resplite's restore into redis-server,
+/// redis-server's into resplite; a damaged one is refused by both alike.
+#[tokio::test]
+async fn function_dumps_cross_between_redis_and_resplite() {
+    let redis = RedisServer::start_with(&["--databases", "1"]);
+    let ours = Resplite::start();
+    let mut theirs = connect(&redis.url()).await;
+    let mut mine = ours.client().await;
+    let _: String = q(&mut mine, &[b"FUNCTION", b"LOAD", LIB]).await.unwrap();
+    let dump: Vec<u8> = q(&mut mine, &[b"FUNCTION", b"DUMP"]).await.unwrap();
+    let _: () = q(&mut theirs, &[b"FUNCTION", b"RESTORE", &dump])
+        .await
+        .unwrap();
+    let n: i64 = q(&mut theirs, &[b"FCALL", b"incr_by", b"1", b"c", b"4"])
+        .await
+        .unwrap();
+    assert_eq!(n, 4);
+    let lib2: &[u8] = b"#!lua name=other\nredis.register_function('nine', function() return 9 end)";
+    let _: () = q(&mut theirs, &[b"FUNCTION", b"FLUSH"]).await.unwrap();
+    let _: String = q(&mut theirs, &[b"FUNCTION", b"LOAD", lib2]).await.unwrap();
+    let dump: Vec<u8> = q(&mut theirs, &[b"FUNCTION", b"DUMP"]).await.unwrap();
+    let _: () = q(&mut mine, &[b"FUNCTION", b"RESTORE", &dump])
+        .await
+        .unwrap();
+    let n: i64 = q(&mut mine, &[b"FCALL", b"nine", b"0"]).await.unwrap();
+    assert_eq!(n, 9);
+    let mut damaged = dump.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    assert_eq!(
+        q_err(&mut mine, &[b"FUNCTION", b"RESTORE", &damaged]).await,
+        q_err(&mut theirs, &[b"FUNCTION", b"RESTORE", &damaged]).await
+    );
+}
