@@ -76,6 +76,20 @@ async fn scripting_replies_match_redis() {
         cmd(&[b"EVAL", b"return redis.call('NOSUCH')", b"0"]),
         cmd(&[b"EVAL", b"return redis.call('BLPOP', 'list', 0)", b"0"]),
         cmd(&[b"EVAL", b"return redis.call()", b"0"]),
+        // Server administration is refused from scripts, as in Redis.
+        cmd(&[b"EVAL", b"return redis.call('FUNCTION', 'FLUSH')", b"0"]),
+        cmd(&[b"EVAL", b"return redis.call('SCRIPT', 'FLUSH')", b"0"]),
+        cmd(&[
+            b"EVAL",
+            b"return redis.pcall('CONFIG', 'GET', 'maxclients')",
+            b"0",
+        ]),
+        cmd(&[b"EVAL", b"return redis.pcall('CLIENT', 'ID')", b"0"]),
+        cmd(&[
+            b"EVAL",
+            b"return redis.pcall('EVAL', 'return 1', '0')",
+            b"0",
+        ]),
         cmd(&[b"EVAL", b"syntax error here", b"0"]),
         cmd(&[b"EVAL", b"return undefined_global", b"0"]),
         cmd(&[b"EVAL", b"x = 1", b"0"]),

@@ -37,6 +37,18 @@ pub enum NestedError {
     Broken(CommandError),
 }
 
+/// Containers whose every subcommand but HELP is `noscript` in Redis (their
+/// subcommands have no specs of their own here): a script may not reconfigure
+/// the server, manage clients, or load and flush scripts and functions.
+const NOSCRIPT_CONTAINERS: [&str; 5] = ["client", "config", "function", "latency", "script"];
+
+fn noscript_subcommand(name: &str, argv: &[Bytes]) -> bool {
+    NOSCRIPT_CONTAINERS.contains(&name)
+        && !argv
+            .get(1)
+            .is_some_and(|sub| sub.eq_ignore_ascii_case(b"help"))
+}
+
 impl Ctx<'_> {
     /// Runs `argv` (name first) as a nested command. Blocking commands never
     /// block here: they answer as if their timeout had passed.
@@ -56,7 +68,8 @@ impl Ctx<'_> {
             }
             None => return Err(self.refuse(argv, "Unknown Redis command called from script")),
         };
-        if entry.spec.flags.contains(Flags::NOSCRIPT) {
+        if entry.spec.flags.contains(Flags::NOSCRIPT) || noscript_subcommand(entry.spec.name, argv)
+        {
             return Err(self.refuse(argv, "This Redis command is not allowed from script"));
         }
         let write = entry.spec.is_write();
