@@ -129,9 +129,10 @@ const HELP: &[&str] = &[
 ];
 
 impl Command for ClientCmd {
-    const SPEC: CommandSpec = CommandSpec::new("client", -2, Flags::NONE, "connection")
-        .summary("A container for client connection commands.")
-        .since("2.4.0");
+    const SPEC: CommandSpec =
+        CommandSpec::new("client", -2, Flags::NOSCRIPT_SUBCOMMANDS, "connection")
+            .summary("A container for client connection commands.")
+            .since("2.4.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let sub = Sub::read(args)?;

@@ -227,7 +227,7 @@ enum Config {
 pub struct ConfigCmd(Config);
 
 impl Command for ConfigCmd {
-    const SPEC: CommandSpec = CommandSpec::new("config", -2, Flags::NONE, "server")
+    const SPEC: CommandSpec = CommandSpec::new("config", -2, Flags::NOSCRIPT_SUBCOMMANDS, "server")
         .summary("A container for server configuration commands.")
         .since("2.0.0");
 

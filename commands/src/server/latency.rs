@@ -19,9 +19,10 @@ enum Latency {
 pub struct LatencyCmd(Latency);
 
 impl Command for LatencyCmd {
-    const SPEC: CommandSpec = CommandSpec::new("latency", -2, Flags::NONE, "server")
-        .summary("A container for latency diagnostics commands.")
-        .since("2.8.13");
+    const SPEC: CommandSpec =
+        CommandSpec::new("latency", -2, Flags::NOSCRIPT_SUBCOMMANDS, "server")
+            .summary("A container for latency diagnostics commands.")
+            .since("2.8.13");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let sub = Sub::read(args)?;

@@ -37,13 +37,10 @@ pub enum NestedError {
     Broken(CommandError),
 }
 
-/// Containers whose every subcommand but HELP is `noscript` in Redis (their
-/// subcommands have no specs of their own here): a script may not reconfigure
-/// the server, manage clients, or load and flush scripts and functions.
-const NOSCRIPT_CONTAINERS: [&str; 5] = ["client", "config", "function", "latency", "script"];
-
-fn noscript_subcommand(name: &str, argv: &[Bytes]) -> bool {
-    NOSCRIPT_CONTAINERS.contains(&name)
+/// A container flagged NOSCRIPT_SUBCOMMANDS refuses all but HELP: a script
+/// may not reconfigure the server, manage clients, or load and flush scripts.
+fn noscript_subcommand(spec: &crate::command::CommandSpec, argv: &[Bytes]) -> bool {
+    spec.flags.contains(Flags::NOSCRIPT_SUBCOMMANDS)
         && !argv
             .get(1)
             .is_some_and(|sub| sub.eq_ignore_ascii_case(b"help"))
@@ -68,8 +65,7 @@ impl Ctx<'_> {
             }
             None => return Err(self.refuse(argv, "Unknown Redis command called from script")),
         };
-        if entry.spec.flags.contains(Flags::NOSCRIPT) || noscript_subcommand(entry.spec.name, argv)
-        {
+        if entry.spec.flags.contains(Flags::NOSCRIPT) || noscript_subcommand(entry.spec, argv) {
             return Err(self.refuse(argv, "This Redis command is not allowed from script"));
         }
         let write = entry.spec.is_write();

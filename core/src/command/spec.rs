@@ -28,6 +28,10 @@ impl Flags {
     /// Not shown by COMMAND: the command runs a script, which may run long,
     /// so it joins no group holding other commands (see `Worker::attempt`).
     pub const RUNS_SCRIPT: Flags = Flags(1 << 15);
+    /// Not shown by COMMAND (Redis shows it on each subcommand): every
+    /// subcommand of this container but HELP is `noscript` (CLIENT, CONFIG,
+    /// FUNCTION, LATENCY, SCRIPT).
+    pub const NOSCRIPT_SUBCOMMANDS: Flags = Flags(1 << 16);
 
     const NAMES: [(Flags, &'static str); 14] = [
         (Flags::WRITE, "write"),

@@ -16,9 +16,10 @@ pub struct Function {
 }
 
 impl Command for Function {
-    const SPEC: CommandSpec = CommandSpec::new("function", -2, Flags::NONE, "scripting")
-        .summary("A container for function commands.")
-        .since("7.0.0");
+    const SPEC: CommandSpec =
+        CommandSpec::new("function", -2, Flags::NOSCRIPT_SUBCOMMANDS, "scripting")
+            .summary("A container for function commands.")
+            .since("7.0.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let sub = Sub::read(args)?;
@@ -277,7 +278,7 @@ fn restore(ctx: &mut Ctx, sub: &[u8], args: &[Bytes]) -> Result<Reply, CommandEr
 /// FCALL and FCALL_RO (`RO`).
 pub struct FCall<const RO: bool> {
     function: Bytes,
-    keys: Vec<Bytes>,
+    /// `numkeys key... arg...`, split in apply.
     args: Vec<Bytes>,
 }
 
@@ -304,7 +305,6 @@ impl<const RO: bool> Command for FCall<RO> {
         // Parsed again in apply: Redis looks the function up first.
         Ok(FCall {
             function,
-            keys: Vec::new(),
             args: args.rest(),
         })
     }
@@ -317,13 +317,12 @@ impl<const RO: bool> Command for FCall<RO> {
             }
             let mut rest = Args::new(&self.args);
             let (keys, args) = keys_and_args(&mut rest, "ERR Bad number of keys provided")?;
-            debug_assert!(self.keys.is_empty());
             let name: &'static [u8] = if RO { b"fcall_ro" } else { b"fcall" };
             let command: Vec<Bytes> = [Bytes::from_static(name), self.function.clone()]
                 .into_iter()
-                .chain(self.args.iter().cloned())
+                .chain(self.args)
                 .collect();
-            functions.call(ctx, &self.function, &keys, &args, RO, &command)
+            functions.call(ctx, &self.function, &keys, &args, RO, command)
         })
     }
 }

@@ -11,9 +11,10 @@ pub struct Script {
 }
 
 impl Command for Script {
-    const SPEC: CommandSpec = CommandSpec::new("script", -2, Flags::NONE, "scripting")
-        .summary("A container for Lua scripts management commands.")
-        .since("2.6.0");
+    const SPEC: CommandSpec =
+        CommandSpec::new("script", -2, Flags::NOSCRIPT_SUBCOMMANDS, "scripting")
+            .summary("A container for Lua scripts management commands.")
+            .since("2.6.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let sub = Sub::read(args)?;
