@@ -117,7 +117,7 @@ impl Host {
                 read_only,
                 name: sha,
                 function: false,
-                command: &[],
+                command: Vec::new(),
             },
         )
     }

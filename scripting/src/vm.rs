@@ -78,7 +78,7 @@ pub struct RunOptions<'a> {
     pub name: &'a str,
     pub function: bool,
     /// The command that runs it (FUNCTION STATS shows a busy function's).
-    pub command: &'a [Bytes],
+    pub command: Vec<Bytes>,
 }
 
 pub struct Vm {
@@ -223,7 +223,7 @@ impl Vm {
         running.read_only = opts.read_only;
         running.busy = Some(busy.clone());
         if opts.function {
-            running.shown = Some((opts.name.to_string(), opts.command.to_vec()));
+            running.shown = Some((opts.name.to_string(), opts.command));
         }
         // SAFETY: the pointer is only dereferenced by `redis.call` while this
         // function runs the script, during which `ctx` is mutably borrowed

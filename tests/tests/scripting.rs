@@ -15,6 +15,11 @@ fn cmd(args: &[&[u8]]) -> Cmd {
     args.iter().map(|a| a.to_vec()).collect()
 }
 
+/// `EVAL body 0`.
+fn eval0(body: &[u8]) -> Cmd {
+    cmd(&[b"EVAL", body, b"0"])
+}
+
 const LIB: &[u8] = b"#!lua name=mylib\n\
     redis.register_function('incr_by', function(keys, args) return redis.call('INCRBY', keys[1], args[1]) end)\n\
     redis.register_function{function_name='peek', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}";
@@ -27,11 +32,11 @@ async fn scripting_replies_match_redis() {
     let mut pair = Pair::connect(&redis, &ours).await;
     let script: Vec<Cmd> = vec![
         // Conversions both ways.
-        cmd(&[b"EVAL", b"return {1, 2.7, 'x', true, false, nil, 3}", b"0"]),
-        cmd(&[b"EVAL", b"return {ok='fine'}", b"0"]),
-        cmd(&[b"EVAL", b"return {err='ERR custom'}", b"0"]),
-        cmd(&[b"EVAL", b"return redis.error_reply('MY err')", b"0"]),
-        cmd(&[b"EVAL", b"return redis.status_reply('DONE')", b"0"]),
+        eval0(b"return {1, 2.7, 'x', true, false, nil, 3}"),
+        eval0(b"return {ok='fine'}"),
+        eval0(b"return {err='ERR custom'}"),
+        eval0(b"return redis.error_reply('MY err')"),
+        eval0(b"return redis.status_reply('DONE')"),
         cmd(&[
             b"EVAL",
             b"return {KEYS[1], ARGV[1], #KEYS, #ARGV}",
@@ -59,40 +64,24 @@ async fn scripting_replies_match_redis() {
             b"1",
             b"missing",
         ]),
-        cmd(&[b"EVAL", b"return redis.call('HGETALL', 'missing')", b"0"]),
+        eval0(b"return redis.call('HGETALL', 'missing')"),
         // Wrong type: the error with the script's position, raised or caught.
         cmd(&[b"RPUSH", b"list", b"a", b"b"]),
-        cmd(&[b"EVAL", b"return redis.call('GET', 'list')", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"local r = redis.pcall('GET', 'list') return r['err']",
-            b"0",
-        ]),
-        cmd(&[
-            b"EVAL",
-            b"return pcall(function() redis.call('GET', 'list') end)",
-            b"0",
-        ]),
-        cmd(&[b"EVAL", b"return redis.call('NOSUCH')", b"0"]),
-        cmd(&[b"EVAL", b"return redis.call('BLPOP', 'list', 0)", b"0"]),
-        cmd(&[b"EVAL", b"return redis.call()", b"0"]),
+        eval0(b"return redis.call('GET', 'list')"),
+        eval0(b"local r = redis.pcall('GET', 'list') return r['err']"),
+        eval0(b"return pcall(function() redis.call('GET', 'list') end)"),
+        eval0(b"return redis.call('NOSUCH')"),
+        eval0(b"return redis.call('BLPOP', 'list', 0)"),
+        eval0(b"return redis.call()"),
         // Server administration is refused from scripts, as in Redis.
-        cmd(&[b"EVAL", b"return redis.call('FUNCTION', 'FLUSH')", b"0"]),
-        cmd(&[b"EVAL", b"return redis.call('SCRIPT', 'FLUSH')", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"return redis.pcall('CONFIG', 'GET', 'maxclients')",
-            b"0",
-        ]),
-        cmd(&[b"EVAL", b"return redis.pcall('CLIENT', 'ID')", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"return redis.pcall('EVAL', 'return 1', '0')",
-            b"0",
-        ]),
-        cmd(&[b"EVAL", b"syntax error here", b"0"]),
-        cmd(&[b"EVAL", b"return undefined_global", b"0"]),
-        cmd(&[b"EVAL", b"x = 1", b"0"]),
+        eval0(b"return redis.call('FUNCTION', 'FLUSH')"),
+        eval0(b"return redis.call('SCRIPT', 'FLUSH')"),
+        eval0(b"return redis.pcall('CONFIG', 'GET', 'maxclients')"),
+        eval0(b"return redis.pcall('CLIENT', 'ID')"),
+        eval0(b"return redis.pcall('EVAL', 'return 1', '0')"),
+        eval0(b"syntax error here"),
+        eval0(b"return undefined_global"),
+        eval0(b"x = 1"),
         cmd(&[b"EVAL", b"return 1", b"-1"]),
         cmd(&[b"EVAL", b"return 1", b"5", b"a"]),
         // TTLs: a script sees and sets them.
@@ -129,19 +118,15 @@ async fn scripting_replies_match_redis() {
         // Read-only scripts and shebang flags.
         cmd(&[b"EVAL_RO", b"return redis.call('SET', 'x', 1)", b"0"]),
         cmd(&[b"EVAL_RO", b"return redis.call('GET', 'bin\\0')", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"#!lua flags=no-writes\nreturn redis.call('SET', 'x', 1)",
-            b"0",
-        ]),
-        cmd(&[b"EVAL", b"#!lua flags=bogus\nreturn 1", b"0"]),
-        cmd(&[b"EVAL", b"#!lua\nreturn redis.call('SET', 'x', 1)", b"0"]),
+        eval0(b"#!lua flags=no-writes\nreturn redis.call('SET', 'x', 1)"),
+        eval0(b"#!lua flags=bogus\nreturn 1"),
+        eval0(b"#!lua\nreturn redis.call('SET', 'x', 1)"),
         // Shebangs split as Redis splits them (quotes, empty flags).
-        cmd(&[b"EVAL", b"#!lua \"flags=no-writes\"\nreturn 1", b"0"]),
-        cmd(&[b"EVAL", b"#!lua flags=no-writes,\nreturn 1", b"0"]),
-        cmd(&[b"EVAL", b"#!lua flags=\nreturn 1", b"0"]),
-        cmd(&[b"EVAL", b"#!lua FLAGS=no-writes\nreturn 1", b"0"]),
-        cmd(&[b"EVAL", b"#!lua \"unbalanced\nreturn 1", b"0"]),
+        eval0(b"#!lua \"flags=no-writes\"\nreturn 1"),
+        eval0(b"#!lua flags=no-writes,\nreturn 1"),
+        eval0(b"#!lua flags=\nreturn 1"),
+        eval0(b"#!lua FLAGS=no-writes\nreturn 1"),
+        eval0(b"#!lua \"unbalanced\nreturn 1"),
         cmd(&[
             b"FUNCTION",
             b"LOAD",
@@ -149,44 +134,20 @@ async fn scripting_replies_match_redis() {
         ]),
         cmd(&[b"FUNCTION", b"DELETE", b"q"]),
         // Libraries.
-        cmd(&[b"EVAL", b"return cjson.encode({a={1,2,3}})", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"return cjson.decode('[1,\"x\",{\"k\":null}]')[2]",
-            b"0",
-        ]),
-        cmd(&[
-            b"EVAL",
-            b"return cmsgpack.unpack(cmsgpack.pack({1,'two',3.5}))",
-            b"0",
-        ]),
-        cmd(&[b"EVAL", b"return bit.band(0xff, 0x0f)", b"0"]),
-        cmd(&[b"EVAL", b"return struct.pack('>I2', 258)", b"0"]),
-        cmd(&[b"EVAL", b"return redis.sha1hex('')", b"0"]),
-        cmd(&[b"EVAL", b"return os", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"math.randomseed(3) return {math.random(100), math.random()}",
-            b"0",
-        ]),
-        cmd(&[b"EVAL", b"return math.random(0)", b"0"]),
-        cmd(&[b"EVAL", b"return math.random('x')", b"0"]),
-        cmd(&[b"EVAL", b"error({err=1})", b"0"]),
-        cmd(&[
-            b"EVAL",
-            b"local function f(n) return pcall(f, n+1) end return f(1)",
-            b"0",
-        ]),
-        cmd(&[
-            b"EVAL",
-            b"return coroutine.wrap(function() return redis.call('PING') end)()",
-            b"0",
-        ]),
-        cmd(&[
-            b"EVAL",
-            b"return loadstring(string.dump(function() return 1 end))",
-            b"0",
-        ]),
+        eval0(b"return cjson.encode({a={1,2,3}})"),
+        eval0(b"return cjson.decode('[1,\"x\",{\"k\":null}]')[2]"),
+        eval0(b"return cmsgpack.unpack(cmsgpack.pack({1,'two',3.5}))"),
+        eval0(b"return bit.band(0xff, 0x0f)"),
+        eval0(b"return struct.pack('>I2', 258)"),
+        eval0(b"return redis.sha1hex('')"),
+        eval0(b"return os"),
+        eval0(b"math.randomseed(3) return {math.random(100), math.random()}"),
+        eval0(b"return math.random(0)"),
+        eval0(b"return math.random('x')"),
+        eval0(b"error({err=1})"),
+        eval0(b"local function f(n) return pcall(f, n+1) end return f(1)"),
+        eval0(b"return coroutine.wrap(function() return redis.call('PING') end)()"),
+        eval0(b"return loadstring(string.dump(function() return 1 end))"),
         // Functions.
         cmd(&[b"FUNCTION", b"LOAD", LIB]),
         cmd(&[b"FUNCTION", b"LOAD", LIB]),
@@ -224,7 +185,7 @@ async fn scripting_replies_match_redis() {
         // Inside MULTI.
         cmd(&[b"MULTI"]),
         cmd(&[b"EVAL", b"return redis.call('INCR', KEYS[1])", b"1", b"m"]),
-        cmd(&[b"EVAL", b"return redis.call('GET', 'list')", b"0"]),
+        eval0(b"return redis.call('GET', 'list')"),
         cmd(&[b"EXEC"]),
         cmd(&[b"GET", b"m"]),
     ];

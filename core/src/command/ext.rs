@@ -12,15 +12,6 @@ pub struct Extensions {
 }
 
 impl Extensions {
-    /// The `T` kept here, made with `init` the first time it is asked for.
-    pub fn get_or_insert_with<T: Any>(&mut self, init: impl FnOnce() -> T) -> &mut T {
-        self.slots
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(init()))
-            .downcast_mut::<T>()
-            .expect("slot holds its own type")
-    }
-
     /// Takes the `T` out, so it can be used alongside the `Ctx` that held it
     /// (a script calls commands through that same `Ctx`); [`put`](Self::put)
     /// gives it back.
@@ -42,12 +33,14 @@ mod tests {
     #[test]
     fn keeps_one_value_per_type() {
         let mut ext = Extensions::default();
-        *ext.get_or_insert_with(|| 1u32) += 1;
-        assert_eq!(*ext.get_or_insert_with(|| 7u32), 2);
+        assert!(ext.take::<u32>().is_none());
+        ext.put(Box::new(2u32));
+        ext.put(Box::new(String::from("s")));
         let taken = ext.take::<u32>().unwrap();
+        assert_eq!(*taken, 2);
         assert!(ext.take::<u32>().is_none());
         ext.put(taken);
-        assert_eq!(*ext.get_or_insert_with(|| 0u32), 2);
-        assert_eq!(*ext.get_or_insert_with(String::new), "");
+        assert_eq!(*ext.take::<u32>().unwrap(), 2);
+        assert_eq!(*ext.take::<String>().unwrap(), "s");
     }
 }

@@ -131,7 +131,7 @@ impl Functions {
         keys: &[Bytes],
         args: &[Bytes],
         ro_command: bool,
-        command: &[Bytes],
+        command: Vec<Bytes>,
     ) -> Result<Reply, CommandError> {
         let name = String::from_utf8_lossy(name);
         let f = self

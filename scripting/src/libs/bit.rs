@@ -727,16 +727,5 @@ mod tests {
         (r##"return bit.tohex(0/0)"##, r##"true "00000000""##),
     ];
 
-    #[test]
-    fn redis_test_suite() {
-        check_cases(REDIS_TEST_SUITE);
-    }
-    #[test]
-    fn edge_cases() {
-        check_cases(EDGE_CASES);
-    }
-    #[test]
-    fn fuzz_regressions() {
-        check_cases(FUZZ_REGRESSIONS);
-    }
+    case_table_tests!();
 }

@@ -1621,16 +1621,5 @@ mod tests {
         ),
     ];
 
-    #[test]
-    fn redis_test_suite() {
-        check_cases(REDIS_TEST_SUITE);
-    }
-    #[test]
-    fn edge_cases() {
-        check_cases(EDGE_CASES);
-    }
-    #[test]
-    fn fuzz_regressions() {
-        check_cases(FUZZ_REGRESSIONS);
-    }
+    case_table_tests!();
 }

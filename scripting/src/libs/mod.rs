@@ -21,6 +21,26 @@
 //! `lua_pcall` ([`push_result`]); the decoders keep their state in plain
 //! values (and, for cjson, a Lua userdata).
 
+/// The three case tables each library's tests keep (Redis' own test suite,
+/// edge cases, fuzz regressions), one test each.
+#[cfg(test)]
+macro_rules! case_table_tests {
+    () => {
+        #[test]
+        fn redis_test_suite() {
+            check_cases(REDIS_TEST_SUITE);
+        }
+        #[test]
+        fn edge_cases() {
+            check_cases(EDGE_CASES);
+        }
+        #[test]
+        fn fuzz_regressions() {
+            check_cases(FUZZ_REGRESSIONS);
+        }
+    };
+}
+
 pub mod bit;
 pub mod cjson;
 pub mod cmsgpack;
