@@ -833,7 +833,7 @@ impl Worker {
             && session.resp == 2
             && !SUBSCRIBED_MODE.contains(&entry.spec.name)
         {
-            let name = self.full_name(entry, argv);
+            let name = stats_name(entry, argv);
             let line = format!(
                 "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
             );
@@ -844,9 +844,7 @@ impl Worker {
         // A monitor is a replica to Redis: it may not touch the keyspace.
         if session.monitor && crate::monitor::refused_to_monitor(entry.spec, argv) {
             let line = crate::monitor::REPLICA_REFUSED;
-            self.server
-                .stats
-                .record_rejected(&self.full_name(entry, argv));
+            self.server.stats.record_rejected(&stats_name(entry, argv));
             self.server.stats.record_error(line);
             return Step::Reply(Reply::error(line));
         }
@@ -990,7 +988,7 @@ impl Worker {
         (hits, misses)
     }
 
-    /// INFO commandstats/errorstats, SLOWLOG and the changes-since-save count.
+    /// Accounts a command that ran (see [`account`]) and moves the clock.
     fn account(
         &mut self,
         entry: &'static CommandEntry,
@@ -1002,18 +1000,17 @@ impl Worker {
         let ended = Instant::now();
         self.clock.last = ended;
         let usec = ended.saturating_duration_since(started).as_micros() as u64;
-        let stats = &self.server.stats;
-        let name = self.full_name(entry, argv);
-        stats.record_call(&name, usec, reply.is_error());
-        if let Reply::Error(line) = reply {
-            stats.record_error(line);
-        } else if entry.spec.is_write() {
-            self.server.note_dirty(1);
-        }
         // The entry's last field is the client's name (CLIENT SETNAME).
         let client_name = session.name.as_deref().unwrap_or_default();
-        self.server
-            .slowlog_record(usec, argv, &session.peer, client_name);
+        account(
+            &self.server,
+            entry,
+            argv,
+            usec,
+            reply,
+            &session.peer,
+            client_name,
+        );
     }
 
     /// MONITOR: queues the line of a command that ran (`entry` with its
@@ -1048,24 +1045,6 @@ impl Worker {
             argv,
             mark,
         );
-    }
-
-    /// `client|list` for container commands (accounted per subcommand, as
-    /// Redis does), the plain name otherwise.
-    fn full_name(
-        &self,
-        entry: &'static CommandEntry,
-        argv: &[Bytes],
-    ) -> std::borrow::Cow<'static, str> {
-        match (entry.spec.arity, argv.get(1)) {
-            (-2, Some(sub)) if CONTAINERS.contains(&entry.spec.name) => format!(
-                "{}|{}",
-                entry.spec.name,
-                String::from_utf8_lossy(sub).to_lowercase()
-            )
-            .into(),
-            _ => entry.spec.name.into(),
-        }
     }
 
     /// Does anyone listen for `expired` events (so the engine must name the
@@ -1299,6 +1278,45 @@ impl Worker {
         }
         self.publish_events();
     }
+}
+
+/// `client|list` for container commands (accounted per subcommand, as
+/// Redis does), the plain name otherwise.
+pub(crate) fn stats_name(
+    entry: &'static CommandEntry,
+    argv: &[Bytes],
+) -> std::borrow::Cow<'static, str> {
+    match (entry.spec.arity, argv.get(1)) {
+        (-2, Some(sub)) if CONTAINERS.contains(&entry.spec.name) => format!(
+            "{}|{}",
+            entry.spec.name,
+            String::from_utf8_lossy(sub).to_lowercase()
+        )
+        .into(),
+        _ => entry.spec.name.into(),
+    }
+}
+
+/// INFO commandstats/errorstats, SLOWLOG and the changes-since-save count of
+/// a command that ran, from a client at `addr` named `client_name`, or from a
+/// script (`call_nested`).
+pub(crate) fn account(
+    server: &ServerState,
+    entry: &'static CommandEntry,
+    argv: &[Bytes],
+    usec: u64,
+    reply: &Reply,
+    addr: &str,
+    client_name: &[u8],
+) {
+    let stats = &server.stats;
+    stats.record_call(&stats_name(entry, argv), usec, reply.is_error());
+    if let Reply::Error(line) = reply {
+        stats.record_error(line);
+    } else if entry.spec.is_write() {
+        server.note_dirty(1);
+    }
+    server.slowlog_record(usec, argv, addr, client_name);
 }
 
 fn clone_request(req: &Request) -> Request {

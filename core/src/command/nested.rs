@@ -96,26 +96,15 @@ impl Ctx<'_> {
         };
         crate::command::push_expired(self.engine, self.server, self.coord);
         let usec = started.elapsed().as_micros() as u64;
-        let stats = &self.server.stats;
-        stats.record_call(entry.spec.name, usec, reply.is_error());
-        crate::server::Stats::add(&stats.total_commands_processed, 1);
-        if let Reply::Error(line) = &reply {
-            stats.record_error(line);
-        } else if write {
-            self.server.note_dirty(1);
-        }
+        crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
         // As Redis: a script's slow commands are logged too, from no client.
-        self.server.slowlog_record(usec, argv, "?:0", b"");
+        crate::executor::account(self.server, entry, argv, usec, &reply, "?:0", b"");
         self.feed_monitors_nested(entry.spec.name, argv);
         Ok(Nested { reply, write })
     }
 
     fn refuse(&mut self, argv: &[Bytes], why: &'static str) -> NestedError {
-        let name = argv
-            .first()
-            .map(|n| String::from_utf8_lossy(n).to_lowercase())
-            .unwrap_or_default();
-        if let Some(entry) = self.registry.get(name.as_bytes()) {
+        if let Some(entry) = argv.first().and_then(|name| self.registry.get(name)) {
             self.server.stats.record_rejected(entry.spec.name);
         }
         self.server.stats.record_error(&format!("ERR {why}"));
