@@ -675,12 +675,13 @@ impl Worker {
                     // scripts, so many clients' short scripts share one commit
                     // (the price: a script's client may wait for a later long
                     // script of its group, where Redis would have answered).
-                    Some(Ok(Msg::Job(job))) if job.runs_script() && !only_scripts => {
-                        self.inbox.deferred.push_front(Msg::Job(job));
-                        break;
-                    }
                     Some(Ok(Msg::Job(job))) => {
-                        only_scripts &= job.runs_script();
+                        let script = job.runs_script();
+                        if script && !only_scripts {
+                            self.inbox.deferred.push_front(Msg::Job(job));
+                            break;
+                        }
+                        only_scripts &= script;
                         group.push(job);
                     }
                     Some(Ok(closed)) => {
