@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the server.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Move a live Redis into a resplite database (see the README's guide).
     Migrate(Box<resplite_migration::cli::MigrateArgs>),
 }
@@ -64,6 +64,9 @@ struct RunArgs {
     /// have one); a script past it fails with `not enough memory`. 0: no cap.
     #[arg(long, env = "RESPLITE_LUA_MEMORY_LIMIT", default_value_t = resplite_core::server::DEFAULT_LUA_MEMORY_LIMIT)]
     lua_memory_limit: u64,
+    /// Number of databases (SELECT 0 to N-1), as Redis' `databases`.
+    #[arg(long, env = "RESPLITE_DATABASES", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    databases: u32,
     /// Most arguments in one request.
     #[arg(long, env = "RESPLITE_MAX_MULTIBULK_LEN", default_value_t = 1024 * 1024)]
     max_multibulk_len: usize,
@@ -166,7 +169,7 @@ fn parse() -> Cli {
 fn main() -> ExitCode {
     let cli = parse();
     match cli.command {
-        Cmd::Run(args) => run(args),
+        Cmd::Run(args) => run(*args),
         Cmd::Migrate(args) => {
             init_logging(LogFormat::Text);
             resplite_migration::cli::main(*args)
@@ -183,6 +186,7 @@ fn run(args: RunArgs) -> ExitCode {
     config.requirepass = args.requirepass.filter(|p| !p.is_empty());
     config.protected_mode = args.protected_mode;
     config.lua_memory_limit = args.lua_memory_limit;
+    config.databases = args.databases;
     if !args.rename_command.len().is_multiple_of(2) {
         eprintln!("resplite: --rename-command takes OLD NEW pairs");
         return ExitCode::FAILURE;

@@ -142,11 +142,11 @@ pub fn parse_mpop_count(args: &mut Args) -> Result<u64, CommandError> {
 /// then ignored), else answer nil at once (inside MULTI, as Redis does).
 pub fn block_or_nil(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<std::time::Duration>) -> Reply {
     if ctx.coord.may_block() {
-        ctx.coord.block(resplite_core::blocking::BlockRequest {
-            keys: keys.iter().map(|k| k.to_vec()).collect(),
+        ctx.coord.block(resplite_core::blocking::BlockRequest::new(
+            keys.iter().map(|k| k.to_vec()).collect(),
             timeout,
-            on_timeout: Reply::NilArray,
-        });
+            Reply::NilArray,
+        ));
     }
     Reply::NilArray
 }
@@ -173,4 +173,46 @@ pub fn notify_store(
     } else if existed {
         ctx.notify(Class::GENERIC, "del", dst);
     }
+}
+
+/// A database number from SELECT, MOVE, COPY ... DB: Redis' range check.
+pub fn db_index(ctx: &Ctx, index: i64) -> Result<u32, CommandError> {
+    let databases = ctx.server.config.read().expect("config lock").databases;
+    match u32::try_from(index) {
+        Ok(db) if db < databases => Ok(db),
+        _ => Err(CommandError::other("ERR DB index is out of range")),
+    }
+}
+
+/// The database count (`databases`).
+pub fn databases(ctx: &Ctx) -> u32 {
+    ctx.server.config.read().expect("config lock").databases
+}
+
+/// Before database `db` is emptied or replaced by `with` (FLUSHDB, FLUSHALL,
+/// SWAPDB): the transactions watching a key that exists in either abort, as
+/// Redis' `touchAllWatchedKeysInDb` decides.
+pub fn touch_watched_in(ctx: &mut Ctx, db: u32, with: Option<u32>) -> Result<(), CommandError> {
+    let watched = ctx.coord.watched_in(db);
+    if watched.is_empty() {
+        return Ok(());
+    }
+    let home = ctx.engine.selected();
+    let mut touched = Vec::new();
+    for key in watched {
+        ctx.engine.select(db);
+        let mut exists = ctx.engine.meta(&key.key)?.is_some();
+        if let (false, Some(other)) = (exists, with) {
+            ctx.engine.select(other);
+            exists = ctx.engine.meta(&key.key)?.is_some();
+        }
+        if exists {
+            touched.push(key);
+        }
+    }
+    ctx.engine.select(home);
+    for key in &touched {
+        ctx.coord.touch(key);
+    }
+    Ok(())
 }

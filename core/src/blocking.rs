@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::engine::DbKey;
 use crate::protocol::Reply;
 
 /// Limits from the original blocking manager.
@@ -17,20 +18,41 @@ pub const MAX_KEYS_PER_WAIT: usize = 128;
 /// A blocking command that found nothing to serve asks to wait.
 #[derive(Debug, Clone)]
 pub struct BlockRequest {
+    /// Keys of the client's selected database (`db`, set by the executor).
     pub keys: Vec<Vec<u8>>,
+    pub db: u32,
     /// `None` waits forever (timeout 0).
     pub timeout: Option<Duration>,
     /// The reply when the timeout fires (nil array for the list/zset pops).
     pub on_timeout: Reply,
 }
 
+impl BlockRequest {
+    /// A blocking command's request (the executor fills in the database).
+    pub fn new(keys: Vec<Vec<u8>>, timeout: Option<Duration>, on_timeout: Reply) -> Self {
+        BlockRequest {
+            keys,
+            db: 0,
+            timeout,
+            on_timeout,
+        }
+    }
+
+    pub(crate) fn db_keys(&self) -> Vec<DbKey> {
+        self.keys
+            .iter()
+            .map(|k| DbKey::new(self.db, k.clone()))
+            .collect()
+    }
+}
+
 /// WATCHed keys: the only part of [`Coordination`] a group's replay must undo.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Watches {
-    by_key: HashMap<Vec<u8>, HashSet<u64>>,
+    by_key: HashMap<DbKey, HashSet<u64>>,
     /// Per client: its watched keys and whether each existed at WATCH time (a
     /// key that existed and is gone at EXEC expired: the transaction aborts).
-    of_client: HashMap<u64, Vec<(Vec<u8>, bool)>>,
+    of_client: HashMap<u64, Vec<(DbKey, bool)>>,
     dirty: HashSet<u64>,
 }
 
@@ -49,6 +71,9 @@ pub struct Coordination {
     pub(crate) unblock: Vec<(u64, bool)>,
     /// SAVE/BGSAVE: checkpoint the WAL once the group has committed.
     pub(crate) checkpoint: bool,
+    /// Databases whose waiters get offered their keys after this command
+    /// (SWAPDB changes every key at once).
+    pub(crate) offer_dbs: Vec<u32>,
     /// Messages (PUBLISH, keyspace events) waiting for the commit.
     pub(crate) events: Vec<crate::pubsub::Routed>,
     /// The running command's sequence number (tags its messages).
@@ -57,15 +82,32 @@ pub struct Coordination {
 
 impl Coordination {
     /// WATCH: the running client watches `key`.
-    pub fn watch(&mut self, key: &[u8], existed: bool) {
+    pub fn watch(&mut self, key: DbKey, existed: bool) {
         let client = self.client;
         let w = &mut self.watches;
         let keys = w.of_client.entry(client).or_default();
-        if keys.iter().any(|(k, _)| k == key) {
+        if keys.iter().any(|(k, _)| *k == key) {
             return;
         }
-        keys.push((key.to_vec(), existed));
-        w.by_key.entry(key.to_vec()).or_default().insert(client);
+        keys.push((key.clone(), existed));
+        w.by_key.entry(key).or_default().insert(client);
+    }
+
+    /// The keys anyone watches in database `db` (FLUSHDB and SWAPDB touch
+    /// those that exist).
+    pub fn watched_in(&self, db: u32) -> Vec<DbKey> {
+        self.watches
+            .by_key
+            .keys()
+            .filter(|k| k.db == db)
+            .cloned()
+            .collect()
+    }
+
+    /// Marks the watchers of `key` dirty (a write the engine did not see as
+    /// one, such as a FLUSHDB or SWAPDB).
+    pub fn touch(&mut self, key: &DbKey) {
+        self.modified(std::slice::from_ref(key));
     }
 
     /// UNWATCH (also done by EXEC and DISCARD) for the running client.
@@ -90,13 +132,9 @@ impl Coordination {
         !self.watches.by_key.is_empty()
     }
 
-    /// Marks the watchers of modified keys (or all, after a flush) dirty.
-    pub(crate) fn modified(&mut self, keys: &[Vec<u8>], flushed: bool) {
+    /// Marks the watchers of modified keys dirty.
+    pub(crate) fn modified(&mut self, keys: &[DbKey]) {
         let w = &mut self.watches;
-        if flushed {
-            w.dirty.extend(w.of_client.keys().copied());
-            return;
-        }
         for key in keys {
             if let Some(clients) = w.by_key.get(key) {
                 w.dirty.extend(clients.iter().copied());
@@ -106,7 +144,7 @@ impl Coordination {
 
     /// Was anything the client watches modified? Also the watched keys that
     /// existed at WATCH time, for the caller to check for expiry.
-    pub(crate) fn exec_check(&self, client: u64) -> (bool, Vec<Vec<u8>>) {
+    pub(crate) fn exec_check(&self, client: u64) -> (bool, Vec<DbKey>) {
         let existed = self
             .watches
             .of_client
@@ -146,6 +184,12 @@ impl Coordination {
             self.unblock.push((client, error));
         }
         blocked
+    }
+
+    /// After this command, offer every blocked client of database `db` its
+    /// keys again.
+    pub fn offer_waiters_in(&mut self, db: u32) {
+        self.offer_dbs.push(db);
     }
 
     /// SAVE/BGSAVE: move the WAL into the main file after this group commits

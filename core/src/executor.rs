@@ -30,7 +30,7 @@ use crate::blocking::{
 use crate::command::{
     push_expired, Args, Class, CommandEntry, CommandError, Ctx, Registry, ReplyMode, Session,
 };
-use crate::engine::{Engine, EngineError, SqliteEngine};
+use crate::engine::{DbKey, Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
 use crate::server::ServerState;
 
@@ -285,7 +285,7 @@ struct Suspended {
 
 struct Waiter {
     client: u64,
-    keys: Vec<Vec<u8>>,
+    keys: Vec<DbKey>,
     deadline: Option<Instant>,
     on_timeout: Reply,
     entry: &'static CommandEntry,
@@ -298,7 +298,7 @@ struct Waiter {
 struct Waiters {
     next_id: u64,
     all: BTreeMap<u64, Waiter>,
-    by_key: HashMap<Vec<u8>, VecDeque<u64>>,
+    by_key: HashMap<DbKey, VecDeque<u64>>,
     by_client: HashMap<u64, u64>,
     deadlines: BTreeSet<(Instant, u64)>,
 }
@@ -308,7 +308,8 @@ impl Waiters {
         self.all.is_empty()
     }
 
-    fn check_limits(&self, keys: &[Vec<u8>]) -> Result<(), &'static str> {
+    fn check_limits(&self, request: &BlockRequest) -> Result<(), &'static str> {
+        let keys = request.db_keys();
         if keys.len() > MAX_KEYS_PER_WAIT {
             return Err("ERR too many keys per blocked command");
         }
@@ -541,7 +542,7 @@ impl Worker {
     /// Runs a group and releases its replies; returns the keys written that
     /// blocked clients wait on.
     /// The group grows while it runs (see [`Worker::attempt`]).
-    fn run_group(&mut self, mut group: Vec<Job>) -> Vec<Vec<u8>> {
+    fn run_group(&mut self, mut group: Vec<Job>) -> Vec<DbKey> {
         self.clock.sync();
         // Fast path: commands validate before they write, so a group normally
         // needs no savepoints. If a command breaks half-way (storage error,
@@ -610,7 +611,7 @@ impl Worker {
                         undo,
                     };
                     // Its keys may have been written later in this same group.
-                    ready.extend(request.keys.iter().cloned());
+                    ready.extend(request.db_keys());
                     self.suspend(suspended, request, entry, argv);
                 }
             }
@@ -631,7 +632,7 @@ impl Worker {
         self.coord.blocked.insert(client);
         self.waiters.add(Waiter {
             client,
-            keys: request.keys,
+            keys: request.db_keys(),
             deadline: request.timeout.map(|t| Instant::now() + t),
             on_timeout: request.on_timeout,
             entry,
@@ -651,7 +652,7 @@ impl Worker {
         &mut self,
         group: &mut Vec<Job>,
         safe: bool,
-        ready: &mut Vec<Vec<u8>>,
+        ready: &mut Vec<DbKey>,
     ) -> Result<Option<Vec<Outcome>>, EngineError> {
         self.engine.begin()?;
         self.undo.clear();
@@ -703,7 +704,7 @@ impl Worker {
                     Step::Reply(r) => replies.push(r, self.mark()),
                     Step::Broken => return Ok(None),
                     Step::Block(request) => {
-                        if let Err(message) = self.waiters.check_limits(&request.keys) {
+                        if let Err(message) = self.waiters.check_limits(&request) {
                             replies.push(Reply::error(message), self.mark());
                             continue;
                         }
@@ -744,7 +745,7 @@ impl Worker {
         session: &mut Session,
         safe: bool,
         may_block: bool,
-        ready: &mut Vec<Vec<u8>>,
+        ready: &mut Vec<DbKey>,
     ) -> Step {
         let before = session.reply_mode;
         let step = self.run_request_inner(req, session, safe, may_block, ready);
@@ -773,7 +774,7 @@ impl Worker {
         session: &mut Session,
         safe: bool,
         may_block: bool,
-        ready: &mut Vec<Vec<u8>>,
+        ready: &mut Vec<DbKey>,
     ) -> Step {
         match req {
             Request::Reply(r) => Step::Reply(r.clone()),
@@ -798,7 +799,8 @@ impl Worker {
                 let mut expired = false;
                 for key in existed {
                     self.engine.set_clock(crate::util::now_ms());
-                    expired |= matches!(self.engine.meta(&key), Ok(None));
+                    self.engine.select(key.db);
+                    expired |= matches!(self.engine.meta(&key.key), Ok(None));
                 }
                 self.coord.unwatch_client(client);
                 if dirty || expired {
@@ -826,7 +828,7 @@ impl Worker {
         session: &mut Session,
         safe: bool,
         may_block: bool,
-        ready: &mut Vec<Vec<u8>>,
+        ready: &mut Vec<DbKey>,
     ) -> Step {
         self.coord.seq = self.server.pubsub.next_seq();
         // RESP2 clients in subscribed mode may only run a few commands.
@@ -859,6 +861,7 @@ impl Worker {
         }
         let started = self.clock.last;
         self.engine.set_clock(self.clock.wall_ms(started));
+        self.engine.select(session.db);
         self.engine
             .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
         let events_before = self.coord.events.len();
@@ -932,9 +935,12 @@ impl Worker {
                 return Step::Reply(CommandError::Internal(e).to_reply());
             }
         }
+        for db in std::mem::take(&mut self.coord.offer_dbs) {
+            ready.extend(self.waiters.by_key.keys().filter(|k| k.db == db).cloned());
+        }
         let modified = self.engine.take_modified();
-        if !modified.keys.is_empty() || modified.flushed {
-            self.coord.modified(&modified.keys, modified.flushed);
+        if !modified.keys.is_empty() {
+            self.coord.modified(&modified.keys);
             ready.extend(
                 modified
                     .keys
@@ -942,8 +948,9 @@ impl Worker {
                     .filter(|k| self.waiters.by_key.contains_key(k)),
             );
         }
-        if let Some(request) = self.coord.block.take() {
+        if let Some(mut request) = self.coord.block.take() {
             if may_block && !broken {
+                request.db = session.db;
                 return Step::Block(request);
             }
         }
@@ -1041,6 +1048,7 @@ impl Worker {
         crate::monitor::feed(
             &self.server,
             &mut self.coord,
+            session.db,
             &session.peer,
             name,
             argv,
@@ -1074,7 +1082,7 @@ impl Worker {
     /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
     /// on keys that were written, in FIFO order per key. Runs in safe mode (a
     /// savepoint per write), in its own transaction, only when there is work.
-    fn serve(&mut self, mut ready: Vec<Vec<u8>>) {
+    fn serve(&mut self, mut ready: Vec<DbKey>) {
         self.clock.sync();
         let now = Instant::now();
         let timed_out = self.waiters.next_deadline().is_some_and(|at| at <= now);
@@ -1145,8 +1153,8 @@ impl Worker {
     /// nothing (the key is drained). True if any was served.
     fn serve_key(
         &mut self,
-        key: &[u8],
-        ready: &mut Vec<Vec<u8>>,
+        key: &DbKey,
+        ready: &mut Vec<DbKey>,
         finished: &mut Vec<Suspended>,
     ) -> bool {
         let mut served = false;
@@ -1193,7 +1201,7 @@ impl Worker {
         &mut self,
         waiter: Waiter,
         reply: Reply,
-        ready: &mut Vec<Vec<u8>>,
+        ready: &mut Vec<DbKey>,
         finished: &mut Vec<Suspended>,
     ) {
         self.coord.blocked.remove(&waiter.client);
@@ -1208,14 +1216,14 @@ impl Worker {
                 Step::Reply(r) => job.replies.push(r, self.mark()),
                 Step::Broken => unreachable!("safe mode"),
                 Step::Block(request) => {
-                    if let Err(message) = self.waiters.check_limits(&request.keys) {
+                    if let Err(message) = self.waiters.check_limits(&request) {
                         job.replies.push(Reply::error(message), self.mark());
                         continue;
                     }
                     let Request::Run { entry, argv } = req else {
                         unreachable!("only commands block")
                     };
-                    ready.extend(request.keys.iter().cloned());
+                    ready.extend(request.db_keys());
                     self.suspend(job, request, entry, argv);
                     return;
                 }
@@ -1264,7 +1272,7 @@ impl Worker {
         }
         push_expired(&mut self.engine, &self.server, &mut self.coord);
         let modified = self.engine.take_modified();
-        self.coord.modified(&modified.keys, modified.flushed);
+        self.coord.modified(&modified.keys);
     }
 
     fn idle_sweep(&mut self) {

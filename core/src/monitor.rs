@@ -13,7 +13,7 @@
 //! - except EXEC: refused, it still shows (Redis' `execCommandAbort`);
 //! - AUTH's arguments and HELLO's `AUTH user pass` read `"(redacted)"`.
 //!
-//! The line is `+<unix secs>.<micros> [0 <ip:port>] "arg" "arg" ...` with
+//! The line is `+<unix secs>.<micros> [<db> <ip:port>] "arg" "arg" ...` with
 //! each argument quoted as Redis' `sdscatrepr` quotes it.
 //!
 //! Lines travel like pub/sub messages: the storage thread routes them to the
@@ -162,16 +162,16 @@ fn quote(out: &mut Vec<u8>, arg: &[u8]) {
     out.push(b'"');
 }
 
-/// The wire form of one MONITOR line: `+1700000000.123456 [0 127.0.0.1:5000]
+/// The wire form of one MONITOR line: `+1700000000.123456 [<db> 127.0.0.1:5000]
 /// "set" "k" "v"\r\n`. `name` is the command's built-in name (for redaction).
-pub fn format_line(at: SystemTime, peer: &str, name: &str, argv: &[Bytes]) -> Bytes {
+pub fn format_line(at: SystemTime, db: u32, peer: &str, name: &str, argv: &[Bytes]) -> Bytes {
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let redact = redacted(name, argv);
     let size: usize = argv.iter().map(|a| a.len() + 3).sum();
     let mut out = Vec::with_capacity(size + peer.len() + 32);
     out.extend_from_slice(
         format!(
-            "+{}.{:06} [0 {peer}] ",
+            "+{}.{:06} [{db} {peer}] ",
             since.as_secs(),
             since.subsec_micros()
         )
@@ -197,12 +197,13 @@ pub fn format_line(at: SystemTime, peer: &str, name: &str, argv: &[Bytes]) -> By
 pub(crate) fn feed(
     server: &ServerState,
     coord: &mut Coordination,
+    db: u32,
     peer: &str,
     name: &str,
     argv: &[Bytes],
     mark: u64,
 ) {
-    let line = format_line(SystemTime::now(), peer, name, argv);
+    let line = format_line(SystemTime::now(), db, peer, name, argv);
     let routed = server.pubsub.route_line(line, mark + 1);
     if routed.receivers() > 0 {
         coord.events.push(routed);
@@ -217,7 +218,7 @@ mod tests {
     fn line(name: &str, argv: &[&[u8]]) -> String {
         let argv: Vec<Bytes> = argv.iter().map(|a| Bytes::copy_from_slice(a)).collect();
         let at = UNIX_EPOCH + Duration::new(1_700_000_000, 42_000);
-        String::from_utf8(format_line(at, "127.0.0.1:5000", name, &argv).to_vec()).unwrap()
+        String::from_utf8(format_line(at, 0, "127.0.0.1:5000", name, &argv).to_vec()).unwrap()
     }
 
     #[test]

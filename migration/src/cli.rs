@@ -154,6 +154,41 @@ pub struct RunArgs {
     /// Progress output.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
+    /// Source databases to copy and where: `0:0,1:5` copies database 0 into
+    /// 0 and 1 into 5 (default: the URL's database into the same number).
+    /// Each pair is its own run, `<run-id>.db<source>`.
+    #[arg(long, value_parser = parse_db_map, conflicts_with = "all_databases")]
+    pub db_map: Option<DbMap>,
+    /// Copy every database of the source that holds keys, each into the same
+    /// number (runs `<run-id>.db<N>`).
+    #[arg(long)]
+    pub all_databases: bool,
+}
+
+/// `--db-map`'s pairs (source database, destination database).
+#[derive(Debug, Clone)]
+pub struct DbMap(pub Vec<(u32, u32)>);
+
+fn parse_db_map(s: &str) -> std::result::Result<DbMap, String> {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let pair = part
+            .split_once(':')
+            .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
+        let Some((from, to)) = pair else {
+            return Err(format!("'{part}' is not SOURCE:DEST (e.g. 0:0,1:5)"));
+        };
+        if pairs.iter().any(|(f, t)| *f == from || *t == to) {
+            return Err(format!(
+                "'{part}': each database may appear once on each side"
+            ));
+        }
+        pairs.push((from, to));
+    }
+    if pairs.is_empty() {
+        return Err("expected SOURCE:DEST pairs (e.g. 0:0,1:5)".into());
+    }
+    Ok(DbMap(pairs))
 }
 
 fn parse_size(s: &str) -> std::result::Result<u64, String> {
@@ -377,6 +412,54 @@ async fn track(t: TrackArgs) -> Result<()> {
         .map_err(|e| MigrationError::Source(e.to_string()))?
 }
 
+/// One database's migration: its run id, source URL and destination database.
+struct DbRun {
+    run_id: String,
+    from: String,
+    to_db: u32,
+}
+
+/// The runs `--db-map` or `--all-databases` ask for (one by default).
+async fn db_runs(a: &RunArgs, run_id: &str, from: &str) -> Result<Vec<DbRun>> {
+    let pairs = if a.all_databases {
+        let client = crate::source::client_for(from, a.tls_ca_cert.as_deref())?;
+        let mut conn = crate::source::connect(&client).await?;
+        let info: String = redis::cmd("INFO")
+            .arg("keyspace")
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| MigrationError::Source(e.to_string()))?;
+        let dbs: Vec<(u32, u32)> = info
+            .lines()
+            .filter_map(|l| l.strip_prefix("db")?.split(':').next()?.parse().ok())
+            .map(|db| (db, db))
+            .collect();
+        if dbs.is_empty() {
+            return Err(MigrationError::Refused(
+                "--all-databases: the source holds no keys in any database".into(),
+            ));
+        }
+        dbs
+    } else if let Some(map) = &a.db_map {
+        map.0.clone()
+    } else {
+        let db = crate::source::url_db(from).unwrap_or(0);
+        return Ok(vec![DbRun {
+            run_id: run_id.to_string(),
+            from: from.to_string(),
+            to_db: db,
+        }]);
+    };
+    Ok(pairs
+        .into_iter()
+        .map(|(src, dst)| DbRun {
+            run_id: format!("{run_id}.db{src}"),
+            from: crate::source::with_db(from, src),
+            to_db: dst,
+        })
+        .collect())
+}
+
 async fn run_stages(a: RunArgs) -> Result<()> {
     let missing = |what: &str| {
         MigrationError::Refused(format!(
@@ -396,72 +479,109 @@ async fn run_stages(a: RunArgs) -> Result<()> {
     let plan = stages.plan(&names)?;
     // Fail on a bad URL before touching the destination.
     crate::source::client_for(&from, a.tls_ca_cert.as_deref())?;
+    let runs = db_runs(&a, &run_id, &from).await?;
 
     let shutdown = shutdown_signal();
-    let mut ctx = MigrationContext::new(&run_id, &from, to.clone(), shutdown.clone());
-    ctx.tls_ca_cert = a.tls_ca_cert.clone();
-    ctx.options = Options {
-        enable_notifications: a.enable_notifications,
-        config_command: a.config_command.clone(),
-        channels: a.channels,
-        fresh: a.fresh,
-        sample: a.sample,
-        ttl_tolerance_ms: a.ttl_tolerance_ms,
-        max_passes: a.max_passes.max(1),
-        progress: a.progress,
-    };
-    ctx.settings = a.settings.update();
-    ctx.apply_cli_settings()?;
-
-    // The tracker must be listening before bulk reads its first key.
-    let mut own_tracker = None;
+    // Every database's tracker must be listening before any bulk reads its
+    // first key: writes to database 1 land while database 0 is copied.
+    let mut own_trackers = Vec::new();
     if plan.iter().any(|s| s.needs_tracker()) {
-        // The registry says who claims to run; the source says who listens.
-        let alive = registry::get_run(&registry::open(&to)?, &run_id)?
-            .is_some_and(|r| r.tracker_alive())
-            && tracker::subscribed(&from, a.tls_ca_cert.as_deref(), &run_id).await;
-        if alive {
-            println!("using the tracker already running for run '{run_id}'");
-        } else {
-            let (stop_tx, stop_rx) = watch::channel(false);
-            let (ready_tx, ready) = oneshot::channel();
-            let config = TrackerConfig {
-                from: from.clone(),
-                to: to.clone(),
-                run_id: run_id.clone(),
-                channels: a.channels,
-                tls_ca_cert: a.tls_ca_cert.clone(),
-            };
-            let task = tokio::spawn(tracker::run(config, stop_rx, Some(ready_tx)));
-            match ready.await {
-                Ok(Ok(())) => own_tracker = Some((stop_tx, task)),
-                Ok(Err(e)) => return Err(e),
-                Err(_) => {
-                    return Err(task
-                        .await
-                        .map_err(|e| MigrationError::Source(e.to_string()))?
-                        .err()
-                        .unwrap_or(MigrationError::Source("the tracker stopped".into())))
+        for run in &runs {
+            match start_tracker(&a, &to, run).await {
+                Ok(Some(t)) => own_trackers.push(t),
+                Ok(None) => {}
+                Err(e) => {
+                    stop_trackers(own_trackers).await;
+                    return Err(e);
                 }
             }
         }
     }
 
     let mut outcome = Ok(());
-    for stage in plan {
-        if let Err(e) = stage.run(&mut ctx).await {
+    'runs: for run in &runs {
+        if runs.len() > 1 {
+            println!(
+                "database {} -> {} (run '{}')",
+                crate::source::url_db(&run.from).unwrap_or(0),
+                run.to_db,
+                run.run_id
+            );
+        }
+        let mut ctx = MigrationContext::new(&run.run_id, &run.from, to.clone(), shutdown.clone());
+        ctx.to_db = run.to_db;
+        ctx.tls_ca_cert = a.tls_ca_cert.clone();
+        ctx.options = Options {
+            enable_notifications: a.enable_notifications,
+            config_command: a.config_command.clone(),
+            channels: a.channels,
+            fresh: a.fresh,
+            sample: a.sample,
+            ttl_tolerance_ms: a.ttl_tolerance_ms,
+            max_passes: a.max_passes.max(1),
+            progress: a.progress,
+        };
+        ctx.settings = a.settings.update();
+        if let Err(e) = ctx.apply_cli_settings() {
             outcome = Err(e);
             break;
         }
+        for stage in &plan {
+            if let Err(e) = stage.run(&mut ctx).await {
+                outcome = Err(e);
+                break 'runs;
+            }
+        }
+        if names.last() == Some(&"verify") {
+            registry::set_status(&registry::open(&to)?, &run.run_id, "completed")?;
+        }
     }
-    if let Some((stop, task)) = own_tracker {
+    stop_trackers(own_trackers).await;
+    outcome
+}
+
+type OwnTracker = (watch::Sender<bool>, tokio::task::JoinHandle<Result<()>>);
+
+/// Starts the run's tracker unless one already runs for it (`None` then).
+async fn start_tracker(
+    a: &RunArgs,
+    to: &std::path::Path,
+    run: &DbRun,
+) -> Result<Option<OwnTracker>> {
+    // The registry says who claims to run; the source says who listens.
+    let alive = registry::get_run(&registry::open(to)?, &run.run_id)?
+        .is_some_and(|r| r.tracker_alive())
+        && tracker::subscribed(&run.from, a.tls_ca_cert.as_deref(), &run.run_id).await;
+    if alive {
+        println!("using the tracker already running for run '{}'", run.run_id);
+        return Ok(None);
+    }
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (ready_tx, ready) = oneshot::channel();
+    let config = TrackerConfig {
+        from: run.from.clone(),
+        to: to.to_path_buf(),
+        run_id: run.run_id.clone(),
+        channels: a.channels,
+        tls_ca_cert: a.tls_ca_cert.clone(),
+    };
+    let task = tokio::spawn(tracker::run(config, stop_rx, Some(ready_tx)));
+    match ready.await {
+        Ok(Ok(())) => Ok(Some((stop_tx, task))),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(task
+            .await
+            .map_err(|e| MigrationError::Source(e.to_string()))?
+            .err()
+            .unwrap_or(MigrationError::Source("the tracker stopped".into()))),
+    }
+}
+
+async fn stop_trackers(trackers: Vec<OwnTracker>) {
+    for (stop, task) in trackers {
         let _ = stop.send(true);
         if let Ok(Err(e)) = task.await {
             tracing::warn!("tracker: {e}");
         }
     }
-    if outcome.is_ok() && names.last() == Some(&"verify") {
-        registry::set_status(&registry::open(&to)?, &run_id, "completed")?;
-    }
-    outcome
 }

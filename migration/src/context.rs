@@ -62,6 +62,9 @@ pub struct MigrationContext {
     /// The source URL as given (may hold a password; never printed).
     pub from: String,
     pub to: PathBuf,
+    /// The destination database keys are written to (the source URL's number
+    /// unless `--db-map` says otherwise).
+    pub to_db: u32,
     pub options: Options,
     /// CA certificate (PEM) for a `rediss://` source.
     pub tls_ca_cert: Option<PathBuf>,
@@ -86,6 +89,7 @@ impl MigrationContext {
             run_id: run_id.to_string(),
             from: from.to_string(),
             to,
+            to_db: crate::source::url_db(from).unwrap_or(0),
             options: Options::default(),
             tls_ca_cert: None,
             settings: Default::default(),
@@ -125,7 +129,7 @@ impl MigrationContext {
     }
 
     pub fn destination(&self) -> Result<Box<dyn Destination>> {
-        Ok(Box::new(SqliteDestination::open(&self.to)?))
+        Ok(Box::new(SqliteDestination::open(&self.to, self.to_db)?))
     }
 
     /// Stores the settings given on the command line in the run (once, at

@@ -41,8 +41,10 @@ pub struct SqliteDestination {
 }
 
 impl SqliteDestination {
-    pub fn open(path: &Path) -> Result<SqliteDestination> {
-        let engine = SqliteEngine::open(path, PragmaTemplate::Default)?;
+    /// The file at `path`, writing into database `db`.
+    pub fn open(path: &Path, db: u32) -> Result<SqliteDestination> {
+        let mut engine = SqliteEngine::open(path, PragmaTemplate::Default)?;
+        engine.select(db);
         // Other migration processes (tracker, status) share the file.
         crate::registry::share(engine.connection())?;
         // Bulk rewrites many pages per commit: a bigger cache, rarer checkpoints.
@@ -164,20 +166,17 @@ impl Destination for SqliteDestination {
     }
 
     fn keys_with_prefix(&mut self, prefix: &[u8]) -> Result<Vec<Vec<u8>>> {
-        // A range on the primary key: no full scan for a handful of keys.
-        let mut end = prefix.to_vec();
-        match end.last_mut() {
-            Some(b) if *b < 0xff => *b += 1,
-            _ => end.push(0xff),
+        // KEYS with a literal prefix reads only that range of the index.
+        self.clock();
+        let mut pattern = Vec::with_capacity(prefix.len() + 1);
+        for &b in prefix {
+            if matches!(b, b'*' | b'?' | b'[' | b']' | b'\\') {
+                pattern.push(b'\\');
+            }
+            pattern.push(b);
         }
-        let mut stmt = self
-            .engine
-            .connection()
-            .prepare("SELECT key FROM redis_keys WHERE key >= ?1 AND key < ?2")?;
-        let keys = stmt
-            .query_map(rusqlite::params![prefix, end], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
-        Ok(keys.into_iter().filter(|k| k.starts_with(prefix)).collect())
+        pattern.push(b'*');
+        Ok(self.engine.keys(&pattern)?)
     }
 
     fn registry(&self) -> &Connection {

@@ -144,6 +144,27 @@ pub fn client_for(url: &str, tls_ca: Option<&Path>) -> Result<Client> {
     }
 }
 
+/// The database number a `redis://` URL names (0 when it names none).
+pub fn url_db(url: &str) -> Option<u32> {
+    let db = Client::open(url)
+        .ok()?
+        .get_connection_info()
+        .redis_settings()
+        .db();
+    u32::try_from(db).ok()
+}
+
+/// The same `redis://host:port` URL naming database `db` instead.
+pub fn with_db(url: &str, db: u32) -> String {
+    let (base, query) = match url.find('?') {
+        Some(q) => url.split_at(q),
+        None => (url, ""),
+    };
+    let start = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[start..].find('/').map_or(base.len(), |i| start + i);
+    format!("{}/{db}{query}", &base[..authority_end])
+}
+
 /// The URL with any password masked, for logs and the run row.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

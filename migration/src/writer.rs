@@ -406,7 +406,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("resplite-writer-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("w.db");
-        let dest = SqliteDestination::open(&path).unwrap();
+        let dest = SqliteDestination::open(&path, 0).unwrap();
         registry::ensure_run(dest.registry(), "t", "redis://x").unwrap();
         let writer = Writer::spawn(
             Box::new(dest),

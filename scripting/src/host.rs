@@ -27,10 +27,14 @@ pub struct Host {
 }
 
 /// Runs `f` with the host, which is taken out of `ctx` meanwhile: a script
-/// calls commands through that same `ctx`.
+/// calls commands through that same `ctx`. A SELECT inside a script lasts
+/// until the script ends (Redis 7 gives the caller its database back).
 pub fn with_host<R>(ctx: &mut Ctx, f: impl FnOnce(&mut Host, &mut Ctx) -> R) -> R {
     let mut host = ctx.ext.take::<Host>().unwrap_or_default();
+    let db = ctx.session.db;
     let result = f(&mut host, ctx);
+    ctx.session.db = db;
+    ctx.engine.select(db);
     host.publish_stats(ctx);
     ctx.ext.put(host);
     result

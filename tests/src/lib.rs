@@ -423,13 +423,13 @@ pub fn encode_command<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
 /// Inserts a hash key through the documented schema (type 2).
 pub fn seed_hash(conn: &rusqlite::Connection, key: &[u8]) {
     conn.execute(
-        "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) VALUES (?1, 2, NULL, 1, 0)",
+        "INSERT INTO redis_keys (db, key, type, count) VALUES (0, ?1, 2, 1)",
         [key],
     )
     .expect("seed key");
     conn.execute(
-        "INSERT INTO redis_hashes (key, field, value) VALUES (?1, 'f', 'v')",
-        [key],
+        "INSERT INTO redis_hashes (id, field, value) VALUES (last_insert_rowid(), 'f', 'v')",
+        [],
     )
     .expect("seed field");
 }

@@ -369,7 +369,7 @@ async fn object_and_connection_commands() {
     );
     assert_eq!(q::<String>(&mut c, &[b"SELECT", b"0"]).await.unwrap(), "OK");
     assert_eq!(
-        q_err(&mut c, &[b"SELECT", b"1"]).await,
+        q_err(&mut c, &[b"SELECT", b"16"]).await,
         "ERR DB index is out of range"
     );
     assert_eq!(

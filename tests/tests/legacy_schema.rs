@@ -137,3 +137,186 @@ async fn a_resplite_1x_file_is_served_unchanged() {
         assert_eq!(keys.len(), 1, "{}", String::from_utf8_lossy(t));
     }
 }
+
+/// resplite's own version-1 layout (before numbered databases): rowid
+/// strings sharing their key's rowid, a `count` column, scan indexes.
+const V1_SCHEMA: &str = "
+CREATE TABLE redis_keys (key BLOB PRIMARY KEY, type INTEGER NOT NULL, expires_at INTEGER,
+    version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL DEFAULT 0,
+    count INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX redis_keys_expires_at_idx ON redis_keys(expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE redis_strings (key BLOB PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE redis_hashes (key BLOB NOT NULL, field BLOB NOT NULL, value BLOB NOT NULL,
+    PRIMARY KEY (key, field));
+CREATE INDEX redis_hashes_scan_idx ON redis_hashes(key);
+CREATE TABLE redis_sets (key BLOB NOT NULL, member BLOB NOT NULL, PRIMARY KEY (key, member));
+CREATE INDEX redis_sets_scan_idx ON redis_sets(key);
+CREATE TABLE redis_list_meta (key BLOB PRIMARY KEY, head_seq INTEGER NOT NULL,
+    tail_seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE redis_list_items (key BLOB NOT NULL, seq INTEGER NOT NULL, value BLOB NOT NULL,
+    PRIMARY KEY (key, seq)) WITHOUT ROWID;
+CREATE TABLE redis_zsets (key BLOB NOT NULL, member BLOB NOT NULL, score REAL NOT NULL,
+    PRIMARY KEY (key, member));
+CREATE INDEX redis_zsets_score_idx ON redis_zsets(key, score, member);
+CREATE INDEX redis_zsets_scan_idx ON redis_zsets(key);
+CREATE TABLE resplite_functions (name TEXT PRIMARY KEY, code BLOB NOT NULL) WITHOUT ROWID;
+";
+
+/// A version-1 file with `n` string keys `k0..` plus one key of each other
+/// type, as resplite wrote it before numbered databases.
+fn v1_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let path = dir.join("v1.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(V1_SCHEMA).unwrap();
+    let tx = conn.transaction().unwrap();
+    for i in 0..n {
+        let k = format!("k{i}");
+        tx.execute(
+            "INSERT INTO redis_keys (key, type) VALUES (?1, 1)",
+            [k.as_bytes()],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO redis_strings (rowid, key, value) VALUES (last_insert_rowid(), ?1, ?2)",
+            [k.as_bytes(), format!("v{i}").as_bytes()],
+        )
+        .unwrap();
+    }
+    tx.execute_batch(
+        "INSERT INTO redis_keys (key, type, count) VALUES (x'68', 2, 1), (x'73', 3, 2),
+             (x'6c', 4, 2), (x'7a', 5, 1);
+         INSERT INTO redis_hashes VALUES (x'68', x'66', x'00ff');
+         INSERT INTO redis_sets VALUES (x'73', x'61'), (x'73', x'62');
+         INSERT INTO redis_list_meta VALUES (x'6c', 5, 6);
+         INSERT INTO redis_list_items VALUES (x'6c', 5, x'31'), (x'6c', 6, x'32');
+         INSERT INTO redis_zsets VALUES (x'7a', x'6d', 0.5);
+         INSERT INTO resplite_functions VALUES ('lib', x'00');",
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    path
+}
+
+fn user_version(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+async fn assert_v1_contents(server: &Resplite, n: usize) {
+    let mut c = server.client().await;
+    assert_eq!(q::<i64>(&mut c, &[b"DBSIZE"]).await.unwrap(), n as i64 + 4);
+    assert_eq!(q::<String>(&mut c, &[b"GET", b"k0"]).await.unwrap(), "v0");
+    let last = format!("k{}", n - 1);
+    assert_eq!(
+        q::<String>(&mut c, &[b"GET", last.as_bytes()])
+            .await
+            .unwrap(),
+        format!("v{}", n - 1)
+    );
+    assert_eq!(
+        q::<Vec<u8>>(&mut c, &[b"HGET", b"h", b"f"]).await.unwrap(),
+        b"\x00\xff"
+    );
+    assert_eq!(q::<i64>(&mut c, &[b"SCARD", b"s"]).await.unwrap(), 2);
+    assert_eq!(
+        q::<Vec<String>>(&mut c, &[b"LRANGE", b"l", b"0", b"-1"])
+            .await
+            .unwrap(),
+        vec!["1", "2"]
+    );
+    assert_eq!(
+        q::<f64>(&mut c, &[b"ZSCORE", b"z", b"m"]).await.unwrap(),
+        0.5
+    );
+    // Everything lives in database 0.
+    let _: () = q(&mut c, &[b"SELECT", b"1"]).await.unwrap();
+    assert_eq!(q::<i64>(&mut c, &[b"DBSIZE"]).await.unwrap(), 0);
+}
+
+/// Today's (version 1) files are upgraded in place once, logged, and serve
+/// every type; the upgraded file opens again without a second upgrade.
+#[tokio::test]
+async fn a_version_1_file_is_upgraded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = v1_file(dir.path(), 1000);
+    assert_eq!(user_version(&db), 0);
+    let mut server = Resplite::on_db(&db, &[]);
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|l| l.contains("upgraded the file to schema version 2")),
+        "{:?}",
+        server.log()
+    );
+    assert_v1_contents(&server, 1000).await;
+    server.restart();
+    assert!(!server.log().iter().any(|l| l.contains("upgrading")));
+    assert_v1_contents(&server, 1000).await;
+    drop(server);
+    assert_eq!(user_version(&db), 2);
+    let ok: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+/// A file from a newer resplite is refused with a clear message, untouched.
+#[test]
+fn a_newer_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99; CREATE TABLE redis_keys (x);")
+        .unwrap();
+    let out = std::process::Command::new(resplite_tests::binary())
+        .args(["run", "--port", "0", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("schema version 99, newer than this resplite"),
+        "{err}"
+    );
+    assert_eq!(user_version(&db), 99);
+}
+
+/// kill -9 in the middle of the upgrade: the next open finds the file as it
+/// was (the upgrade is one transaction) and upgrades it whole.
+#[tokio::test]
+async fn kill_9_during_the_upgrade_leaves_a_whole_file() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let n = 300_000;
+    let db = v1_file(dir.path(), n);
+    let mut child = std::process::Command::new(resplite_tests::binary())
+        .args(["run", "--port", "0", "--db"])
+        .arg(&db)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    // Killed as soon as the upgrade has copied its first table.
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if line.contains("upgrade: keys and strings copied") {
+            break;
+        }
+        assert!(
+            !line.contains("upgraded the file"),
+            "upgrade ended first: {line}"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(user_version(&db), 0, "the killed upgrade left no trace");
+    let server = Resplite::on_db(&db, &[]);
+    assert_v1_contents(&server, n).await;
+}

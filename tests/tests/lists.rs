@@ -557,19 +557,19 @@ async fn lists_survive_restart() {
 async fn legacy_gapped_list_is_renumbered() {
     let server = Resplite::start_seeded(|conn| {
         conn.execute(
-            "INSERT INTO redis_keys (key, type, expires_at, version, updated_at, count) \
-             VALUES (CAST('g' AS BLOB), 4, NULL, 1, 0, 3)",
+            "INSERT INTO redis_keys (id, db, key, type, count) \
+             VALUES (77, 0, CAST('g' AS BLOB), 4, 3)",
             [],
         )
         .unwrap();
         conn.execute(
-            "INSERT INTO redis_list_meta (key, head_seq, tail_seq) VALUES (CAST('g' AS BLOB), 0, 11)",
+            "INSERT INTO redis_list_meta (id, head_seq, tail_seq) VALUES (77, 0, 11)",
             [],
         )
         .unwrap();
         for (seq, v) in [(0, "a"), (5, "b"), (10, "c")] {
             conn.execute(
-                "INSERT INTO redis_list_items (key, seq, value) VALUES (CAST('g' AS BLOB), ?1, CAST(?2 AS BLOB))",
+                "INSERT INTO redis_list_items (id, seq, value) VALUES (77, ?1, CAST(?2 AS BLOB))",
                 rusqlite::params![seq, v],
             )
             .unwrap();

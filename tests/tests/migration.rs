@@ -660,9 +660,90 @@ async fn source_database_other_than_zero() {
         out.contains("db 3") && out.contains(" 0 mismatches"),
         "{out}"
     );
+    // Into database 3 of the destination, as the URL says.
     let server = Resplite::on_db(dir.path().join("dest.db").as_path(), &[]);
-    let mut ours = connect(&server.url()).await;
+    let mut ours = connect(&format!("{}3", server.url())).await;
     assert_same(&mut src, &mut ours).await;
+    let mut ours0 = connect(&server.url()).await;
+    let n: i64 = redis::cmd("DBSIZE").query_async(&mut ours0).await.unwrap();
+    assert_eq!(n, 0);
+}
+
+/// `--db-map` copies several databases, each with its own run and tracker:
+/// writes to database 1 between bulk and delta reach database 5. Then
+/// `--all-databases` copies every database that holds keys into its number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_databases_by_map_and_all() {
+    let redis = source();
+    let url = |db: u32| format!("{}{db}", redis.url());
+    let mut src0 = connect(&url(0)).await;
+    let mut src1 = connect(&url(1)).await;
+    let mut src4 = connect(&url(4)).await;
+    fill_mixed(&mut src0, 21, 200, 0, 0).await;
+    fill_mixed(&mut src1, 22, 200, 0, 0).await;
+    fill_mixed(&mut src4, 23, 50, 0, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let dbp = dir.path().join("dest.db");
+    let t0 = start_tracker(&url(0), &db, "m.db0").await;
+    let t1 = spawn_migrate(&["track", "--from", &url(1), "--to", &db, "--run-id", "m.db1"]);
+    wait_for(
+        &dbp,
+        "SELECT COUNT(*) FROM migration_run_state WHERE tracker_state = 'running'",
+        2,
+    )
+    .await;
+    let map = ["--db-map", "0:0,1:5"];
+    ok(migrate(&run_args(
+        &url(0),
+        &db,
+        "m",
+        "preflight,bulk",
+        &map,
+    )));
+    for cmd in [
+        redis::cmd("SET").arg("late").arg("write").clone(),
+        redis::cmd("DEL").arg("k:1").clone(),
+        redis::cmd("RPUSH").arg("late:list").arg("a").clone(),
+    ] {
+        let _: () = cmd.query_async(&mut src1).await.unwrap();
+    }
+    // The tracker of database 1 records the writes before delta runs.
+    wait_for(
+        &dbp,
+        "SELECT COUNT(*) FROM migration_dirty_keys WHERE run_id = 'm.db1'",
+        2,
+    )
+    .await;
+    let out = ok(migrate(&run_args(&url(0), &db, "m", "delta,verify", &map)));
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    for mut t in [t0, t1] {
+        let _ = t.kill();
+        let _ = t.wait();
+    }
+    let server = Resplite::on_db(&dbp, &[]);
+    assert_same(&mut src0, &mut connect(&format!("{}0", server.url())).await).await;
+    assert_same(&mut src1, &mut connect(&format!("{}5", server.url())).await).await;
+    let mut ours1 = connect(&format!("{}1", server.url())).await;
+    let n: i64 = redis::cmd("DBSIZE").query_async(&mut ours1).await.unwrap();
+    assert_eq!(n, 0, "database 1 of the source went to 5 only");
+    drop(server);
+
+    let all = db_path(&tempfile::tempdir_in(dir.path()).unwrap());
+    let all_dir = std::path::Path::new(&all).parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(&all_dir).unwrap();
+    let out = ok(migrate(&run_args(
+        &url(0),
+        &all,
+        "a",
+        "preflight,bulk,verify",
+        &["--all-databases"],
+    )));
+    assert!(out.contains("run 'a.db4'"), "{out}");
+    let server = Resplite::on_db(std::path::Path::new(&all), &[]);
+    for (db, src) in [(0, &mut src0), (1, &mut src1), (4, &mut src4)] {
+        assert_same(src, &mut connect(&format!("{}{db}", server.url())).await).await;
+    }
 }
 
 /// A downstream crate's stage runs through the same command line.

@@ -458,6 +458,7 @@ fn detached(ctx: &Ctx) -> ClientInfo {
         last_command_at: now,
         last_command: "NULL",
         resp: ctx.session.resp,
+        db: ctx.session.db,
         kill: Default::default(),
     }
 }
@@ -475,6 +476,7 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
         c.name.clone()
     };
     let resp = if me { ctx.session.resp } else { c.resp };
+    let db = if me { ctx.session.db } else { c.db };
     let cmd = if me {
         current.to_string()
     } else {
@@ -507,7 +509,7 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
         flags.push('N');
     }
     format!(
-        "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db=0 sub={sub} \
+        "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db={db} sub={sub} \
          psub={psub} ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
          obl=0 oll=0 omem={omem} tot-mem=32768 events=r cmd={cmd} user={} redir=-1 resp={resp} \
          lib-name={} lib-ver={}",

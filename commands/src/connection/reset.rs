@@ -33,6 +33,8 @@ impl Command for Reset {
         ctx.server.pubsub.unmonitor(id);
         ctx.session.monitor = false;
         ctx.session.resp = 2;
+        ctx.session.db = 0;
+        ctx.engine.select(0);
         ctx.session.name = None;
         ctx.session.reply_mode = ReplyMode::On;
         ctx.server.update_client_meta(id, |m| {

@@ -1,6 +1,6 @@
 use resplite_core::prelude::*;
 
-/// SELECT index: resplite has one database, 0.
+/// SELECT index: the connection's database from then on.
 pub struct Select(i64);
 
 impl Command for Select {
@@ -18,11 +18,11 @@ impl Command for Select {
         Ok(Select(index))
     }
 
-    fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        match self.0 {
-            0 => Ok(Reply::ok()),
-            _ => Err(CommandError::other("ERR DB index is out of range")),
-        }
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let db = crate::common::db_index(ctx, self.0)?;
+        ctx.session.db = db;
+        ctx.engine.select(db);
+        Ok(Reply::ok())
     }
 }
 

@@ -1,6 +1,8 @@
+mod copy;
 mod del;
 mod exists;
 mod expire;
+mod move_key;
 mod object;
 mod pattern;
 mod rename;

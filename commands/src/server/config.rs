@@ -93,7 +93,9 @@ static PARAMS: &[Param] = &[
     param!("save", Kind::Fixed(ON_DISK), |_s| String::new()),
     param!("appendonly", Kind::Fixed(ON_DISK), |_s| "no".into()),
     param!("appendfsync", Kind::Fixed(ON_DISK), |_s| "everysec".into()),
-    param!("databases", Kind::Immutable, |_s| "1".into()),
+    param!("databases", Kind::Immutable, |s| config(s)
+        .databases
+        .to_string()),
     param!("notify-keyspace-events", Kind::Events, |s| s
         .settings
         .read()

@@ -1,6 +1,10 @@
 use resplite_core::prelude::*;
 
-/// FLUSHDB / FLUSHALL [ASYNC | SYNC]: one database, so both empty everything.
+use crate::common::{databases, touch_watched_in};
+
+/// FLUSHDB / FLUSHALL [ASYNC | SYNC]: the selected database, or all of them.
+/// ASYNC is accepted and runs synchronously: the deletion is a few SQL
+/// statements inside the group's transaction.
 pub struct FlushDb;
 pub struct FlushAll;
 
@@ -20,7 +24,8 @@ impl Command for FlushDb {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        ctx.engine.flush()?;
+        touch_watched_in(ctx, ctx.session.db, None)?;
+        ctx.engine.flush_db()?;
         Ok(Reply::ok())
     }
 }
@@ -34,7 +39,10 @@ impl Command for FlushAll {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        ctx.engine.flush()?;
+        for db in 0..databases(ctx) {
+            touch_watched_in(ctx, db, None)?;
+        }
+        ctx.engine.flush_all()?;
         Ok(Reply::ok())
     }
 }

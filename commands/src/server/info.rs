@@ -417,14 +417,19 @@ fn errorstats(ctx: &Ctx, l: &mut Lines) {
     }
 }
 
-/// `db0:keys=N,expires=M,avg_ttl=0`, only when the database has keys (as
+/// `dbN:keys=N,expires=M,avg_ttl=0`, one line per database that has keys (as
 /// Redis). `keys` counts keys that expired but were not collected yet, as
 /// DBSIZE does; the average TTL is not tracked.
 fn keyspace(ctx: &mut Ctx, l: &mut Lines) -> Result<(), CommandError> {
-    let keys = ctx.engine.dbsize()?;
-    if keys > 0 {
-        let expires = ctx.engine.expires_count()?;
-        l.add("db0", format!("keys={keys},expires={expires},avg_ttl=0"));
+    for db in 0..crate::common::databases(ctx) {
+        let keys = ctx.engine.dbsize_of(db)?;
+        if keys > 0 {
+            let expires = ctx.engine.expires_count(db)?;
+            l.add(
+                &format!("db{db}"),
+                format!("keys={keys},expires={expires},avg_ttl=0"),
+            );
+        }
     }
     Ok(())
 }

@@ -13,4 +13,5 @@ mod shutdown;
 mod slowlog;
 mod sqlite_info;
 pub mod subcommand;
+mod swapdb;
 mod time;

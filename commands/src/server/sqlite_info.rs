@@ -102,7 +102,7 @@ impl Command for SqliteInfo {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let f = FileInfo::read(ctx.server);
         let keys = ctx.engine.dbsize()?;
-        let expires = ctx.engine.expires_count()?;
+        let expires = ctx.engine.expires_count(ctx.session.db)?;
         let int = |n: u64| Reply::Int(n as i64);
         Ok(Reply::Map(vec![
             pair("sqlite_version", Reply::bulk(ServerState::sqlite_version())),

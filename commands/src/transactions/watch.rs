@@ -28,6 +28,7 @@ impl Command for Watch {
         for key in &self.0 {
             // A key that exists now and is gone at EXEC expired: that aborts too.
             let existed = ctx.engine.meta(key)?.is_some();
+            let key = resplite_core::engine::DbKey::new(ctx.session.db, key.to_vec());
             ctx.coord.watch(key, existed);
         }
         Ok(Reply::ok())

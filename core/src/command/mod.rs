@@ -39,6 +39,8 @@ pub struct Session {
     pub id: u64,
     /// 2 or 3, as negotiated by HELLO.
     pub resp: u8,
+    /// The selected database (SELECT).
+    pub db: u32,
     pub name: Option<bytes::Bytes>,
     /// Shared, so cloning a session per batch allocates nothing.
     pub peer: std::sync::Arc<str>,
@@ -88,7 +90,7 @@ impl Ctx<'_> {
     }
 
     /// A keyspace event (Redis' `notifyKeyspaceEvent`): published on
-    /// `__keyspace@0__:<key>` and `__keyevent@0__:<event>` as the
+    /// `__keyspace@<db>__:<key>` and `__keyevent@<db>__:<event>` as the
     /// `notify-keyspace-events` flags ask, once the group has committed, and
     /// dropped if the command fails. Costs two atomic loads when off.
     pub fn notify(&mut self, class: Class, event: &'static str, key: &[u8]) {
@@ -99,7 +101,17 @@ impl Ctx<'_> {
         }
         // Keys that expired while this command looked them up come first.
         self.notify_expired();
-        self.push_event(flags, event, key);
+        self.push_event(flags, event, self.session.db, key);
+    }
+
+    /// As [`notify`](Self::notify), for a key of another database (MOVE, COPY ... DB).
+    pub fn notify_in(&mut self, db: u32, class: Class, event: &'static str, key: &[u8]) {
+        let flags = self.server.pubsub.notify_flags();
+        if flags & class.0 == 0 || !self.server.pubsub.has_subscribers() {
+            return;
+        }
+        self.notify_expired();
+        self.push_event(flags, event, db, key);
     }
 
     /// Would an event of `class` be published (for commands that must look
@@ -138,8 +150,8 @@ impl Ctx<'_> {
         push_expired(self.engine, self.server, self.coord);
     }
 
-    fn push_event(&mut self, flags: u32, event: &'static str, key: &[u8]) {
-        push_event(self.server, self.coord, flags, event, key);
+    fn push_event(&mut self, flags: u32, event: &'static str, db: u32, key: &[u8]) {
+        push_event(self.server, self.coord, flags, event, db, key);
     }
 
     /// PUBLISH: the number of clients that will receive the message, delivered
@@ -170,7 +182,7 @@ pub(crate) fn push_expired(
         return;
     }
     for key in expired {
-        push_event(server, coord, flags, "expired", &key);
+        push_event(server, coord, flags, "expired", key.db, &key.key);
     }
 }
 
@@ -179,12 +191,13 @@ fn push_event(
     coord: &mut crate::blocking::Coordination,
     flags: u32,
     event: &'static str,
+    db: u32,
     key: &[u8],
 ) {
     let pubsub = &server.pubsub;
     if flags & Class::KEYSPACE.0 != 0 {
-        let mut channel = Vec::with_capacity(15 + key.len());
-        channel.extend_from_slice(b"__keyspace@0__:");
+        let mut channel = Vec::with_capacity(18 + key.len());
+        channel.extend_from_slice(format!("__keyspace@{db}__:").as_bytes());
         channel.extend_from_slice(key);
         let mut routed = pubsub.route(channel.into(), bytes::Bytes::from_static(event.as_bytes()));
         if routed.receivers() > 0 {
@@ -193,7 +206,7 @@ fn push_event(
         }
     }
     if flags & Class::KEYEVENT.0 != 0 {
-        let channel = format!("__keyevent@0__:{event}");
+        let channel = format!("__keyevent@{db}__:{event}");
         let mut routed = pubsub.route(channel.into(), bytes::Bytes::copy_from_slice(key));
         if routed.receivers() > 0 {
             routed.seq = coord.seq;

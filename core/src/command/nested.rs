@@ -111,12 +111,13 @@ impl Ctx<'_> {
         NestedError::Refused(why.into())
     }
 
-    /// MONITOR shows a script's commands as `[0 lua] "set" ...`.
+    /// MONITOR shows a script's commands as `[<db> lua] "set" ...`.
     fn feed_monitors_nested(&mut self, name: &str, argv: &[Bytes]) {
         if !self.server.pubsub.has_monitors() {
             return;
         }
         let mark = self.server.pubsub.seq();
-        crate::monitor::feed(self.server, self.coord, "lua", name, argv, mark);
+        let db = self.session.db;
+        crate::monitor::feed(self.server, self.coord, db, "lua", name, argv, mark);
     }
 }

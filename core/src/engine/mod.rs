@@ -104,6 +104,20 @@ pub struct ScanPage {
     pub keys: Vec<Vec<u8>>,
 }
 
+/// A key with its database number: the identity WATCH, blocked clients and
+/// keyspace events work with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DbKey {
+    pub db: u32,
+    pub key: Vec<u8>,
+}
+
+impl DbKey {
+    pub fn new(db: u32, key: Vec<u8>) -> DbKey {
+        DbKey { db, key }
+    }
+}
+
 /// Semantic storage operations. Every call sees the clock set by
 /// [`Engine::set_clock`]: keys whose deadline has passed are gone (lazily deleted
 /// on access), whichever method looks at them.
@@ -115,6 +129,10 @@ pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + FunctionStore {
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);
     fn now_ms(&self) -> i64;
+
+    /// Selects the database the key operations below work in (SELECT).
+    fn select(&mut self, db: u32);
+    fn selected(&self) -> u32;
 
     /// Type and deadline of a live key.
     fn meta(&mut self, key: &[u8]) -> Result<Option<KeyMeta>>;
@@ -132,25 +150,37 @@ pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + FunctionStore {
     /// Moves `from` (with its deadline) to `to`, replacing `to`. False if `from`
     /// does not exist.
     fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<bool>;
-    /// Number of keys, counting ones that expired but were not yet collected (as
-    /// Redis' DBSIZE does). O(1).
+    /// MOVE: moves `key` to database `db`. False if it does not exist here
+    /// or already exists there.
+    fn move_key(&mut self, key: &[u8], db: u32) -> Result<bool>;
+    /// COPY: copies `src` (contents and deadline) to `dst` in database `db`.
+    /// False if `src` is missing, or `dst` exists and not `replace`.
+    fn copy_key(&mut self, src: &[u8], db: u32, dst: &[u8], replace: bool) -> Result<bool>;
+    /// SWAPDB: the two databases exchange their keys. O(1).
+    fn swap_db(&mut self, a: u32, b: u32) -> Result<()>;
+    /// Keys in the selected database, counting ones that expired but were not
+    /// yet collected (as Redis' DBSIZE does).
     fn dbsize(&mut self) -> Result<u64>;
-    /// Deletes every key.
-    fn flush(&mut self) -> Result<()>;
+    /// Keys in database `db`.
+    fn dbsize_of(&mut self, db: u32) -> Result<u64>;
+    /// Deletes every key of the selected database (FLUSHDB).
+    fn flush_db(&mut self) -> Result<()>;
+    /// Deletes every key of every database (FLUSHALL).
+    fn flush_all(&mut self) -> Result<()>;
     /// One step of a cursor iteration over live keys.
     fn scan(&mut self, cursor: u64, count: usize, filter: &ScanFilter) -> Result<ScanPage>;
     /// Every live key matching a glob pattern.
     fn keys(&mut self, pattern: &[u8]) -> Result<Vec<Vec<u8>>>;
     fn random_key(&mut self) -> Result<Option<Vec<u8>>>;
-    /// Deletes up to `limit` expired keys; returns how many.
+    /// Deletes up to `limit` expired keys of any database; returns how many.
     fn sweep_expired(&mut self, limit: usize) -> Result<usize>;
-    /// Keys with a deadline (INFO keyspace `expires=`).
-    fn expires_count(&mut self) -> Result<u64>;
+    /// Keys with a deadline in database `db` (INFO keyspace `expires=`).
+    fn expires_count(&mut self, db: u32) -> Result<u64>;
     /// Keys removed because their deadline passed, since start.
     fn expired_keys(&self) -> u64;
     /// The keys expired (lazily or by the sweeper) since the last call, while
     /// the executor asks for them (keyspace `expired` events); else empty.
-    fn take_expired(&mut self) -> Vec<Vec<u8>> {
+    fn take_expired(&mut self) -> Vec<DbKey> {
         Vec::new()
     }
 }

@@ -82,13 +82,14 @@ pub(crate) async fn serve(
     let mut conn = Connection {
         mailbox,
         multi: None,
-        reported: (2, None),
+        reported: (2, None, 0),
         authenticated: false,
         socket,
         shared: shared.clone(),
         session: Session {
             id,
             resp: 2,
+            db: 0,
             peer: peer.to_string().into(),
             ..Session::default()
         },
@@ -124,7 +125,7 @@ struct Connection {
     mailbox: Arc<Mailbox>,
     multi: Option<Multi>,
     /// Protocol and name as last written to the client registry.
-    reported: (u8, Option<bytes::Bytes>),
+    reported: (u8, Option<bytes::Bytes>, u32),
     /// Once authenticated, always (as in Redis when requirepass is set later).
     authenticated: bool,
     socket: TcpStream,
@@ -548,16 +549,23 @@ impl Connection {
                 }
             }
         };
-        // The registry copy of resp/name changes only on HELLO/CLIENT SETNAME.
-        let changed =
-            result.session.resp != self.reported.0 || result.session.name != self.reported.1;
+        // The registry copy of resp/name/db changes only on HELLO, CLIENT
+        // SETNAME, SELECT and RESET.
+        let changed = result.session.resp != self.reported.0
+            || result.session.name != self.reported.1
+            || result.session.db != self.reported.2;
         self.session = result.session;
         if changed {
-            self.reported = (self.session.resp, self.session.name.clone());
+            self.reported = (
+                self.session.resp,
+                self.session.name.clone(),
+                self.session.db,
+            );
             let session = &self.session;
             self.shared.state.with_client(session.id, |c| {
                 c.resp = session.resp;
                 c.name = session.name.as_ref().map(|n| n.to_vec());
+                c.db = session.db;
             });
         }
         let resp3 = self.session.resp == 3;

@@ -52,6 +52,8 @@ pub struct ServerConfig {
     pub rename_commands: Vec<(String, String)>,
     /// Bytes each Lua interpreter (EVAL's, FUNCTION's) may allocate; 0: no cap.
     pub lua_memory_limit: u64,
+    /// SELECT's range: databases 0 to `databases - 1`.
+    pub databases: u32,
 }
 
 impl ServerConfig {
@@ -68,6 +70,7 @@ impl ServerConfig {
             protected_mode: true,
             rename_commands: Vec::new(),
             lua_memory_limit: DEFAULT_LUA_MEMORY_LIMIT,
+            databases: 16,
         }
     }
 
@@ -253,6 +256,7 @@ impl Shared {
             last_command_at: now,
             last_command: "NULL",
             resp: 2,
+            db: 0,
             kill: Arc::new(tokio::sync::Notify::new()),
         };
         clients.insert(info.id, info.clone());

@@ -197,6 +197,8 @@ pub struct ClientInfo {
     /// As COMMAND names it (a static spec name: no allocation per command).
     pub last_command: &'static str,
     pub resp: u8,
+    /// The selected database (SELECT), for CLIENT LIST.
+    pub db: u32,
     /// Notified to close the connection (CLIENT KILL).
     pub kill: Arc<Notify>,
 }

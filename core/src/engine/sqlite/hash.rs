@@ -1,5 +1,6 @@
-//! Hashes on SQLite: one `redis_hashes` row per field. Updates keep the row
-//! (and its rowid, the HSCAN cursor); the field count lives in `redis_keys`.
+//! Hashes on SQLite: one `redis_hashes` row per field, under the key's id.
+//! Updates keep the row (and its rowid, the HSCAN cursor); the field count
+//! lives in `redis_keys`.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -10,115 +11,117 @@ use crate::engine::{HashOps, KeyType, Result};
 use crate::util::glob::glob_match;
 
 impl SqliteEngine {
-    fn hash_exists(&mut self, key: &[u8]) -> Result<bool> {
-        Ok(self.container(key, KeyType::Hash)?.is_some())
+    fn hash_id(&mut self, key: &[u8]) -> Result<Option<i64>> {
+        self.container(key, KeyType::Hash)
     }
 
     /// Writes one field; true if it is new.
-    fn hash_put(&self, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
+    fn hash_put(&self, id: i64, field: &[u8], value: &[u8]) -> Result<bool> {
         let updated = self
             .conn
-            .prepare_cached("UPDATE redis_hashes SET value = ?3 WHERE key = ?1 AND field = ?2")?
-            .execute(params![key, field, value])?;
+            .prepare_cached("UPDATE redis_hashes SET value = ?3 WHERE id = ?1 AND field = ?2")?
+            .execute(params![id, field, value])?;
         if updated > 0 {
             return Ok(false);
         }
         self.conn
-            .prepare_cached("INSERT INTO redis_hashes (key, field, value) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, field, value])?;
+            .prepare_cached("INSERT INTO redis_hashes (id, field, value) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, field, value])?;
         Ok(true)
     }
 
-    fn hash_field(&self, key: &[u8], field: &[u8]) -> Result<Option<Vec<u8>>> {
+    fn hash_field(&self, id: i64, field: &[u8]) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT value FROM redis_hashes WHERE key = ?1 AND field = ?2")?
-            .query_row(params![key, field], |r| r.get(0))
+            .prepare_cached("SELECT value FROM redis_hashes WHERE id = ?1 AND field = ?2")?
+            .query_row(params![id, field], |r| r.get(0))
             .optional()?)
     }
 }
 
 impl HashOps for SqliteEngine {
     fn hset(&mut self, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<u64> {
-        self.container_for_write(key, KeyType::Hash)?;
+        let (id, _) = self.container_for_write(key, KeyType::Hash)?;
         let mut added = 0;
         for (field, value) in pairs {
-            added += u64::from(self.hash_put(key, field, value)?);
+            added += u64::from(self.hash_put(id, field, value)?);
         }
-        self.add_len(key, added as i64);
+        self.add_len(key, id, added as i64);
         Ok(added)
     }
 
     fn hsetnx(&mut self, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
-        if self.hash_exists(key)? && self.hash_field(key, field)?.is_some() {
-            return Ok(false);
+        if let Some(id) = self.hash_id(key)? {
+            if self.hash_field(id, field)?.is_some() {
+                return Ok(false);
+            }
         }
         self.hset(key, &[(field, value)])?;
         Ok(true)
     }
 
     fn hget(&mut self, key: &[u8], field: &[u8]) -> Result<Option<Vec<u8>>> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(None);
-        }
-        self.hash_field(key, field)
+        };
+        self.hash_field(id, field)
     }
 
     fn hmget(&mut self, key: &[u8], fields: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(vec![None; fields.len()]);
-        }
-        fields.iter().map(|f| self.hash_field(key, f)).collect()
+        };
+        fields.iter().map(|f| self.hash_field(id, f)).collect()
     }
 
     fn hgetall(&mut self, key: &[u8]) -> Result<Vec<FieldValue>> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(Vec::new());
-        }
+        };
         Ok(self
             .conn
-            .prepare_cached("SELECT field, value FROM redis_hashes WHERE key = ?1")?
-            .query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .prepare_cached("SELECT field, value FROM redis_hashes WHERE id = ?1")?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
     fn hkeys(&mut self, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(Vec::new());
-        }
+        };
         Ok(self
             .conn
-            .prepare_cached("SELECT field FROM redis_hashes WHERE key = ?1")?
-            .query_map([key], |r| r.get(0))?
+            .prepare_cached("SELECT field FROM redis_hashes WHERE id = ?1")?
+            .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
     fn hvals(&mut self, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(Vec::new());
-        }
+        };
         Ok(self
             .conn
-            .prepare_cached("SELECT value FROM redis_hashes WHERE key = ?1")?
-            .query_map([key], |r| r.get(0))?
+            .prepare_cached("SELECT value FROM redis_hashes WHERE id = ?1")?
+            .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
     fn hdel(&mut self, key: &[u8], fields: &[&[u8]]) -> Result<u64> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(0);
-        }
+        };
         let mut stmt = self
             .conn
-            .prepare_cached("DELETE FROM redis_hashes WHERE key = ?1 AND field = ?2")?;
+            .prepare_cached("DELETE FROM redis_hashes WHERE id = ?1 AND field = ?2")?;
         let mut removed = 0;
         for f in fields {
-            removed += stmt.execute(params![key, f])? as u64;
+            removed += stmt.execute(params![id, f])? as u64;
         }
         drop(stmt);
         if removed > 0 {
-            self.add_len(key, -(removed as i64));
-            self.drop_if_empty(key, KeyType::Hash)?;
+            self.add_len(key, id, -(removed as i64));
+            self.drop_if_empty(key, id, KeyType::Hash)?;
         }
         Ok(removed)
     }
@@ -128,33 +131,33 @@ impl HashOps for SqliteEngine {
     }
 
     fn hlen(&mut self, key: &[u8]) -> Result<u64> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(0);
-        }
-        self.container_len(key)
+        };
+        self.container_len(id)
     }
 
     fn hstrlen(&mut self, key: &[u8], field: &[u8]) -> Result<u64> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(0);
-        }
+        };
         let len: Option<i64> = self
             .conn
             .prepare_cached(
                 "SELECT length(CAST(value AS BLOB)) FROM redis_hashes \
-                 WHERE key = ?1 AND field = ?2",
+                 WHERE id = ?1 AND field = ?2",
             )?
-            .query_row(params![key, field], |r| r.get(0))
+            .query_row(params![id, field], |r| r.get(0))
             .optional()?;
         Ok(len.unwrap_or(0) as u64)
     }
 
     fn hrandom(&mut self, key: &[u8], count: u64, distinct: bool) -> Result<Vec<FieldValue>> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok(Vec::new());
-        }
-        let len = self.container_len(key)?;
-        let rowids = self.random_rowids(RowTable::Hashes, key, len, count, distinct)?;
+        };
+        let len = self.container_len(id)?;
+        let rowids = self.random_rowids(RowTable::Hashes, id, len, count, distinct)?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT field, value FROM redis_hashes WHERE rowid = ?1")?;
@@ -172,22 +175,15 @@ impl HashOps for SqliteEngine {
         count: usize,
         pattern: Option<&[u8]>,
     ) -> Result<(u64, Vec<FieldValue>)> {
-        if !self.hash_exists(key)? {
+        let Some(id) = self.hash_id(key)? else {
             return Ok((0, Vec::new()));
-        }
-        self.scan_rows(
-            RowTable::Hashes,
-            "field, value",
-            key,
-            cursor,
-            count,
-            |row| {
-                let field: Vec<u8> = row.get(1)?;
-                if pattern.is_some_and(|p| !glob_match(p, &field, false)) {
-                    return Ok(None);
-                }
-                Ok(Some((field, row.get(2)?)))
-            },
-        )
+        };
+        self.scan_rows(RowTable::Hashes, "field, value", id, cursor, count, |row| {
+            let field: Vec<u8> = row.get(1)?;
+            if pattern.is_some_and(|p| !glob_match(p, &field, false)) {
+                return Ok(None);
+            }
+            Ok(Some((field, row.get(2)?)))
+        })
     }
 }

@@ -1,5 +1,5 @@
-//! Lists on SQLite: `redis_list_meta(key, head_seq, tail_seq)` and
-//! `redis_list_items(key, seq, value)`.
+//! Lists on SQLite: `redis_list_meta(id, head_seq, tail_seq)` and
+//! `redis_list_items(id, seq, value)`, under the key's id.
 //!
 //! Invariant: a list's items occupy exactly the seqs `head_seq..=tail_seq`
 //! (an empty list has `tail_seq = head_seq - 1`), so index `i` is seq
@@ -11,17 +11,24 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::SqliteEngine;
-use crate::engine::{Engine, EngineError, KeyType, ListOps, Result};
+use crate::engine::{EngineError, KeyType, ListOps, Result};
 
-/// A list's ends.
+/// A list's id and ends.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Ends {
+    id: i64,
     head: i64,
     tail: i64,
 }
 
 impl Ends {
-    const EMPTY: Ends = Ends { head: 0, tail: -1 };
+    fn empty(id: i64) -> Ends {
+        Ends {
+            id,
+            head: 0,
+            tail: -1,
+        }
+    }
 
     fn len(self) -> u64 {
         (self.tail - self.head + 1).max(0) as u64
@@ -54,86 +61,80 @@ impl SqliteEngine {
     /// program) is renumbered once, here.
     fn list_ends(&mut self, key: &[u8]) -> Result<Option<Ends>> {
         // One lookup for type, deadline, length and ends: pushes and pops are hot.
-        // Ends this group already changed are in memory: skip the meta row then.
-        let cached = self.cached_ends.get(key).copied();
-        let sql = if cached.is_some() {
-            "SELECT type, expires_at, count, NULL, NULL FROM redis_keys WHERE key = ?1"
-        } else {
-            "SELECT k.type, k.expires_at, k.count, m.head_seq, m.tail_seq FROM redis_keys k \
-             LEFT JOIN redis_list_meta m ON m.key = k.key WHERE k.key = ?1"
-        };
         let row = self
             .conn
-            .prepare_cached(sql)?
-            .query_row([key], |r| {
+            .prepare_cached(
+                "SELECT k.id, k.type, k.expires_at, k.count, m.head_seq, m.tail_seq \
+                 FROM redis_keys k LEFT JOIN redis_list_meta m ON m.id = k.id \
+                 WHERE k.db = ?1 AND k.key = ?2",
+            )?
+            .query_row(params![self.phys, key], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, i64>(3)?,
                     r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             })
             .optional()?;
-        let Some((code, expires_at, stored, head, tail)) = row else {
+        let Some((id, code, expires_at, stored, head, tail)) = row else {
             return Ok(None);
         };
         if self.is_expired(expires_at) {
-            // meta() deletes the expired key (and counts it) on the way.
-            self.meta(key)?;
+            // row() deletes the expired key (and counts it) on the way.
+            self.row(key)?;
             return Ok(None);
         }
         if code != KeyType::List as i64 {
             return Err(EngineError::WrongType);
         }
-        let len = (stored + self.pending.get(key).copied().unwrap_or(0)).max(0) as u64;
-        let (head, tail) = match cached {
+        let len = (stored + self.pending.get(&id).copied().unwrap_or(0)).max(0) as u64;
+        // Ends this group already changed are in memory, ahead of the meta row.
+        let (head, tail) = match self.cached_ends.get(&id) {
             Some(ends) => (Some(ends.head), Some(ends.tail)),
             None => (head, tail),
         };
         match (head, tail) {
             (Some(head), Some(tail)) if tail - head + 1 == len as i64 => {
-                Ok(Some(Ends { head, tail }))
+                Ok(Some(Ends { id, head, tail }))
             }
-            _ => self.list_renumber(key, len).map(Some),
+            _ => self.list_renumber(key, id, len).map(Some),
         }
     }
 
     /// Rewrites a list's items as seqs `0..n` and fixes its meta and count.
-    fn list_renumber(&mut self, key: &[u8], stored_len: u64) -> Result<Ends> {
+    fn list_renumber(&mut self, key: &[u8], id: i64, stored_len: u64) -> Result<Ends> {
         let values: Vec<Vec<u8>> = self
             .conn
-            .prepare_cached("SELECT value FROM redis_list_items WHERE key = ?1 ORDER BY seq")?
-            .query_map([key], |r| r.get(0))?
+            .prepare_cached("SELECT value FROM redis_list_items WHERE id = ?1 ORDER BY seq")?
+            .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         self.conn
-            .prepare_cached("DELETE FROM redis_list_items WHERE key = ?1")?
-            .execute([key])?;
+            .prepare_cached("DELETE FROM redis_list_items WHERE id = ?1")?
+            .execute([id])?;
         {
             let mut insert = self.conn.prepare_cached(
-                "INSERT INTO redis_list_items (key, seq, value) VALUES (?1, ?2, ?3)",
+                "INSERT INTO redis_list_items (id, seq, value) VALUES (?1, ?2, ?3)",
             )?;
             for (seq, value) in values.iter().enumerate() {
-                insert.execute(params![key, seq as i64, value])?;
+                insert.execute(params![id, seq as i64, value])?;
             }
         }
         let ends = Ends {
+            id,
             head: 0,
             tail: values.len() as i64 - 1,
         };
-        self.list_write_ends(key, ends)?;
-        self.add_len(key, values.len() as i64 - stored_len as i64);
+        self.list_write_ends(ends)?;
+        self.add_len(key, id, values.len() as i64 - stored_len as i64);
         Ok(ends)
     }
 
     /// Records a list's new ends; the meta row is written at commit.
-    fn list_write_ends(&mut self, key: &[u8], ends: Ends) -> Result<()> {
-        match self.cached_ends.get_mut(key) {
-            Some(cached) => *cached = ends,
-            None => {
-                self.cached_ends.insert(key.to_vec(), ends);
-            }
-        }
+    fn list_write_ends(&mut self, ends: Ends) -> Result<()> {
+        self.cached_ends.insert(ends.id, ends);
         Ok(())
     }
 
@@ -143,12 +144,12 @@ impl SqliteEngine {
             return Ok(());
         }
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO redis_list_meta (key, head_seq, tail_seq) VALUES (?1, ?2, ?3) \
-             ON CONFLICT(key) DO UPDATE SET head_seq = excluded.head_seq, \
+            "INSERT INTO redis_list_meta (id, head_seq, tail_seq) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(id) DO UPDATE SET head_seq = excluded.head_seq, \
              tail_seq = excluded.tail_seq",
         )?;
-        for (key, ends) in self.cached_ends.drain() {
-            stmt.execute(params![key, ends.head, ends.tail])?;
+        for (id, ends) in self.cached_ends.drain() {
+            stmt.execute(params![id, ends.head, ends.tail])?;
         }
         Ok(())
     }
@@ -156,10 +157,10 @@ impl SqliteEngine {
     /// Stores the ends after a removal, or deletes the key if it is now empty.
     fn list_after_removal(&mut self, key: &[u8], ends: Ends) -> Result<()> {
         if ends.len() == 0 {
-            self.drop_if_empty(key, KeyType::List)?;
+            self.drop_if_empty(key, ends.id, KeyType::List)?;
             Ok(())
         } else {
-            self.list_write_ends(key, ends)
+            self.list_write_ends(ends)
         }
     }
 
@@ -176,14 +177,11 @@ impl SqliteEngine {
         let mut ends = match self.list_ends(key)? {
             Some(ends) => ends,
             None if only_existing => return Ok(None),
-            None => {
-                self.container_for_write(key, KeyType::List)?;
-                Ends::EMPTY
-            }
+            None => Ends::empty(self.container_for_write(key, KeyType::List)?.0),
         };
         let mut insert = self
             .conn
-            .prepare_cached("INSERT INTO redis_list_items (key, seq, value) VALUES (?1, ?2, ?3)")?;
+            .prepare_cached("INSERT INTO redis_list_items (id, seq, value) VALUES (?1, ?2, ?3)")?;
         for value in values {
             let seq = if left {
                 ends.head -= 1;
@@ -192,11 +190,11 @@ impl SqliteEngine {
                 ends.tail += 1;
                 ends.tail
             };
-            insert.execute(params![key, seq, value])?;
+            insert.execute(params![ends.id, seq, value])?;
         }
         drop(insert);
-        self.list_write_ends(key, ends)?;
-        self.add_len(key, values.len() as i64);
+        self.list_write_ends(ends)?;
+        self.add_len(key, ends.id, values.len() as i64);
         Ok(Some(ends.len()))
     }
 
@@ -216,23 +214,21 @@ impl SqliteEngine {
         let (lo, hi, sql) = if left {
             let r = (ends.head, ends.head + n - 1);
             ends.head += n;
-            (r.0, r.1, "SELECT value FROM redis_list_items WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq")
+            (r.0, r.1, "SELECT value FROM redis_list_items WHERE id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq")
         } else {
             let r = (ends.tail - n + 1, ends.tail);
             ends.tail -= n;
-            (r.0, r.1, "SELECT value FROM redis_list_items WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq DESC")
+            (r.0, r.1, "SELECT value FROM redis_list_items WHERE id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq DESC")
         };
         let values: Vec<Vec<u8>> = self
             .conn
             .prepare_cached(sql)?
-            .query_map(params![key, lo, hi], |r| r.get(0))?
+            .query_map(params![ends.id, lo, hi], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         self.conn
-            .prepare_cached(
-                "DELETE FROM redis_list_items WHERE key = ?1 AND seq BETWEEN ?2 AND ?3",
-            )?
-            .execute(params![key, lo, hi])?;
-        self.add_len(key, -n);
+            .prepare_cached("DELETE FROM redis_list_items WHERE id = ?1 AND seq BETWEEN ?2 AND ?3")?
+            .execute(params![ends.id, lo, hi])?;
+        self.add_len(key, ends.id, -n);
         Ok(values)
     }
 
@@ -241,7 +237,7 @@ impl SqliteEngine {
     /// are one statement (SQLite visits rows in ascending seq, so each lands on
     /// a slot already vacated); upward ones go through slots past the tail so
     /// the primary key never collides mid-statement.
-    fn list_shift(&mut self, key: &[u8], ends: Ends, lo: i64, hi: i64, delta: i64) -> Result<()> {
+    fn list_shift(&mut self, ends: Ends, lo: i64, hi: i64, delta: i64) -> Result<()> {
         if lo > hi || delta == 0 {
             return Ok(());
         }
@@ -249,18 +245,18 @@ impl SqliteEngine {
             self.conn
                 .prepare_cached(
                     "UPDATE redis_list_items SET seq = seq + ?4 \
-                     WHERE key = ?1 AND seq BETWEEN ?2 AND ?3",
+                     WHERE id = ?1 AND seq BETWEEN ?2 AND ?3",
                 )?
-                .execute(params![key, lo, hi, delta])?;
+                .execute(params![ends.id, lo, hi, delta])?;
             return Ok(());
         }
         // Out of range: past every current seq, and past the block's target.
         let off = ends.tail - ends.head + 2 + delta;
         let mut stmt = self.conn.prepare_cached(
-            "UPDATE redis_list_items SET seq = seq + ?4 WHERE key = ?1 AND seq BETWEEN ?2 AND ?3",
+            "UPDATE redis_list_items SET seq = seq + ?4 WHERE id = ?1 AND seq BETWEEN ?2 AND ?3",
         )?;
-        stmt.execute(params![key, lo, hi, off])?;
-        stmt.execute(params![key, lo + off, hi + off, delta - off])?;
+        stmt.execute(params![ends.id, lo, hi, off])?;
+        stmt.execute(params![ends.id, lo + off, hi + off, delta - off])?;
         Ok(())
     }
 }
@@ -301,10 +297,10 @@ impl ListOps for SqliteEngine {
         let values = self
             .conn
             .prepare_cached(
-                "SELECT value FROM redis_list_items WHERE key = ?1 AND seq BETWEEN ?2 AND ?3 \
+                "SELECT value FROM redis_list_items WHERE id = ?1 AND seq BETWEEN ?2 AND ?3 \
                  ORDER BY seq",
             )?
-            .query_map(params![key, ends.head + start, ends.head + stop], |r| {
+            .query_map(params![ends.id, ends.head + start, ends.head + stop], |r| {
                 r.get(0)
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -320,8 +316,8 @@ impl ListOps for SqliteEngine {
         };
         Ok(self
             .conn
-            .prepare_cached("SELECT value FROM redis_list_items WHERE key = ?1 AND seq = ?2")?
-            .query_row(params![key, ends.head + i], |r| r.get(0))
+            .prepare_cached("SELECT value FROM redis_list_items WHERE id = ?1 AND seq = ?2")?
+            .query_row(params![ends.id, ends.head + i], |r| r.get(0))
             .optional()?)
     }
 
@@ -333,9 +329,9 @@ impl ListOps for SqliteEngine {
             return Ok(Some(false));
         };
         self.conn
-            .prepare_cached("UPDATE redis_list_items SET value = ?3 WHERE key = ?1 AND seq = ?2")?
-            .execute(params![key, ends.head + i, value])?;
-        self.touch(key);
+            .prepare_cached("UPDATE redis_list_items SET value = ?3 WHERE id = ?1 AND seq = ?2")?
+            .execute(params![ends.id, ends.head + i, value])?;
+        self.touch(key, ends.id);
         Ok(Some(true))
     }
 
@@ -349,19 +345,19 @@ impl ListOps for SqliteEngine {
             None => (len, 0),
         };
         let mut delete = self.conn.prepare_cached(
-            "DELETE FROM redis_list_items WHERE key = ?1 AND seq BETWEEN ?2 AND ?3",
+            "DELETE FROM redis_list_items WHERE id = ?1 AND seq BETWEEN ?2 AND ?3",
         )?;
         if drop_head > 0 {
-            delete.execute(params![key, ends.head, ends.head + drop_head - 1])?;
+            delete.execute(params![ends.id, ends.head, ends.head + drop_head - 1])?;
         }
         if drop_tail > 0 {
-            delete.execute(params![key, ends.tail - drop_tail + 1, ends.tail])?;
+            delete.execute(params![ends.id, ends.tail - drop_tail + 1, ends.tail])?;
         }
         drop(delete);
         ends.head += drop_head;
         ends.tail -= drop_tail;
         // Redis counts LTRIM as a change even when it keeps everything.
-        self.add_len(key, -(drop_head + drop_tail));
+        self.add_len(key, ends.id, -(drop_head + drop_tail));
         self.list_after_removal(key, ends)
     }
 
@@ -375,14 +371,14 @@ impl ListOps for SqliteEngine {
             count.unsigned_abs().min(i64::MAX as u64) as i64
         };
         let sql = if count < 0 {
-            "SELECT seq FROM redis_list_items WHERE key = ?1 AND value = ?2 ORDER BY seq DESC LIMIT ?3"
+            "SELECT seq FROM redis_list_items WHERE id = ?1 AND value = ?2 ORDER BY seq DESC LIMIT ?3"
         } else {
-            "SELECT seq FROM redis_list_items WHERE key = ?1 AND value = ?2 ORDER BY seq LIMIT ?3"
+            "SELECT seq FROM redis_list_items WHERE id = ?1 AND value = ?2 ORDER BY seq LIMIT ?3"
         };
         let mut seqs: Vec<i64> = self
             .conn
             .prepare_cached(sql)?
-            .query_map(params![key, value, limit], |r| r.get(0))?
+            .query_map(params![ends.id, value, limit], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if seqs.is_empty() {
             return Ok(0);
@@ -391,9 +387,9 @@ impl ListOps for SqliteEngine {
         {
             let mut delete = self
                 .conn
-                .prepare_cached("DELETE FROM redis_list_items WHERE key = ?1 AND seq = ?2")?;
+                .prepare_cached("DELETE FROM redis_list_items WHERE id = ?1 AND seq = ?2")?;
             for &seq in &seqs {
-                delete.execute(params![key, seq])?;
+                delete.execute(params![ends.id, seq])?;
             }
         }
         let k = seqs.len() as i64;
@@ -404,7 +400,7 @@ impl ListOps for SqliteEngine {
             // ascending order so every target slot is already free.
             for (j, &seq) in seqs.iter().enumerate() {
                 let hi = seqs.get(j + 1).map_or(ends.tail, |next| next - 1);
-                self.list_shift(key, ends, seq + 1, hi, -(j as i64 + 1))?;
+                self.list_shift(ends, seq + 1, hi, -(j as i64 + 1))?;
             }
             ends.tail -= k;
         } else {
@@ -412,11 +408,11 @@ impl ListOps for SqliteEngine {
             // from the tail side.
             for (j, &seq) in seqs.iter().enumerate().rev() {
                 let lo = if j == 0 { ends.head } else { seqs[j - 1] + 1 };
-                self.list_shift(key, ends, lo, seq - 1, k - j as i64)?;
+                self.list_shift(ends, lo, seq - 1, k - j as i64)?;
             }
             ends.head += k;
         }
-        self.add_len(key, -k);
+        self.add_len(key, ends.id, -k);
         self.list_after_removal(key, ends)?;
         Ok(k as u64)
     }
@@ -428,10 +424,10 @@ impl ListOps for SqliteEngine {
         let found: Option<i64> = self
             .conn
             .prepare_cached(
-                "SELECT seq FROM redis_list_items WHERE key = ?1 AND value = ?2 \
+                "SELECT seq FROM redis_list_items WHERE id = ?1 AND value = ?2 \
                  ORDER BY seq LIMIT 1",
             )?
-            .query_row(params![key, pivot], |r| r.get(0))
+            .query_row(params![ends.id, pivot], |r| r.get(0))
             .optional()?;
         let Some(pivot_seq) = found else {
             return Ok(-1);
@@ -439,19 +435,19 @@ impl ListOps for SqliteEngine {
         // The new item goes where `at` is now; open the gap on the shorter side.
         let at = if before { pivot_seq } else { pivot_seq + 1 };
         let seq = if at - ends.head <= ends.tail - at + 1 {
-            self.list_shift(key, ends, ends.head, at - 1, -1)?;
+            self.list_shift(ends, ends.head, at - 1, -1)?;
             ends.head -= 1;
             at - 1
         } else {
-            self.list_shift(key, ends, at, ends.tail, 1)?;
+            self.list_shift(ends, at, ends.tail, 1)?;
             ends.tail += 1;
             at
         };
         self.conn
-            .prepare_cached("INSERT INTO redis_list_items (key, seq, value) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, seq, value])?;
-        self.list_write_ends(key, ends)?;
-        self.add_len(key, 1);
+            .prepare_cached("INSERT INTO redis_list_items (id, seq, value) VALUES (?1, ?2, ?3)")?
+            .execute(params![ends.id, seq, value])?;
+        self.list_write_ends(ends)?;
+        self.add_len(key, ends.id, 1);
         Ok(ends.len() as i64)
     }
 
@@ -486,16 +482,16 @@ impl ListOps for SqliteEngine {
             count.min(i64::MAX as u64) as i64
         };
         let sql = if from_tail {
-            "SELECT seq FROM redis_list_items WHERE key = ?1 AND value = ?2 \
+            "SELECT seq FROM redis_list_items WHERE id = ?1 AND value = ?2 \
              AND seq BETWEEN ?3 AND ?4 ORDER BY seq DESC LIMIT ?5 OFFSET ?6"
         } else {
-            "SELECT seq FROM redis_list_items WHERE key = ?1 AND value = ?2 \
+            "SELECT seq FROM redis_list_items WHERE id = ?1 AND value = ?2 \
              AND seq BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5 OFFSET ?6"
         };
         let positions = self
             .conn
             .prepare_cached(sql)?
-            .query_map(params![key, value, lo, hi, limit, skip as i64], |r| {
+            .query_map(params![ends.id, value, lo, hi, limit, skip as i64], |r| {
                 r.get::<_, i64>(0)
             })?
             .map(|seq| seq.map(|s| (s - ends.head) as u64))
@@ -522,7 +518,7 @@ impl ListOps for SqliteEngine {
         };
         if src == dst {
             // Rotation: the list never empties, so keep its meta row.
-            self.list_write_ends(src, ends)?;
+            self.list_write_ends(ends)?;
         } else {
             self.list_after_removal(src, ends)?;
         }
@@ -676,7 +672,8 @@ mod tests {
         let (head, tail): (i64, i64) = e
             .conn
             .query_row(
-                "SELECT head_seq, tail_seq FROM redis_list_meta WHERE key = x'62'",
+                "SELECT head_seq, tail_seq FROM redis_list_meta m JOIN redis_keys k ON k.id = m.id \
+                 WHERE k.key = x'62'",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

@@ -16,53 +16,61 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use pragma::PragmaTemplate;
-use schema::StringLayout;
 
-use super::{Engine, EngineError, KeyMeta, KeyType, Result, ScanFilter, ScanPage};
+use super::{DbKey, Engine, EngineError, KeyMeta, KeyType, Result, ScanFilter, ScanPage};
 use crate::util::glob::glob_match;
 
 pub struct SqliteEngine {
     /// Declared before `conn`: stops before the connection closes.
     checkpointer: Option<checkpoint::Checkpointer>,
     conn: db::Db,
-    strings: StringLayout,
-    /// The key and rowid of the string `get_string` last found by rowid: the
-    /// read-modify-write commands (INCR, APPEND, ...) then update it by rowid.
-    last_string: (Vec<u8>, i64),
+    /// The selected database, and the `db` value its keys carry (they differ
+    /// after SWAPDB, see `resplite_dbs`).
+    db: u32,
+    phys: i64,
+    /// `resplite_dbs`: database number to physical number, where they differ.
+    db_map: HashMap<u32, i64>,
+    /// The id and key of the string `get_string` last found: the
+    /// read-modify-write commands (INCR, APPEND, ...) then update it by id.
+    last_string: (i64, Vec<u8>, i64),
     now: i64,
-    /// Rows in `redis_keys`, kept in memory so DBSIZE is O(1). Recounted after
-    /// any rollback, the only event that can make it drift.
-    key_count: u64,
+    /// Keys per physical database, counted on first use (not at start: that
+    /// would read the whole file), then kept up to date. Cleared by rollbacks.
+    key_counts: HashMap<i64, u64>,
     expired_keys: u64,
     rng: u64,
-    /// Keys whose value changed without their `redis_keys` row being written,
-    /// with the change of their element count: `version`, `updated_at` and
-    /// `count` are updated once per key at commit, so a hot key written by a
-    /// whole group costs one row update, not one per command.
-    pending: HashMap<Vec<u8>, i64>,
+    /// Containers whose elements changed, by id, with the change of their
+    /// element count: `updated_at` and `count` are written once per key at
+    /// commit, so a hot key written by a whole group costs one row update.
+    pending: HashMap<i64, i64>,
     /// `pending` as it was at the open savepoint (safe-mode replay only).
-    pending_at_savepoint: Option<HashMap<Vec<u8>, i64>>,
-    /// Ends of the lists this group pushed to or popped from, written to
-    /// `redis_list_meta` at commit (or savepoint): a push then costs one row
-    /// insert, not an insert and a meta update.
-    cached_ends: HashMap<Vec<u8>, list::Ends>,
-    /// Keys written since the last [`take_modified`](Self::take_modified), kept
-    /// only while tracking is on (someone WATCHes or blocks on keys).
+    pending_at_savepoint: Option<HashMap<i64, i64>>,
+    /// Ends of the lists this group pushed to or popped from, by id, written
+    /// to `redis_list_meta` at commit (or savepoint): a push then costs one
+    /// row insert, not an insert and a meta update.
+    cached_ends: HashMap<i64, list::Ends>,
+    /// Keys written since the last [`take_modified`](Self::take_modified)
+    /// (physical database, key), kept only while tracking is on (someone
+    /// WATCHes or blocks on keys).
     tracking: bool,
-    modified: Vec<Vec<u8>>,
-    flushed: bool,
+    modified: Vec<(i64, Vec<u8>)>,
     /// Keys expired since the last `take_expired`, kept only while
     /// `report_expired` is on (someone listens to `expired` events).
     report_expired: bool,
-    expired: Vec<Vec<u8>>,
+    expired: Vec<(i64, Vec<u8>)>,
+}
+
+/// A live key's row.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    id: i64,
+    meta: KeyMeta,
 }
 
 /// What a command changed, for WATCH and blocked clients.
 #[derive(Debug, Default)]
 pub struct Modified {
-    pub keys: Vec<Vec<u8>>,
-    /// FLUSHDB/FLUSHALL: every key changed.
-    pub flushed: bool,
+    pub keys: Vec<DbKey>,
 }
 
 impl SqliteEngine {
@@ -93,14 +101,15 @@ impl SqliteEngine {
         conn.set_prepared_statement_cache_capacity(256);
         pragma.apply(&conn)?;
         schema::create(&conn)?;
-        let strings = schema::string_layout(&conn)?;
         let mut engine = SqliteEngine {
             checkpointer: None,
             conn: db::Db::new(conn),
-            strings,
-            last_string: (Vec::new(), 0),
+            db: 0,
+            phys: 0,
+            db_map: HashMap::new(),
+            last_string: (0, Vec::new(), 0),
             now: crate::util::now_ms(),
-            key_count: 0,
+            key_counts: HashMap::new(),
             expired_keys: 0,
             rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
             pending: HashMap::new(),
@@ -108,11 +117,10 @@ impl SqliteEngine {
             cached_ends: HashMap::new(),
             tracking: false,
             modified: Vec::new(),
-            flushed: false,
             report_expired: false,
             expired: Vec::new(),
         };
-        engine.recount()?;
+        engine.load_db_map()?;
         Ok(engine)
     }
 
@@ -141,13 +149,35 @@ impl SqliteEngine {
             return Ok(());
         }
         let mut stmt = self.conn.prepare_cached(
-            "UPDATE redis_keys SET version = version + 1, updated_at = ?2, count = count + ?3 \
-             WHERE key = ?1",
+            "UPDATE redis_keys SET updated_at = ?2, count = count + ?3 WHERE id = ?1",
         )?;
-        for (key, delta) in self.pending.drain() {
-            stmt.execute(params![key, self.now, delta])?;
+        for (id, delta) in self.pending.drain() {
+            stmt.execute(params![id, self.now, delta])?;
         }
         Ok(())
+    }
+
+    fn load_db_map(&mut self) -> Result<()> {
+        self.db_map = self
+            .conn
+            .prepare_cached("SELECT db, physical FROM resplite_dbs WHERE db <> physical")?
+            .query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        self.phys = self.physical(self.db);
+        Ok(())
+    }
+
+    /// The `db` value the keys of database `db` carry.
+    fn physical(&self, db: u32) -> i64 {
+        self.db_map.get(&db).copied().unwrap_or(db as i64)
+    }
+
+    /// The database number whose keys carry `phys`.
+    fn logical(&self, phys: i64) -> u32 {
+        self.db_map
+            .iter()
+            .find(|(_, p)| **p == phys)
+            .map_or(phys as u32, |(db, _)| *db)
     }
 
     /// Turns recording of modified keys on or off (off costs nothing).
@@ -155,7 +185,6 @@ impl SqliteEngine {
         self.tracking = on;
         if !on {
             self.modified.clear();
-            self.flushed = false;
         }
     }
 
@@ -169,81 +198,138 @@ impl SqliteEngine {
 
     /// The keys written since the last call (empty unless tracking).
     pub fn take_modified(&mut self) -> Modified {
-        Modified {
-            keys: std::mem::take(&mut self.modified),
-            flushed: std::mem::take(&mut self.flushed),
-        }
+        let keys = std::mem::take(&mut self.modified)
+            .into_iter()
+            .map(|(phys, key)| DbKey::new(self.logical(phys), key))
+            .collect();
+        Modified { keys }
     }
 
     /// Every write funnels through here (or `add_len`, which calls it).
     fn note_modified(&mut self, key: &[u8]) {
         if self.tracking {
-            self.modified.push(key.to_vec());
+            self.modified.push((self.phys, key.to_vec()));
         }
     }
 
-    /// Records a value change of `key`, applied to its row at commit.
-    fn touch(&mut self, key: &[u8]) {
-        self.add_len(key, 0);
+    /// Records a value change of container `id` (named `key`), applied to its
+    /// row at commit.
+    fn touch(&mut self, key: &[u8], id: i64) {
+        self.add_len(key, id, 0);
     }
 
-    /// Records that `key`'s container grew (or shrank) by `delta` elements.
-    fn add_len(&mut self, key: &[u8], delta: i64) {
+    /// Records that container `id` grew (or shrank) by `delta` elements.
+    fn add_len(&mut self, key: &[u8], id: i64, delta: i64) {
         self.note_modified(key);
-        match self.pending.get_mut(key) {
-            Some(d) => *d += delta,
-            None => {
-                self.pending.insert(key.to_vec(), delta);
-            }
-        }
+        *self.pending.entry(id).or_insert(0) += delta;
     }
 
     /// Elements in an existing container: the stored count plus this group's
     /// pending changes. O(1).
-    fn container_len(&mut self, key: &[u8]) -> Result<u64> {
+    fn container_len(&mut self, id: i64) -> Result<u64> {
         let stored: i64 = self
             .conn
-            .prepare_cached("SELECT count FROM redis_keys WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
+            .prepare_cached("SELECT count FROM redis_keys WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
-        let pending = self.pending.get(key).copied().unwrap_or(0);
+        let pending = self.pending.get(&id).copied().unwrap_or(0);
         Ok((stored + pending).max(0) as u64)
     }
 
-    /// A live container of type `ty` for reading: `None` if missing,
-    /// `WrongType` if the key holds another type.
-    fn container(&mut self, key: &[u8], ty: KeyType) -> Result<Option<KeyMeta>> {
-        match self.meta(key)? {
-            Some(meta) if meta.key_type != ty => Err(EngineError::WrongType),
-            other => Ok(other),
+    /// The row of a key in the selected database, live or not.
+    fn raw_row(&mut self, phys: i64, key: &[u8]) -> Result<Option<Row>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, type, expires_at, updated_at FROM redis_keys WHERE db = ?1 AND key = ?2",
+            )?
+            .query_row(params![phys, key], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, code, expires_at, updated_at)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Row {
+            id,
+            meta: KeyMeta {
+                key_type: key_type(code)?,
+                expires_at,
+                updated_at,
+            },
+        }))
+    }
+
+    /// A live key of physical database `phys` (an expired one is deleted here).
+    fn row_in(&mut self, phys: i64, key: &[u8]) -> Result<Option<Row>> {
+        let Some(row) = self.raw_row(phys, key)? else {
+            return Ok(None);
+        };
+        if self.expire_if_due(phys, key, &row)? {
+            return Ok(None);
+        }
+        Ok(Some(row))
+    }
+
+    /// A live key of the selected database.
+    fn row(&mut self, key: &[u8]) -> Result<Option<Row>> {
+        self.row_in(self.phys, key)
+    }
+
+    /// The id of a live container of type `ty` for reading: `None` if
+    /// missing, `WrongType` if the key holds another type.
+    fn container(&mut self, key: &[u8], ty: KeyType) -> Result<Option<i64>> {
+        match self.row(key)? {
+            Some(row) if row.meta.key_type != ty => Err(EngineError::WrongType),
+            Some(row) => Ok(Some(row.id)),
+            None => Ok(None),
         }
     }
 
     /// A container of type `ty` for writing, created empty if missing (the caller
-    /// adds elements, or calls [`drop_if_empty`](Self::drop_if_empty)). True if it
-    /// existed.
-    fn container_for_write(&mut self, key: &[u8], ty: KeyType) -> Result<bool> {
-        if self.container(key, ty)?.is_some() {
-            return Ok(true);
+    /// adds elements, or calls [`drop_if_empty`](Self::drop_if_empty)). Its id,
+    /// and whether it existed.
+    fn container_for_write(&mut self, key: &[u8], ty: KeyType) -> Result<(i64, bool)> {
+        if let Some(id) = self.container(key, ty)? {
+            return Ok((id, true));
         }
+        Ok((self.insert_key(self.phys, key, ty, None, None)?, false))
+    }
+
+    /// Adds a key's row; its id.
+    fn insert_key(
+        &mut self,
+        phys: i64,
+        key: &[u8],
+        ty: KeyType,
+        expires_at: Option<i64>,
+        value: Option<&[u8]>,
+    ) -> Result<i64> {
         self.conn
             .prepare_cached(
-                "INSERT INTO redis_keys (key, type, expires_at, version, updated_at, count) \
-                 VALUES (?1, ?2, NULL, 1, ?3, 0)",
+                "INSERT INTO redis_keys (db, key, type, expires_at, updated_at, count, value) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
             )?
-            .execute(params![key, ty as i64, self.now])?;
-        self.key_count += 1;
-        Ok(false)
+            .execute(params![phys, key, ty as i64, expires_at, self.now, value])?;
+        if let Some(n) = self.key_counts.get_mut(&phys) {
+            *n += 1;
+        }
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// Empty containers do not exist in Redis: deletes `key` if it has no
     /// elements left. True if it did.
-    fn drop_if_empty(&mut self, key: &[u8], ty: KeyType) -> Result<bool> {
-        if self.container_len(key)? > 0 {
+    fn drop_if_empty(&mut self, key: &[u8], id: i64, ty: KeyType) -> Result<bool> {
+        if self.container_len(id)? > 0 {
             return Ok(false);
         }
-        self.remove(key, ty)?;
+        self.remove(self.phys, key, id, ty)?;
         Ok(true)
     }
 
@@ -256,7 +342,7 @@ impl SqliteEngine {
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
         }
-        self.recount()
+        self.forget_counts()
     }
 
     pub fn savepoint(&mut self) -> Result<()> {
@@ -280,7 +366,7 @@ impl SqliteEngine {
         self.cached_ends.clear();
         self.exec("ROLLBACK TO cmd")?;
         self.exec("RELEASE cmd")?;
-        self.recount()
+        self.forget_counts()
     }
 
     /// Moves the WAL's content into the main file and truncates the WAL.
@@ -291,76 +377,65 @@ impl SqliteEngine {
         Ok(())
     }
 
-    fn recount(&mut self) -> Result<()> {
+    /// After a rollback: counts and the database map may have changed back.
+    fn forget_counts(&mut self) -> Result<()> {
+        self.key_counts.clear();
+        self.load_db_map()
+    }
+
+    fn count_keys(&mut self, phys: i64) -> Result<u64> {
+        if let Some(n) = self.key_counts.get(&phys) {
+            return Ok(*n);
+        }
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM redis_keys")?
-            .query_row([], |r| r.get(0))?;
-        self.key_count = n as u64;
-        Ok(())
+            .prepare_cached("SELECT count(*) FROM redis_keys WHERE db = ?1")?
+            .query_row([phys], |r| r.get(0))?;
+        self.key_counts.insert(phys, n as u64);
+        Ok(n as u64)
     }
 
     fn is_expired(&self, expires_at: Option<i64>) -> bool {
         expires_at.is_some_and(|at| at <= self.now)
     }
 
-    /// Deletes a key's row and its contents. The caller knows its type.
-    fn remove(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
-        self.note_modified(key);
-        self.pending.remove(key);
+    /// Deletes a key's row and its contents.
+    fn remove(&mut self, phys: i64, key: &[u8], id: i64, key_type: KeyType) -> Result<()> {
+        if self.tracking {
+            self.modified.push((phys, key.to_vec()));
+        }
+        self.pending.remove(&id);
         self.conn
-            .prepare_cached("DELETE FROM redis_keys WHERE key = ?1")?
-            .execute([key])?;
-        self.delete_contents(key, key_type)?;
-        self.key_count = self.key_count.saturating_sub(1);
+            .prepare_cached("DELETE FROM redis_keys WHERE id = ?1")?
+            .execute([id])?;
+        self.delete_contents(id, key_type)?;
+        if let Some(n) = self.key_counts.get_mut(&phys) {
+            *n = n.saturating_sub(1);
+        }
         Ok(())
     }
 
-    fn delete_contents(&mut self, key: &[u8], key_type: KeyType) -> Result<()> {
+    fn delete_contents(&mut self, id: i64, key_type: KeyType) -> Result<()> {
         if key_type == KeyType::List {
-            self.cached_ends.remove(key);
+            self.cached_ends.remove(&id);
         }
         for sql in schema::delete_contents_sql(key_type) {
-            self.conn.prepare_cached(sql)?.execute([key])?;
+            self.conn.prepare_cached(sql)?.execute([id])?;
         }
         Ok(())
     }
 
     /// Deletes `key` if its deadline has passed. True if it did.
-    fn expire_if_due(&mut self, key: &[u8], meta: &KeyMeta) -> Result<bool> {
-        if !self.is_expired(meta.expires_at) {
+    fn expire_if_due(&mut self, phys: i64, key: &[u8], row: &Row) -> Result<bool> {
+        if !self.is_expired(row.meta.expires_at) {
             return Ok(false);
         }
-        self.remove(key, meta.key_type)?;
+        self.remove(phys, key, row.id, row.meta.key_type)?;
         self.expired_keys += 1;
         if self.report_expired {
-            self.expired.push(key.to_vec());
+            self.expired.push((phys, key.to_vec()));
         }
         Ok(true)
-    }
-
-    /// Stores the value of a key that held no string; `rowid` is its
-    /// `redis_keys` row's.
-    fn write_string_row(&mut self, rowid: i64, key: &[u8], value: &[u8]) -> Result<()> {
-        if self.strings == StringLayout::Rowid {
-            // Ignored only if another program's row holds the rowid or the key.
-            let inserted = self
-                .conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO redis_strings (rowid, key, value) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![rowid, key, value])?;
-            if inserted == 1 {
-                return Ok(());
-            }
-        }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO redis_strings (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute(params![key, value])?;
-        Ok(())
     }
 
     fn next_random(&mut self) -> u64 {
@@ -369,6 +444,35 @@ impl SqliteEngine {
         self.rng ^= self.rng << 25;
         self.rng ^= self.rng >> 27;
         self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Deletes every key of physical database `phys` (`None`: of all).
+    fn delete_all(&mut self, phys: Option<i64>) -> Result<()> {
+        self.flush_list_ends()?;
+        self.flush_pending()?;
+        match phys {
+            Some(phys) => {
+                for t in schema::CONTENT_TABLES {
+                    self.conn.execute(
+                        &format!(
+                            "DELETE FROM {t} WHERE id IN (SELECT id FROM redis_keys WHERE db = ?1)"
+                        ),
+                        [phys],
+                    )?;
+                }
+                self.conn
+                    .execute("DELETE FROM redis_keys WHERE db = ?1", [phys])?;
+                self.key_counts.insert(phys, 0);
+            }
+            None => {
+                for t in schema::CONTENT_TABLES {
+                    self.conn.execute(&format!("DELETE FROM {t}"), [])?;
+                }
+                self.conn.execute("DELETE FROM redis_keys", [])?;
+                self.key_counts.clear();
+            }
+        }
+        Ok(())
     }
 }
 
@@ -385,84 +489,58 @@ impl Engine for SqliteEngine {
         self.now
     }
 
-    fn meta(&mut self, key: &[u8]) -> Result<Option<KeyMeta>> {
-        let row = self
-            .conn
-            .prepare_cached("SELECT type, expires_at, updated_at FROM redis_keys WHERE key = ?1")?
-            .query_row([key], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                ))
-            })
-            .optional()?;
-        let Some((code, expires_at, updated_at)) = row else {
-            return Ok(None);
-        };
-        let meta = KeyMeta {
-            key_type: key_type(code)?,
-            expires_at,
-            updated_at: updated_at.unwrap_or(0),
-        };
-        if self.expire_if_due(key, &meta)? {
-            return Ok(None);
+    fn select(&mut self, db: u32) {
+        if db != self.db {
+            self.db = db;
+            self.phys = self.physical(db);
         }
-        Ok(Some(meta))
+    }
+
+    fn selected(&self) -> u32 {
+        self.db
+    }
+
+    fn meta(&mut self, key: &[u8]) -> Result<Option<KeyMeta>> {
+        Ok(self.row(key)?.map(|r| r.meta))
     }
 
     fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        let sql = match self.strings {
-            StringLayout::Keyed => {
-                "SELECT k.type, k.expires_at, s.value, NULL FROM redis_keys k \
-                 LEFT JOIN redis_strings s ON s.key = k.key WHERE k.key = ?1"
-            }
-            StringLayout::Rowid => {
-                "SELECT k.type, k.expires_at, s.value, s.rowid FROM redis_keys k \
-                 LEFT JOIN redis_strings s ON s.rowid = k.rowid AND s.key = k.key \
-                 WHERE k.key = ?1"
-            }
-        };
         let row = self
             .conn
-            .prepare_cached(sql)?
-            .query_row([key], |r| {
+            .prepare_cached(
+                "SELECT id, type, expires_at, value FROM redis_keys WHERE db = ?1 AND key = ?2",
+            )?
+            .query_row(params![self.phys, key], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<Vec<u8>>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<Vec<u8>>>(3)?,
                 ))
             })
             .optional()?;
-        let Some((code, expires_at, mut value, rowid)) = row else {
+        let Some((id, code, expires_at, value)) = row else {
             return Ok(None);
         };
-        if let Some(rowid) = rowid {
-            self.last_string.0.clear();
-            self.last_string.0.extend_from_slice(key);
-            self.last_string.1 = rowid;
-        }
-        let meta = KeyMeta {
-            key_type: key_type(code)?,
-            expires_at,
-            updated_at: 0,
+        let row = Row {
+            id,
+            meta: KeyMeta {
+                key_type: key_type(code)?,
+                expires_at,
+                updated_at: 0,
+            },
         };
-        if self.expire_if_due(key, &meta)? {
+        if self.expire_if_due(self.phys, key, &row)? {
             return Ok(None);
         }
-        if meta.key_type != KeyType::String {
+        if row.meta.key_type != KeyType::String {
             return Err(EngineError::WrongType);
         }
-        if value.is_none() && self.strings == StringLayout::Rowid {
-            // A row written by another program, under a rowid of its own.
-            value = self
-                .conn
-                .prepare_cached("SELECT value FROM redis_strings WHERE key = ?1")?
-                .query_row([key], |r| r.get(0))
-                .optional()?;
-        }
-        // A string key whose value row is missing is damage, not an empty string.
+        self.last_string.0 = self.phys;
+        self.last_string.1.clear();
+        self.last_string.1.extend_from_slice(key);
+        self.last_string.2 = id;
+        // A string key without a value is damage, not an empty string.
         value
             .map(Some)
             .ok_or_else(|| EngineError::Corrupt("string key without a value".into()))
@@ -470,92 +548,62 @@ impl Engine for SqliteEngine {
 
     fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()> {
         self.note_modified(key);
-        // Common case first: overwriting a live string. Its key row changes
-        // only if the deadline does; `version`/`updated_at` are bumped at commit.
-        let row: Option<(i64, i64, Option<i64>)> = self
-            .conn
-            .prepare_cached("SELECT rowid, type, expires_at FROM redis_keys WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let live_string = matches!(row, Some((_, 1, at)) if !self.is_expired(at));
-        if let (true, Some((rowid, _, old_expiry))) = (live_string, row) {
-            if old_expiry != expires_at {
-                self.conn
-                    .prepare_cached("UPDATE redis_keys SET expires_at = ?2 WHERE rowid = ?1")?
-                    .execute(params![rowid, expires_at])?;
-            }
-            self.touch(key);
-            let sql = match self.strings {
-                StringLayout::Rowid => {
-                    "UPDATE redis_strings SET value = ?3 WHERE rowid = ?1 AND key = ?2"
-                }
-                StringLayout::Keyed => "UPDATE redis_strings SET value = ?3 WHERE key = ?2",
-            };
-            if self
-                .conn
-                .prepare_cached(sql)?
-                .execute(params![rowid, key, value])?
-                == 1
-            {
-                return Ok(());
-            }
-        }
-        let rowid = match (self.meta(key)?, row) {
-            // The key row keeps its rowid through the UPDATE below.
-            (Some(meta), Some((rowid, _, _))) => {
-                // Another type (or a live string whose value row is missing:
-                // damage, repaired here).
-                if !live_string {
-                    self.delete_contents(key, meta.key_type)?;
-                    self.pending.remove(key);
-                    self.conn
-                        .prepare_cached(
-                            "UPDATE redis_keys SET type = 1, expires_at = ?2, count = 0, \
-                             version = version + 1, updated_at = ?3 WHERE key = ?1",
-                        )?
-                        .execute(params![key, expires_at, self.now])?;
-                }
-                rowid
-            }
-            _ => {
+        match self.row(key)? {
+            // Common case first: overwriting a string, one row update.
+            Some(row) if row.meta.key_type == KeyType::String => {
                 self.conn
                     .prepare_cached(
-                        "INSERT INTO redis_keys (key, type, expires_at, version, updated_at) \
-                         VALUES (?1, 1, ?2, 1, ?3)",
+                        "UPDATE redis_keys SET value = ?2, expires_at = ?3, updated_at = ?4 \
+                         WHERE id = ?1",
                     )?
-                    .execute(params![key, expires_at, self.now])?;
-                self.key_count += 1;
-                self.conn.last_insert_rowid()
+                    .execute(params![row.id, value, expires_at, self.now])?;
             }
-        };
-        self.write_string_row(rowid, key, value)
+            // Another type: the key keeps its row (and id, SCAN's cursor).
+            Some(row) => {
+                self.delete_contents(row.id, row.meta.key_type)?;
+                self.pending.remove(&row.id);
+                self.conn
+                    .prepare_cached(
+                        "UPDATE redis_keys SET type = 1, value = ?2, expires_at = ?3, \
+                         updated_at = ?4, count = 0 WHERE id = ?1",
+                    )?
+                    .execute(params![row.id, value, expires_at, self.now])?;
+            }
+            None => {
+                self.insert_key(self.phys, key, KeyType::String, expires_at, Some(value))?;
+            }
+        }
+        Ok(())
     }
 
     fn update_string(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
-        self.touch(key);
-        // The row just read, if it was this key: one lookup by rowid (the key
-        // is checked, so a stale rowid only falls back to the key).
-        if self.last_string.0 == key {
+        self.note_modified(key);
+        // The row just read, if it was this key: one lookup by id (the key is
+        // checked, so a stale id only falls back to the key).
+        if self.last_string.0 == self.phys && self.last_string.1 == key {
             let updated = self
                 .conn
                 .prepare_cached(
-                    "UPDATE redis_strings SET value = ?3 WHERE rowid = ?1 AND key = ?2",
+                    "UPDATE redis_keys SET value = ?4, updated_at = ?5 \
+                     WHERE id = ?1 AND db = ?2 AND key = ?3",
                 )?
-                .execute(params![self.last_string.1, key, value])?;
+                .execute(params![self.last_string.2, self.phys, key, value, self.now])?;
             if updated == 1 {
                 return Ok(());
             }
         }
         self.conn
-            .prepare_cached("UPDATE redis_strings SET value = ?2 WHERE key = ?1")?
-            .execute(params![key, value])?;
+            .prepare_cached(
+                "UPDATE redis_keys SET value = ?3, updated_at = ?4 WHERE db = ?1 AND key = ?2",
+            )?
+            .execute(params![self.phys, key, value, self.now])?;
         Ok(())
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<bool> {
-        match self.meta(key)? {
-            Some(meta) => {
-                self.remove(key, meta.key_type)?;
+        match self.row(key)? {
+            Some(row) => {
+                self.remove(self.phys, key, row.id, row.meta.key_type)?;
                 Ok(true)
             }
             None => Ok(false),
@@ -563,21 +611,18 @@ impl Engine for SqliteEngine {
     }
 
     fn set_expiry(&mut self, key: &[u8], expires_at: Option<i64>) -> Result<bool> {
-        if self.meta(key)?.is_none() {
+        let Some(row) = self.row(key)? else {
             return Ok(false);
-        }
+        };
         self.note_modified(key);
         self.conn
-            .prepare_cached(
-                "UPDATE redis_keys SET expires_at = ?2, version = version + 1, updated_at = ?3 \
-                 WHERE key = ?1",
-            )?
-            .execute(params![key, expires_at, self.now])?;
+            .prepare_cached("UPDATE redis_keys SET expires_at = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![row.id, expires_at, self.now])?;
         Ok(true)
     }
 
     fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<bool> {
-        let Some(meta) = self.meta(from)? else {
+        let Some(row) = self.row(from)? else {
             return Ok(false);
         };
         if from == to {
@@ -585,61 +630,145 @@ impl Engine for SqliteEngine {
         }
         self.note_modified(from);
         self.note_modified(to);
-        if let Some(old) = self.meta(to)? {
-            self.remove(to, old.key_type)?;
+        if let Some(old) = self.row(to)? {
+            self.remove(self.phys, to, old.id, old.meta.key_type)?;
+        }
+        // Contents are keyed by id: only the name changes.
+        self.conn
+            .prepare_cached("UPDATE redis_keys SET key = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![row.id, to, self.now])?;
+        Ok(true)
+    }
+
+    fn move_key(&mut self, key: &[u8], db: u32) -> Result<bool> {
+        let to = self.physical(db);
+        let Some(row) = self.row(key)? else {
+            return Ok(false);
+        };
+        if self.row_in(to, key)?.is_some() {
+            return Ok(false);
+        }
+        self.note_modified(key);
+        if self.tracking {
+            self.modified.push((to, key.to_vec()));
         }
         self.conn
-            .prepare_cached(
-                "UPDATE redis_keys SET key = ?2, version = version + 1, updated_at = ?3 \
-                 WHERE key = ?1",
-            )?
-            .execute(params![from, to, self.now])?;
-        for sql in schema::rename_contents_sql(meta.key_type) {
-            self.conn.prepare_cached(sql)?.execute([from, to])?;
+            .prepare_cached("UPDATE redis_keys SET db = ?2 WHERE id = ?1")?
+            .execute(params![row.id, to])?;
+        if let Some(n) = self.key_counts.get_mut(&self.phys) {
+            *n = n.saturating_sub(1);
         }
-        if let Some(delta) = self.pending.remove(from) {
-            self.pending.insert(to.to_vec(), delta);
-        }
-        if let Some(ends) = self.cached_ends.remove(from) {
-            self.cached_ends.insert(to.to_vec(), ends);
+        if let Some(n) = self.key_counts.get_mut(&to) {
+            *n += 1;
         }
         Ok(true)
     }
 
-    fn dbsize(&mut self) -> Result<u64> {
-        Ok(self.key_count)
+    fn copy_key(&mut self, src: &[u8], db: u32, dst: &[u8], replace: bool) -> Result<bool> {
+        let to = self.physical(db);
+        let Some(row) = self.row(src)? else {
+            return Ok(false);
+        };
+        if let Some(old) = self.row_in(to, dst)? {
+            if !replace {
+                return Ok(false);
+            }
+            if old.id == row.id {
+                return Ok(true);
+            }
+            self.remove(to, dst, old.id, old.meta.key_type)?;
+        }
+        if self.tracking {
+            self.modified.push((to, dst.to_vec()));
+        }
+        // The source's list ends and count as they are now.
+        self.flush_list_ends()?;
+        let len = self.container_len(row.id)?;
+        let value: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT value FROM redis_keys WHERE id = ?1")?
+            .query_row([row.id], |r| r.get(0))?;
+        let id = self.insert_key(
+            to,
+            dst,
+            row.meta.key_type,
+            row.meta.expires_at,
+            value.as_deref(),
+        )?;
+        self.conn
+            .prepare_cached("UPDATE redis_keys SET count = ?2 WHERE id = ?1")?
+            .execute(params![id, len as i64])?;
+        for sql in schema::copy_contents_sql(row.meta.key_type) {
+            self.conn.prepare_cached(sql)?.execute([row.id, id])?;
+        }
+        Ok(true)
     }
 
-    fn flush(&mut self) -> Result<()> {
-        for table in schema::ALL_DATA_TABLES {
-            self.conn.execute(&format!("DELETE FROM {table}"), [])?;
+    fn swap_db(&mut self, a: u32, b: u32) -> Result<()> {
+        if a == b {
+            return Ok(());
         }
-        self.pending.clear();
-        self.cached_ends.clear();
-        self.key_count = 0;
-        self.flushed = self.tracking;
+        let (pa, pb) = (self.physical(a), self.physical(b));
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO resplite_dbs (db, physical) VALUES (?1, ?2) \
+             ON CONFLICT(db) DO UPDATE SET physical = excluded.physical",
+        )?;
+        stmt.execute(params![a, pb])?;
+        stmt.execute(params![b, pa])?;
+        drop(stmt);
+        for (db, p) in [(a, pb), (b, pa)] {
+            if p == db as i64 {
+                self.db_map.remove(&db);
+            } else {
+                self.db_map.insert(db, p);
+            }
+        }
+        self.phys = self.physical(self.db);
         Ok(())
     }
 
+    fn dbsize(&mut self) -> Result<u64> {
+        self.count_keys(self.phys)
+    }
+
+    fn dbsize_of(&mut self, db: u32) -> Result<u64> {
+        self.count_keys(self.physical(db))
+    }
+
+    fn flush_db(&mut self) -> Result<()> {
+        self.delete_all(Some(self.phys))
+    }
+
+    fn flush_all(&mut self) -> Result<()> {
+        self.delete_all(None)
+    }
+
     fn scan(&mut self, cursor: u64, count: usize, filter: &ScanFilter) -> Result<ScanPage> {
-        // The cursor is a rowid: a key keeps its rowid for as long as it exists
+        // The cursor is an id: a key keeps its id for as long as it exists
         // (overwrites update in place), so a full iteration returns every key that
-        // was present throughout, and no cursor state lives on the server.
+        // was present throughout, and no cursor state lives on the server. Rows
+        // of other databases count towards `count`, which bounds each step.
         let count = count.clamp(1, 100_000);
+        let Ok(cursor) = i64::try_from(cursor) else {
+            return Ok(ScanPage::default());
+        };
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid, key, type, expires_at FROM redis_keys \
-             WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            "SELECT id, db, key, type, expires_at FROM redis_keys \
+             WHERE id > ?1 ORDER BY id LIMIT ?2",
         )?;
-        let mut rows = stmt.query(params![cursor as i64, count as i64])?;
+        let mut rows = stmt.query(params![cursor, count as i64])?;
         let mut page = ScanPage::default();
         let mut seen = 0usize;
         let mut last = 0i64;
         while let Some(row) = rows.next()? {
             seen += 1;
             last = row.get(0)?;
-            let key: Vec<u8> = row.get(1)?;
-            let code: i64 = row.get(2)?;
-            let expires_at: Option<i64> = row.get(3)?;
+            if row.get::<_, i64>(1)? != self.phys {
+                continue;
+            }
+            let key: Vec<u8> = row.get(2)?;
+            let code: i64 = row.get(3)?;
+            let expires_at: Option<i64> = row.get(4)?;
             if expires_at.is_some_and(|at| at <= self.now) {
                 continue;
             }
@@ -662,10 +791,10 @@ impl Engine for SqliteEngine {
         let prefix = literal_prefix(pattern);
         let mut stmt = self.conn.prepare_cached(
             "SELECT key, expires_at FROM redis_keys \
-             WHERE key >= ?1 AND (?2 IS NULL OR key < ?2) ORDER BY key",
+             WHERE db = ?1 AND key >= ?2 AND (?3 IS NULL OR key < ?3) ORDER BY key",
         )?;
         let upper = prefix_upper_bound(&prefix);
-        let mut rows = stmt.query(params![prefix, upper])?;
+        let mut rows = stmt.query(params![self.phys, prefix, upper])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let key: Vec<u8> = row.get(0)?;
@@ -678,53 +807,88 @@ impl Engine for SqliteEngine {
     }
 
     fn random_key(&mut self) -> Result<Option<Vec<u8>>> {
+        let n = self.dbsize()?;
+        if n == 0 {
+            return Ok(None);
+        }
         for _ in 0..16 {
+            // A random point of the id range, then the next key of this
+            // database (a few rows on, unless databases are very unequal).
             let bounds: (Option<i64>, Option<i64>) = self
                 .conn
-                .prepare_cached("SELECT min(rowid), max(rowid) FROM redis_keys")?
+                .prepare_cached("SELECT min(id), max(id) FROM redis_keys")?
                 .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let (Some(lo), Some(hi)) = bounds else {
                 return Ok(None);
             };
             let pick = lo + (self.next_random() % (hi - lo + 1) as u64) as i64;
-            let key: Vec<u8> = self
+            let key: Option<Vec<u8>> = self
                 .conn
                 .prepare_cached(
-                    "SELECT key FROM redis_keys WHERE rowid >= ?1 ORDER BY rowid LIMIT 1",
+                    "SELECT key FROM (SELECT db, key FROM redis_keys WHERE id >= ?1 \
+                     ORDER BY id LIMIT 64) WHERE db = ?2 LIMIT 1",
                 )?
-                .query_row([pick], |r| r.get(0))?;
-            if self.meta(&key)?.is_some() {
-                return Ok(Some(key));
+                .query_row(params![pick, self.phys], |r| r.get(0))
+                .optional()?;
+            if let Some(key) = key {
+                if self.meta(&key)?.is_some() {
+                    return Ok(Some(key));
+                }
             }
         }
-        // Mostly expired keys: fall back to the first live one in order.
-        let page = self.scan(0, 1000, &ScanFilter::default())?;
-        Ok(page.keys.into_iter().next())
+        // A sparse database, or mostly expired keys: an index walk.
+        let offset = self.next_random() % n;
+        let keys: Vec<Vec<u8>> = self
+            .conn
+            .prepare_cached(
+                "SELECT key FROM redis_keys WHERE db = ?1 AND \
+                 (expires_at IS NULL OR expires_at > ?3) LIMIT 1 OFFSET ?2",
+            )?
+            .query_map(params![self.phys, offset as i64, self.now], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(key) = keys.into_iter().next() {
+            return Ok(Some(key));
+        }
+        let page = self
+            .conn
+            .prepare_cached(
+                "SELECT key FROM redis_keys WHERE db = ?1 AND \
+                 (expires_at IS NULL OR expires_at > ?2) LIMIT 1",
+            )?
+            .query_row(params![self.phys, self.now], |r| r.get(0))
+            .optional()?;
+        Ok(page)
     }
 
     fn sweep_expired(&mut self, limit: usize) -> Result<usize> {
-        let due: Vec<(Vec<u8>, i64)> = self
+        let due: Vec<(i64, i64, Vec<u8>, i64)> = self
             .conn
-            .prepare_cached("SELECT key, type FROM redis_keys WHERE expires_at <= ?1 LIMIT ?2")?
+            .prepare_cached(
+                "SELECT id, db, key, type FROM redis_keys WHERE expires_at <= ?1 LIMIT ?2",
+            )?
             .query_map(params![self.now, limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        for (key, code) in &due {
-            self.remove(key, key_type(*code)?)?;
+        for (id, phys, key, code) in &due {
+            self.remove(*phys, key, *id, key_type(*code)?)?;
         }
-        self.expired_keys += due.len() as u64;
+        let n = due.len();
+        self.expired_keys += n as u64;
         if self.report_expired {
-            self.expired.extend(due.iter().map(|(k, _)| k.clone()));
+            self.expired
+                .extend(due.into_iter().map(|(_, phys, key, _)| (phys, key)));
         }
-        Ok(due.len())
+        Ok(n)
     }
 
-    fn expires_count(&mut self) -> Result<u64> {
+    fn expires_count(&mut self, db: u32) -> Result<u64> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM redis_keys WHERE expires_at IS NOT NULL")?
-            .query_row([], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT count(*) FROM redis_keys WHERE expires_at IS NOT NULL AND db = ?1",
+            )?
+            .query_row([self.physical(db)], |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -732,8 +896,11 @@ impl Engine for SqliteEngine {
         self.expired_keys
     }
 
-    fn take_expired(&mut self) -> Vec<Vec<u8>> {
+    fn take_expired(&mut self) -> Vec<DbKey> {
         std::mem::take(&mut self.expired)
+            .into_iter()
+            .map(|(phys, key)| DbKey::new(self.logical(phys), key))
+            .collect()
     }
 }
 
@@ -806,76 +973,29 @@ mod tests {
     }
 
     #[test]
-    fn new_files_share_rowids_between_keys_and_strings() {
+    fn databases_are_separate_and_swap() {
         let mut e = engine();
-        assert_eq!(e.strings, StringLayout::Rowid);
-        e.set_string(b"a", b"1", None).unwrap();
-        e.hset(b"b", &[(b"f", b"v")]).unwrap();
-        e.set_string(b"b", b"2", None).unwrap(); // hash -> string keeps the key's row
-        e.set_string(b"a", b"3", None).unwrap();
-        e.rename(b"a", b"c").unwrap();
-        let mismatched: i64 = e
-            .conn
-            .query_row(
-                "SELECT count(*) FROM redis_strings s LEFT JOIN redis_keys k ON k.rowid = s.rowid \
-                 WHERE k.key IS NOT s.key",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(mismatched, 0);
-        assert_eq!(e.get_string(b"b").unwrap(), Some(b"2".to_vec()));
-        assert_eq!(e.get_string(b"c").unwrap(), Some(b"3".to_vec()));
-        // Updated by the rowid just read, and by key after a rename.
-        e.update_string(b"c", b"4").unwrap();
-        e.rename(b"c", b"d").unwrap();
-        e.update_string(b"d", b"5").unwrap();
-        assert_eq!(e.get_string(b"d").unwrap(), Some(b"5".to_vec()));
-        assert_eq!(e.get_string(b"b").unwrap(), Some(b"2".to_vec()));
-    }
-
-    #[test]
-    fn string_rows_written_by_other_programs_are_found_by_key() {
-        let mut e = engine();
-        e.set_string(b"mine", b"1", None).unwrap();
-        // Plain SQL per the documented schema: the value gets a rowid of its
-        // own, here the one `mine`'s key row has.
-        e.conn
-            .execute_batch(
-                "DELETE FROM redis_strings; \
-                 INSERT INTO redis_keys (key, type) VALUES (x'6f74686572', 1); \
-                 INSERT INTO redis_strings (key, value) VALUES (x'6f74686572', x'6f'); \
-                 INSERT INTO redis_strings (key, value) VALUES (x'6d696e65', x'6d');",
-            )
-            .unwrap();
-        assert_eq!(e.get_string(b"other").unwrap(), Some(b"o".to_vec()));
-        assert_eq!(e.get_string(b"mine").unwrap(), Some(b"m".to_vec()));
-        // Read-modify-write (INCR, APPEND) after a read of another key's rowid.
-        e.get_string(b"other").unwrap();
-        e.update_string(b"mine", b"u").unwrap();
-        assert_eq!(e.get_string(b"mine").unwrap(), Some(b"u".to_vec()));
-        assert_eq!(e.get_string(b"other").unwrap(), Some(b"o".to_vec()));
-        e.set_string(b"mine", b"M", None).unwrap();
-        e.set_string(b"other", b"O", None).unwrap();
-        e.delete(b"mine").unwrap();
-        e.set_string(b"new", b"N", None).unwrap();
-        assert_eq!(e.get_string(b"other").unwrap(), Some(b"O".to_vec()));
-        assert_eq!(e.get_string(b"new").unwrap(), Some(b"N".to_vec()));
-        assert_eq!(e.get_string(b"mine").unwrap(), None);
-    }
-
-    #[test]
-    fn resplite_1x_strings_tables_are_used_by_key() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(
-            "CREATE TABLE redis_strings (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
-        )
-        .unwrap();
-        let mut e = SqliteEngine::with_connection(conn, PragmaTemplate::Default).unwrap();
-        assert_eq!(e.strings, StringLayout::Keyed);
-        e.set_string(b"k", b"v", None).unwrap();
-        e.set_string(b"k", b"w", None).unwrap();
-        assert_eq!(e.get_string(b"k").unwrap(), Some(b"w".to_vec()));
+        e.set_string(b"k", b"zero", None).unwrap();
+        e.select(3);
+        assert_eq!(e.get_string(b"k").unwrap(), None);
+        e.set_string(b"k", b"three", None).unwrap();
+        e.hset(b"h", &[(b"f", b"v")]).unwrap();
+        assert_eq!(e.dbsize().unwrap(), 2);
+        e.swap_db(0, 3).unwrap();
+        assert_eq!(e.get_string(b"k").unwrap(), Some(b"zero".to_vec()));
+        assert_eq!(e.dbsize().unwrap(), 1);
+        e.select(0);
+        assert_eq!(e.get_string(b"k").unwrap(), Some(b"three".to_vec()));
+        assert!(e.move_key(b"h", 5).unwrap());
+        assert!(!e.move_key(b"h", 5).unwrap());
+        assert!(e.copy_key(b"k", 5, b"k2", false).unwrap());
+        e.select(5);
+        assert_eq!(e.hget(b"h", b"f").unwrap(), Some(b"v".to_vec()));
+        assert_eq!(e.get_string(b"k2").unwrap(), Some(b"three".to_vec()));
+        e.flush_db().unwrap();
+        assert_eq!(e.dbsize().unwrap(), 0);
+        e.select(0);
+        assert_eq!(e.dbsize().unwrap(), 1);
     }
 
     /// The WAL reaches the database file without the writer checkpointing:

@@ -1,72 +1,86 @@
-//! The on-disk schema: RESPlite 1.x's tables, so a database written by the
-//! Node.js original opens unchanged. `CREATE ... IF NOT EXISTS` leaves an existing
-//! file's tables as they are.
+//! The on-disk schema, version 2, and the one-time upgrade of older files
+//! (RESPlite 1.x's and resplite's version 1, which share a layout).
+//!
+//! A key's identity, (database number, key bytes), is stored once, in
+//! `redis_keys`, which gives it an integer id; every type table is keyed by that
+//! id. A key's bytes then sit in two B-trees (the table and its unique index)
+//! instead of four, and a write to a container's element touches the element's
+//! table, not pages holding the key. Strings keep their value in the key's own
+//! row: GET and SET read and write one row.
+//!
+//! The file records its version in `PRAGMA user_version` (0 in older files).
 
 use rusqlite::Connection;
 
-use crate::engine::KeyType;
+use crate::engine::{EngineError, KeyType, Result};
+
+/// The layout this code reads and writes.
+pub const VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS redis_keys (
-    key        BLOB PRIMARY KEY,
+    id         INTEGER PRIMARY KEY,   -- the type tables' key; SCAN's cursor
+    db         INTEGER NOT NULL,      -- physical database (see resplite_dbs)
+    key        BLOB NOT NULL,
     type       INTEGER NOT NULL,      -- 1 string, 2 hash, 3 set, 4 list, 5 zset
     expires_at INTEGER,               -- absolute deadline, ms since epoch; NULL = none
-    version    INTEGER NOT NULL DEFAULT 1,
     updated_at INTEGER NOT NULL DEFAULT 0,
-    count      INTEGER NOT NULL DEFAULT 0 -- elements of a container (O(1) HLEN/SCARD/LLEN/ZCARD)
+    count      INTEGER NOT NULL DEFAULT 0, -- elements of a container (O(1) HLEN/SCARD/...)
+    value      BLOB                   -- a string's value; last, so that a big one's
+                                      -- overflow pages are never read for the others
 );
-CREATE INDEX IF NOT EXISTS redis_keys_expires_at_idx
-    ON redis_keys(expires_at) WHERE expires_at IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS redis_keys_db_key ON redis_keys(db, key);
+CREATE INDEX IF NOT EXISTS redis_keys_expiry ON redis_keys(expires_at, db)
+    WHERE expires_at IS NOT NULL;
 
--- A rowid table (RESPlite 1.x made it WITHOUT ROWID, and such files keep it):
--- a value's row shares its key's `redis_keys` rowid, so new values are appended
--- in insertion order instead of landing on a random leaf page, and GET finds the
--- value by rowid. See `StringLayout`.
-CREATE TABLE IF NOT EXISTS redis_strings (
-    key   BLOB PRIMARY KEY,
-    value BLOB NOT NULL
+-- SWAPDB swaps two rows here instead of rewriting every key: a database
+-- number as the client sees it maps to the `db` its keys carry. No row means
+-- the identity.
+CREATE TABLE IF NOT EXISTS resplite_dbs (
+    db       INTEGER PRIMARY KEY,
+    physical INTEGER NOT NULL
 );
 
 -- Hashes, sets and zsets are rowid tables: a member keeps its rowid while it
--- exists (writes upsert, never REPLACE), and the index on (key) orders each key's
+-- exists (writes upsert, never REPLACE), and the index on (id) orders each key's
 -- rows by rowid, so HSCAN/SSCAN/ZSCAN cursors are rowids and a full iteration
 -- returns every member present throughout it.
 CREATE TABLE IF NOT EXISTS redis_hashes (
-    key   BLOB NOT NULL,
+    id    INTEGER NOT NULL,
     field BLOB NOT NULL,
     value BLOB NOT NULL,
-    PRIMARY KEY (key, field)
+    PRIMARY KEY (id, field)
 );
-CREATE INDEX IF NOT EXISTS redis_hashes_scan_idx ON redis_hashes(key);
+CREATE INDEX IF NOT EXISTS redis_hashes_scan ON redis_hashes(id);
 
 CREATE TABLE IF NOT EXISTS redis_sets (
-    key    BLOB NOT NULL,
+    id     INTEGER NOT NULL,
     member BLOB NOT NULL,
-    PRIMARY KEY (key, member)
+    PRIMARY KEY (id, member)
 );
-CREATE INDEX IF NOT EXISTS redis_sets_scan_idx ON redis_sets(key);
+CREATE INDEX IF NOT EXISTS redis_sets_scan ON redis_sets(id);
 
 CREATE TABLE IF NOT EXISTS redis_list_meta (
-    key      BLOB PRIMARY KEY,
+    id       INTEGER PRIMARY KEY,
     head_seq INTEGER NOT NULL,
     tail_seq INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE IF NOT EXISTS redis_list_items (
-    key   BLOB NOT NULL,
+    id    INTEGER NOT NULL,
     seq   INTEGER NOT NULL,
     value BLOB NOT NULL,
-    PRIMARY KEY (key, seq)
+    PRIMARY KEY (id, seq)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS redis_zsets (
-    key    BLOB NOT NULL,
+    id     INTEGER NOT NULL,
     member BLOB NOT NULL,
     score  REAL NOT NULL,
-    PRIMARY KEY (key, member)
+    PRIMARY KEY (id, member)
 );
-CREATE INDEX IF NOT EXISTS redis_zsets_score_idx ON redis_zsets(key, score, member);
-CREATE INDEX IF NOT EXISTS redis_zsets_scan_idx ON redis_zsets(key);
+CREATE INDEX IF NOT EXISTS redis_zsets_score ON redis_zsets(id, score, member);
+CREATE INDEX IF NOT EXISTS redis_zsets_scan ON redis_zsets(id);
 
 -- FUNCTION LOAD's libraries (not key data: FLUSHALL keeps them).
 CREATE TABLE IF NOT EXISTS resplite_functions (
@@ -75,8 +89,79 @@ CREATE TABLE IF NOT EXISTS resplite_functions (
 ) WITHOUT ROWID;
 ";
 
-/// Every table holding key data, `redis_keys` first.
-pub const ALL_DATA_TABLES: [&str; 7] = [
+/// The tables holding a key's contents (not `redis_keys` itself), each with an
+/// `id` column.
+pub const CONTENT_TABLES: [&str; 5] = [
+    "redis_hashes",
+    "redis_sets",
+    "redis_list_meta",
+    "redis_list_items",
+    "redis_zsets",
+];
+
+/// Deletes a key's contents (`?1` its id), by type. Strings live in their key's row.
+pub fn delete_contents_sql(t: KeyType) -> &'static [&'static str] {
+    match t {
+        KeyType::String => &[],
+        KeyType::Hash => &["DELETE FROM redis_hashes WHERE id = ?1"],
+        KeyType::Set => &["DELETE FROM redis_sets WHERE id = ?1"],
+        KeyType::List => &[
+            "DELETE FROM redis_list_meta WHERE id = ?1",
+            "DELETE FROM redis_list_items WHERE id = ?1",
+        ],
+        KeyType::ZSet => &["DELETE FROM redis_zsets WHERE id = ?1"],
+    }
+}
+
+/// Copies a key's contents from id `?1` to id `?2` (COPY), by type.
+pub fn copy_contents_sql(t: KeyType) -> &'static [&'static str] {
+    match t {
+        KeyType::String => &[],
+        KeyType::Hash => &["INSERT INTO redis_hashes (id, field, value) \
+             SELECT ?2, field, value FROM redis_hashes WHERE id = ?1 ORDER BY rowid"],
+        KeyType::Set => &["INSERT INTO redis_sets (id, member) \
+             SELECT ?2, member FROM redis_sets WHERE id = ?1 ORDER BY rowid"],
+        KeyType::List => &[
+            "INSERT INTO redis_list_meta (id, head_seq, tail_seq) \
+             SELECT ?2, head_seq, tail_seq FROM redis_list_meta WHERE id = ?1",
+            "INSERT INTO redis_list_items (id, seq, value) \
+             SELECT ?2, seq, value FROM redis_list_items WHERE id = ?1",
+        ],
+        KeyType::ZSet => &["INSERT INTO redis_zsets (id, member, score) \
+             SELECT ?2, member, score FROM redis_zsets WHERE id = ?1 ORDER BY rowid"],
+    }
+}
+
+/// Brings the file to [`VERSION`]: creates a new one, upgrades an older one in
+/// one transaction, refuses a newer one.
+pub fn create(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > VERSION {
+        return Err(EngineError::Corrupt(format!(
+            "the file has schema version {version}, newer than this resplite knows \
+             ({VERSION}); open it with a newer resplite"
+        )));
+    }
+    if version < VERSION && has_table(conn, "redis_keys")? {
+        return upgrade_v1(conn);
+    }
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {VERSION}; COMMIT;"
+    ))?;
+    Ok(())
+}
+
+fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )
+}
+
+/// The version 1 tables (RESPlite 1.x wrote the same ones, with its own extra
+/// columns and indexes), moved aside during the upgrade.
+const V1_TABLES: [&str; 7] = [
     "redis_keys",
     "redis_strings",
     "redis_hashes",
@@ -86,83 +171,144 @@ pub const ALL_DATA_TABLES: [&str; 7] = [
     "redis_zsets",
 ];
 
-/// Deletes a key's contents, by type (static SQL: no string built per call).
-pub fn delete_contents_sql(t: KeyType) -> &'static [&'static str] {
-    match t {
-        KeyType::String => &["DELETE FROM redis_strings WHERE key = ?1"],
-        KeyType::Hash => &["DELETE FROM redis_hashes WHERE key = ?1"],
-        KeyType::Set => &["DELETE FROM redis_sets WHERE key = ?1"],
-        KeyType::List => &[
-            "DELETE FROM redis_list_meta WHERE key = ?1",
-            "DELETE FROM redis_list_items WHERE key = ?1",
-        ],
-        KeyType::ZSet => &["DELETE FROM redis_zsets WHERE key = ?1"],
+/// Converts a version 1 file: every key into database 0, under an id. All in
+/// one transaction, so a crash leaves the file as it was.
+fn upgrade_v1(conn: &Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    let keys: i64 = conn.query_row("SELECT count(*) FROM redis_keys", [], |r| r.get(0))?;
+    tracing::info!(
+        keys,
+        "upgrading the file to schema version {VERSION} (one transaction)"
+    );
+    // Renames must not rewrite other tables' foreign keys (RESPlite 1.5's
+    // field-TTL and search tables reference `redis_keys`).
+    conn.execute_batch("PRAGMA legacy_alter_table = ON; BEGIN IMMEDIATE;")?;
+    let result = (|| -> Result<()> {
+        for t in V1_TABLES {
+            if has_table(conn, t)? {
+                conn.execute_batch(&format!("ALTER TABLE {t} RENAME TO v1_{t}"))?;
+            } else {
+                // A file from before a table existed: an empty stand-in.
+                let cols = match t {
+                    "redis_strings" => "key BLOB, value BLOB",
+                    "redis_hashes" => "key BLOB, field BLOB, value BLOB",
+                    "redis_sets" => "key BLOB, member BLOB",
+                    "redis_list_meta" => "key BLOB, head_seq INTEGER, tail_seq INTEGER",
+                    "redis_list_items" => "key BLOB, seq INTEGER, value BLOB",
+                    _ => "key BLOB, member BLOB, score REAL",
+                };
+                conn.execute_batch(&format!("CREATE TABLE v1_{t} ({cols})"))?;
+            }
+        }
+        conn.execute_batch(SCHEMA)?;
+        let has_updated_at: bool = conn.query_row(
+            "SELECT count(*) FROM pragma_table_info('v1_redis_keys') WHERE name = 'updated_at'",
+            [],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        let updated_at = if has_updated_at {
+            "coalesce(k.updated_at, 0)"
+        } else {
+            "0"
+        };
+        // In key order: the unique index is built by appending.
+        step(
+            conn,
+            "keys and strings",
+            &format!(
+                "INSERT INTO redis_keys (db, key, type, expires_at, updated_at, count, value) \
+                 SELECT 0, k.key, k.type, k.expires_at, {updated_at}, 0, \
+                        CASE WHEN k.type = 1 THEN coalesce(s.value, x'') END \
+                 FROM v1_redis_keys k LEFT JOIN v1_redis_strings s ON s.key = k.key \
+                 WHERE k.type BETWEEN 1 AND 5 ORDER BY k.key"
+            ),
+        )?;
+        // Rows of keys that are missing or of another type were never visible:
+        // they are left behind.
+        let join =
+            |ty: u8| format!("JOIN redis_keys k ON k.db = 0 AND k.key = o.key AND k.type = {ty}");
+        step(
+            conn,
+            "hash fields",
+            &format!(
+                "INSERT INTO redis_hashes (id, field, value) \
+                 SELECT k.id, o.field, o.value FROM v1_redis_hashes o {} ORDER BY k.id",
+                join(2)
+            ),
+        )?;
+        step(
+            conn,
+            "set members",
+            &format!(
+                "INSERT INTO redis_sets (id, member) \
+                 SELECT k.id, o.member FROM v1_redis_sets o {} ORDER BY k.id",
+                join(3)
+            ),
+        )?;
+        step(
+            conn,
+            "list ends",
+            &format!(
+                "INSERT INTO redis_list_meta (id, head_seq, tail_seq) \
+                 SELECT k.id, o.head_seq, o.tail_seq FROM v1_redis_list_meta o {}",
+                join(4)
+            ),
+        )?;
+        step(
+            conn,
+            "list items",
+            &format!(
+                "INSERT INTO redis_list_items (id, seq, value) \
+                 SELECT k.id, o.seq, o.value FROM v1_redis_list_items o {} ORDER BY k.id, o.seq",
+                join(4)
+            ),
+        )?;
+        step(
+            conn,
+            "zset members",
+            &format!(
+                "INSERT INTO redis_zsets (id, member, score) \
+                 SELECT k.id, o.member, o.score FROM v1_redis_zsets o {} ORDER BY k.id",
+                join(5)
+            ),
+        )?;
+        // Counts are recomputed (RESPlite 1.x kept none, or other ones).
+        conn.execute_batch(
+            "UPDATE redis_keys SET count = CASE type
+                 WHEN 2 THEN (SELECT count(*) FROM redis_hashes c WHERE c.id = redis_keys.id)
+                 WHEN 3 THEN (SELECT count(*) FROM redis_sets c WHERE c.id = redis_keys.id)
+                 WHEN 4 THEN (SELECT count(*) FROM redis_list_items c WHERE c.id = redis_keys.id)
+                 WHEN 5 THEN (SELECT count(*) FROM redis_zsets c WHERE c.id = redis_keys.id)
+                 ELSE 0 END
+             WHERE type <> 1;
+             DELETE FROM redis_keys WHERE type <> 1 AND count = 0;",
+        )?;
+        for t in V1_TABLES {
+            conn.execute_batch(&format!("DROP TABLE v1_{t}"))?;
+        }
+        conn.execute_batch(&format!("PRAGMA user_version = {VERSION};"))?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            conn.execute_batch("COMMIT; PRAGMA legacy_alter_table = OFF;")?;
+            tracing::info!(
+                keys,
+                ms = started.elapsed().as_millis() as u64,
+                "upgraded the file to schema version {VERSION}; its keys are in database 0"
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK; PRAGMA legacy_alter_table = OFF;");
+            Err(e)
+        }
     }
 }
 
-/// Moves a key's contents to another key (`?1` from, `?2` to), by type.
-pub fn rename_contents_sql(t: KeyType) -> &'static [&'static str] {
-    match t {
-        KeyType::String => &["UPDATE redis_strings SET key = ?2 WHERE key = ?1"],
-        KeyType::Hash => &["UPDATE redis_hashes SET key = ?2 WHERE key = ?1"],
-        KeyType::Set => &["UPDATE redis_sets SET key = ?2 WHERE key = ?1"],
-        KeyType::List => &[
-            "UPDATE redis_list_meta SET key = ?2 WHERE key = ?1",
-            "UPDATE redis_list_items SET key = ?2 WHERE key = ?1",
-        ],
-        KeyType::ZSet => &["UPDATE redis_zsets SET key = ?2 WHERE key = ?1"],
-    }
-}
-
-pub fn create(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)?;
-    add_counts(conn)
-}
-
-/// How `redis_strings` rows are found from their `redis_keys` row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StringLayout {
-    /// RESPlite 1.x's `WITHOUT ROWID` table: by key only.
-    Keyed,
-    /// Our rowid table: a value's rowid is its key's `redis_keys` rowid (rows
-    /// written by other programs may not follow that, so lookups check the key
-    /// and fall back to it).
-    Rowid,
-}
-
-pub fn string_layout(conn: &Connection) -> rusqlite::Result<StringLayout> {
-    let sql: String = conn.query_row(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'redis_strings'",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(if sql.to_ascii_uppercase().contains("WITHOUT ROWID") {
-        StringLayout::Keyed
-    } else {
-        StringLayout::Rowid
-    })
-}
-
-/// Files written by RESPlite 1.x have no `count` column: add it and fill it in
-/// once, so container lengths are O(1) from then on.
-fn add_counts(conn: &Connection) -> rusqlite::Result<()> {
-    let has_count: bool = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info('redis_keys') WHERE name = 'count'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if has_count {
-        return Ok(());
-    }
-    conn.execute_batch(
-        "BEGIN;
-         ALTER TABLE redis_keys ADD COLUMN count INTEGER NOT NULL DEFAULT 0;
-         UPDATE redis_keys SET count = CASE type
-             WHEN 2 THEN (SELECT count(*) FROM redis_hashes c WHERE c.key = redis_keys.key)
-             WHEN 3 THEN (SELECT count(*) FROM redis_sets c WHERE c.key = redis_keys.key)
-             WHEN 4 THEN (SELECT count(*) FROM redis_list_items c WHERE c.key = redis_keys.key)
-             WHEN 5 THEN (SELECT count(*) FROM redis_zsets c WHERE c.key = redis_keys.key)
-             ELSE 0 END;
-         COMMIT;",
-    )
+/// One statement of the upgrade, logged with its row count.
+fn step(conn: &Connection, what: &str, sql: &str) -> Result<()> {
+    let rows = conn.execute(sql, [])?;
+    tracing::info!(rows, "upgrade: {what} copied");
+    Ok(())
 }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use rusqlite::{params, OptionalExtension};
 
 use super::SqliteEngine;
-use crate::engine::{Engine, KeyType, Result, SetOps};
+use crate::engine::{KeyType, Result, SetOps};
 use crate::util::glob::glob_match;
 
 /// Other keys probed inside one SQL statement; any further ones are applied to
@@ -49,7 +49,7 @@ impl SqliteEngine {
     pub(super) fn random_rowids(
         &mut self,
         table: RowTable,
-        key: &[u8],
+        id: i64,
         len: u64,
         count: u64,
         distinct: bool,
@@ -66,8 +66,8 @@ impl SqliteEngine {
         if read_all {
             let mut all: Vec<i64> = self
                 .conn
-                .prepare_dynamic(&format!("SELECT rowid FROM {t} WHERE key = ?1"))?
-                .query_map([key], |r| r.get(0))?
+                .prepare_dynamic(&format!("SELECT rowid FROM {t} WHERE id = ?1"))?
+                .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             if distinct {
                 if count >= all.len() as u64 {
@@ -88,15 +88,15 @@ impl SqliteEngine {
         let lo: i64 = self
             .conn
             .prepare_dynamic(&format!(
-                "SELECT rowid FROM {t} WHERE key = ?1 ORDER BY rowid LIMIT 1"
+                "SELECT rowid FROM {t} WHERE id = ?1 ORDER BY rowid LIMIT 1"
             ))?
-            .query_row([key], |r| r.get(0))?;
+            .query_row([id], |r| r.get(0))?;
         let hi: i64 = self
             .conn
             .prepare_dynamic(&format!(
-                "SELECT rowid FROM {t} WHERE key = ?1 ORDER BY rowid DESC LIMIT 1"
+                "SELECT rowid FROM {t} WHERE id = ?1 ORDER BY rowid DESC LIMIT 1"
             ))?
-            .query_row([key], |r| r.get(0))?;
+            .query_row([id], |r| r.get(0))?;
         let span = (hi - lo) as u64 + 1;
         let mut out = Vec::with_capacity(count as usize);
         let mut seen = HashSet::new();
@@ -105,9 +105,9 @@ impl SqliteEngine {
             let rowid: i64 = self
                 .conn
                 .prepare_dynamic(&format!(
-                    "SELECT rowid FROM {t} WHERE key = ?1 AND rowid >= ?2 ORDER BY rowid LIMIT 1"
+                    "SELECT rowid FROM {t} WHERE id = ?1 AND rowid >= ?2 ORDER BY rowid LIMIT 1"
                 ))?
-                .query_row(params![key, point], |r| r.get(0))?;
+                .query_row(params![id, point], |r| r.get(0))?;
             if !distinct || seen.insert(rowid) {
                 out.push(rowid);
             }
@@ -121,7 +121,7 @@ impl SqliteEngine {
         &mut self,
         table: RowTable,
         columns: &str,
-        key: &[u8],
+        id: i64,
         cursor: u64,
         count: usize,
         mut read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Option<T>>,
@@ -132,12 +132,12 @@ impl SqliteEngine {
             return Ok((0, Vec::new()));
         };
         let sql = format!(
-            "SELECT rowid, {columns} FROM {} WHERE key = ?1 AND rowid > ?2 \
+            "SELECT rowid, {columns} FROM {} WHERE id = ?1 AND rowid > ?2 \
              ORDER BY rowid LIMIT ?3",
             table.name()
         );
         let mut stmt = self.conn.prepare_dynamic(&sql)?;
-        let mut rows = stmt.query(params![key, cursor, count as i64])?;
+        let mut rows = stmt.query(params![id, cursor, count as i64])?;
         let mut out = Vec::new();
         let mut seen = 0usize;
         let mut last = 0i64;
@@ -159,22 +159,22 @@ impl SqliteEngine {
             .query_row([rowid], |r| r.get(0))?)
     }
 
-    fn set_has(&self, key: &[u8], member: &[u8]) -> Result<bool> {
+    fn set_has(&self, id: i64, member: &[u8]) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT 1 FROM redis_sets WHERE key = ?1 AND member = ?2")?
-            .query_row(params![key, member], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM redis_sets WHERE id = ?1 AND member = ?2")?
+            .query_row(params![id, member], |_| Ok(()))
             .optional()?
             .is_some())
     }
 
     /// Type-checks every key (all of them, before anything else) and returns
-    /// each one's size, `None` for a missing key.
-    fn set_sizes(&mut self, keys: &[&[u8]]) -> Result<Vec<Option<u64>>> {
+    /// each one's id and size, `None` for a missing key.
+    fn set_sizes(&mut self, keys: &[&[u8]]) -> Result<Vec<Option<(i64, u64)>>> {
         let mut sizes = Vec::with_capacity(keys.len());
         for key in keys {
             sizes.push(match self.container(key, KeyType::Set)? {
-                Some(_) => Some(self.container_len(key)?),
+                Some(id) => Some((id, self.container_len(id)?)),
                 None => None,
             });
         }
@@ -184,7 +184,7 @@ impl SqliteEngine {
     /// The SQL walk for an intersection or difference: the set at `?1` filtered
     /// by (NOT) EXISTS probes of the sets at `?2..`.
     fn probe_sql(prefix: &str, others: usize, keep_if_present: bool) -> String {
-        let mut sql = format!("{prefix}SELECT s.member FROM redis_sets s WHERE s.key = ?1");
+        let mut sql = format!("{prefix}SELECT s.member FROM redis_sets s WHERE s.id = ?1");
         let exists = if keep_if_present {
             "EXISTS"
         } else {
@@ -192,7 +192,7 @@ impl SqliteEngine {
         };
         for i in 0..others {
             sql.push_str(&format!(
-                " AND {exists} (SELECT 1 FROM redis_sets o WHERE o.key = ?{} \
+                " AND {exists} (SELECT 1 FROM redis_sets o WHERE o.id = ?{} \
                  AND o.member = s.member)",
                 i + 2
             ));
@@ -202,7 +202,7 @@ impl SqliteEngine {
 
     /// Plans an intersection or difference: the set walked first and the other
     /// (distinct) keys to probe. `None` when the result is empty for sure.
-    fn plan<'k>(&mut self, op: Algebra, keys: &[&'k [u8]]) -> Result<Option<Plan<'k>>> {
+    fn plan(&mut self, op: Algebra, keys: &[&[u8]]) -> Result<Option<Plan>> {
         let sizes = self.set_sizes(keys)?;
         let first = match op {
             Algebra::Inter => {
@@ -213,30 +213,35 @@ impl SqliteEngine {
                 let (i, _) = sizes
                     .iter()
                     .enumerate()
-                    .min_by_key(|(_, n)| n.unwrap_or(0))
+                    .min_by_key(|(_, n)| n.map_or(0, |(_, len)| len))
                     .expect("at least one key");
-                keys[i]
+                sizes[i].expect("checked").0
             }
             _ => {
-                if sizes[0].is_none() {
+                let Some((id, _)) = sizes[0] else {
                     return Ok(None);
-                }
-                keys[0]
+                };
+                id
             }
         };
-        let mut others: Vec<&[u8]> = Vec::new();
-        for (key, size) in keys.iter().zip(&sizes) {
-            if size.is_none() || others.contains(key) {
+        let mut others: Vec<i64> = Vec::new();
+        for size in &sizes {
+            let Some((id, _)) = *size else {
+                continue;
+            };
+            if others.contains(&id) {
                 continue;
             }
-            if *key == first {
-                if op == Algebra::Diff && keys.iter().skip(1).any(|k| *k == first) {
+            if id == first {
+                if op == Algebra::Diff
+                    && sizes.iter().skip(1).any(|s| s.map(|s| s.0) == Some(first))
+                {
                     // A set minus itself is empty.
                     return Ok(None);
                 }
                 continue;
             }
-            others.push(key);
+            others.push(id);
         }
         Ok(Some(Plan { first, others }))
     }
@@ -255,13 +260,13 @@ impl SqliteEngine {
         let (in_sql, rest) = plan.others.split_at(plan.others.len().min(MAX_SQL_PROBES));
         let sql = Self::probe_sql("", in_sql.len(), present);
         let mut stmt = self.conn.prepare_dynamic(&sql)?;
-        let mut bind: Vec<&[u8]> = vec![plan.first];
+        let mut bind: Vec<i64> = vec![plan.first];
         bind.extend_from_slice(in_sql);
         let mut rows = stmt.query(rusqlite::params_from_iter(bind))?;
         'rows: while let Some(row) = rows.next()? {
             let member: Vec<u8> = row.get(0)?;
-            for key in rest {
-                if self.set_has(key, &member)? != present {
+            for id in rest {
+                if self.set_has(*id, &member)? != present {
                     continue 'rows;
                 }
             }
@@ -274,8 +279,8 @@ impl SqliteEngine {
 
     fn combine(&mut self, op: Algebra, keys: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
         if op == Algebra::Union {
-            self.set_sizes(keys)?;
-            self.union_into_temp(keys)?;
+            let ids = self.set_sizes(keys)?;
+            self.union_into_temp(ids)?;
             let members = self
                 .conn
                 .prepare_cached("SELECT member FROM temp.resplite_set_result")?
@@ -302,17 +307,17 @@ impl SqliteEngine {
         self.exec("DELETE FROM temp.resplite_set_result")
     }
 
-    fn union_into_temp(&mut self, keys: &[&[u8]]) -> Result<()> {
+    fn union_into_temp(&mut self, ids: Vec<Option<(i64, u64)>>) -> Result<()> {
         self.temp_table()?;
         let mut stmt = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO temp.resplite_set_result (member) \
-             SELECT member FROM redis_sets WHERE key = ?1",
+             SELECT member FROM redis_sets WHERE id = ?1",
         )?;
-        let mut done: Vec<&[u8]> = Vec::new();
-        for key in keys {
-            if !done.contains(key) {
-                stmt.execute([key])?;
-                done.push(key);
+        let mut done: Vec<i64> = Vec::new();
+        for (id, _) in ids.into_iter().flatten() {
+            if !done.contains(&id) {
+                stmt.execute([id])?;
+                done.push(id);
             }
         }
         Ok(())
@@ -320,8 +325,8 @@ impl SqliteEngine {
 
     fn combine_store(&mut self, op: Algebra, dst: &[u8], keys: &[&[u8]]) -> Result<u64> {
         if op == Algebra::Union {
-            self.set_sizes(keys)?;
-            self.union_into_temp(keys)?;
+            let ids = self.set_sizes(keys)?;
+            self.union_into_temp(ids)?;
         } else if let Some(plan) = self.plan(op, keys)? {
             self.temp_table()?;
             let present = op == Algebra::Inter;
@@ -331,20 +336,20 @@ impl SqliteEngine {
                 in_sql.len(),
                 present,
             );
-            let mut bind: Vec<&[u8]> = vec![plan.first];
+            let mut bind: Vec<i64> = vec![plan.first];
             bind.extend_from_slice(in_sql);
             self.conn
                 .prepare_dynamic(&sql)?
                 .execute(rusqlite::params_from_iter(bind))?;
             let filter = if present {
                 "DELETE FROM temp.resplite_set_result WHERE NOT EXISTS (SELECT 1 FROM redis_sets o \
-                 WHERE o.key = ?1 AND o.member = resplite_set_result.member)"
+                 WHERE o.id = ?1 AND o.member = resplite_set_result.member)"
             } else {
                 "DELETE FROM temp.resplite_set_result WHERE EXISTS (SELECT 1 FROM redis_sets o \
-                 WHERE o.key = ?1 AND o.member = resplite_set_result.member)"
+                 WHERE o.id = ?1 AND o.member = resplite_set_result.member)"
             };
-            for key in rest {
-                self.conn.prepare_cached(filter)?.execute([key])?;
+            for id in rest {
+                self.conn.prepare_cached(filter)?.execute([id])?;
             }
         } else {
             self.temp_table()?;
@@ -353,108 +358,112 @@ impl SqliteEngine {
             .conn
             .prepare_cached("SELECT count(*) FROM temp.resplite_set_result")?
             .query_row([], |r| r.get(0))?;
-        if let Some(old) = self.meta(dst)? {
-            self.remove(dst, old.key_type)?;
+        if let Some(old) = self.row(dst)? {
+            self.remove(self.phys, dst, old.id, old.meta.key_type)?;
         }
         if n > 0 {
-            self.container_for_write(dst, KeyType::Set)?;
+            let (id, _) = self.container_for_write(dst, KeyType::Set)?;
             self.conn
                 .prepare_cached(
-                    "INSERT INTO redis_sets (key, member) \
+                    "INSERT INTO redis_sets (id, member) \
                      SELECT ?1, member FROM temp.resplite_set_result",
                 )?
-                .execute([dst])?;
-            self.add_len(dst, n);
+                .execute([id])?;
+            self.add_len(dst, id, n);
         }
         self.clear_temp()?;
         Ok(n as u64)
     }
 }
 
-struct Plan<'k> {
-    first: &'k [u8],
-    others: Vec<&'k [u8]>,
+/// By id: the set walked first and the others probed.
+struct Plan {
+    first: i64,
+    others: Vec<i64>,
 }
 
 impl SetOps for SqliteEngine {
     fn sadd(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
-        self.container_for_write(key, KeyType::Set)?;
+        let (id, _) = self.container_for_write(key, KeyType::Set)?;
         let mut stmt = self
             .conn
-            .prepare_cached("INSERT OR IGNORE INTO redis_sets (key, member) VALUES (?1, ?2)")?;
+            .prepare_cached("INSERT OR IGNORE INTO redis_sets (id, member) VALUES (?1, ?2)")?;
         let mut added = 0;
         for m in members {
-            added += stmt.execute(params![key, m])? as u64;
+            added += stmt.execute(params![id, m])? as u64;
         }
         drop(stmt);
         if added > 0 {
-            self.add_len(key, added as i64);
+            self.add_len(key, id, added as i64);
         }
         Ok(added)
     }
 
     fn srem(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(0);
-        }
+        };
         let mut stmt = self
             .conn
-            .prepare_cached("DELETE FROM redis_sets WHERE key = ?1 AND member = ?2")?;
+            .prepare_cached("DELETE FROM redis_sets WHERE id = ?1 AND member = ?2")?;
         let mut removed = 0;
         for m in members {
-            removed += stmt.execute(params![key, m])? as u64;
+            removed += stmt.execute(params![id, m])? as u64;
         }
         drop(stmt);
         if removed > 0 {
-            self.add_len(key, -(removed as i64));
-            self.drop_if_empty(key, KeyType::Set)?;
+            self.add_len(key, id, -(removed as i64));
+            self.drop_if_empty(key, id, KeyType::Set)?;
         }
         Ok(removed)
     }
 
     fn smembers(&mut self, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(Vec::new());
-        }
+        };
         Ok(self
             .conn
-            .prepare_cached("SELECT member FROM redis_sets WHERE key = ?1")?
-            .query_map([key], |r| r.get(0))?
+            .prepare_cached("SELECT member FROM redis_sets WHERE id = ?1")?
+            .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
     fn sismember(&mut self, key: &[u8], member: &[u8]) -> Result<bool> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(false);
-        }
-        self.set_has(key, member)
+        };
+        self.set_has(id, member)
     }
 
     fn smismember(&mut self, key: &[u8], members: &[&[u8]]) -> Result<Vec<bool>> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(vec![false; members.len()]);
-        }
-        members.iter().map(|m| self.set_has(key, m)).collect()
+        };
+        members.iter().map(|m| self.set_has(id, m)).collect()
     }
 
     fn scard(&mut self, key: &[u8]) -> Result<u64> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(0);
-        }
-        self.container_len(key)
+        };
+        self.container_len(id)
     }
 
     fn spop(&mut self, key: &[u8], count: u64) -> Result<Vec<Vec<u8>>> {
-        if self.container(key, KeyType::Set)?.is_none() || count == 0 {
+        let Some(id) = self.container(key, KeyType::Set)? else {
+            return Ok(Vec::new());
+        };
+        if count == 0 {
             return Ok(Vec::new());
         }
-        let len = self.container_len(key)?;
+        let len = self.container_len(id)?;
         if count >= len {
             let all = self.smembers(key)?;
-            self.remove(key, KeyType::Set)?;
+            self.remove(self.phys, key, id, KeyType::Set)?;
             return Ok(all);
         }
-        let rowids = self.random_rowids(RowTable::Sets, key, len, count, true)?;
+        let rowids = self.random_rowids(RowTable::Sets, id, len, count, true)?;
         let mut out = Vec::with_capacity(rowids.len());
         for rowid in rowids {
             out.push(self.set_member_at(rowid)?);
@@ -462,28 +471,28 @@ impl SetOps for SqliteEngine {
                 .prepare_cached("DELETE FROM redis_sets WHERE rowid = ?1")?
                 .execute([rowid])?;
         }
-        self.add_len(key, -(out.len() as i64));
-        self.drop_if_empty(key, KeyType::Set)?;
+        self.add_len(key, id, -(out.len() as i64));
+        self.drop_if_empty(key, id, KeyType::Set)?;
         Ok(out)
     }
 
     fn srandom(&mut self, key: &[u8], count: u64, distinct: bool) -> Result<Vec<Vec<u8>>> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(Vec::new());
-        }
-        let len = self.container_len(key)?;
-        let rowids = self.random_rowids(RowTable::Sets, key, len, count, distinct)?;
+        };
+        let len = self.container_len(id)?;
+        let rowids = self.random_rowids(RowTable::Sets, id, len, count, distinct)?;
         rowids.into_iter().map(|r| self.set_member_at(r)).collect()
     }
 
     fn smove(&mut self, src: &[u8], dst: &[u8], member: &[u8]) -> Result<bool> {
         // As Redis: a missing source is 0 whatever the destination holds.
-        if self.container(src, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(src, KeyType::Set)? else {
             return Ok(false);
-        }
+        };
         self.container(dst, KeyType::Set)?;
         if src == dst {
-            return self.set_has(src, member);
+            return self.set_has(id, member);
         }
         if self.srem(src, &[member])? == 0 {
             return Ok(false);
@@ -532,10 +541,10 @@ impl SetOps for SqliteEngine {
         count: usize,
         pattern: Option<&[u8]>,
     ) -> Result<(u64, Vec<Vec<u8>>)> {
-        if self.container(key, KeyType::Set)?.is_none() {
+        let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok((0, Vec::new()));
-        }
-        self.scan_rows(RowTable::Sets, "member", key, cursor, count, |row| {
+        };
+        self.scan_rows(RowTable::Sets, "member", id, cursor, count, |row| {
             let member: Vec<u8> = row.get(1)?;
             Ok(pattern
                 .is_none_or(|p| glob_match(p, &member, false))

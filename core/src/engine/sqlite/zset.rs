@@ -1,6 +1,7 @@
-//! Sorted sets on SQLite: `redis_zsets(key, member, score)`. Score order comes
-//! from the (key, score, member) index, lex ranges from the (key, member)
-//! primary key, ZSCAN cursors and random picks from the (key) index's rowids.
+//! Sorted sets on SQLite: `redis_zsets(id, member, score)` under the key's id.
+//! Score order comes from the (id, score, member) index, lex ranges from the
+//! (id, member) primary key, ZSCAN cursors and random picks from the (id)
+//! index's rowids.
 //! BLOB comparison is memcmp, so ties on score order by member bytes as in Redis.
 
 use std::collections::HashSet;
@@ -20,7 +21,7 @@ fn norm(score: f64) -> f64 {
     score + 0.0
 }
 
-/// A slice of one key's members as SQL: `?1` is the key, `?2`/`?3` the bounds,
+/// A slice of one key's members as SQL: `?1` is the key's id, `?2`/`?3` the bounds,
 /// `?4`/`?5` LIMIT and OFFSET.
 struct Slice {
     cond: &'static str,
@@ -65,37 +66,37 @@ const BY_SCORE: &str = "ORDER BY score, member";
 const BY_SCORE_REV: &str = "ORDER BY score DESC, member DESC";
 
 impl SqliteEngine {
-    fn zscore_of(&self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
+    fn zscore_of(&self, id: i64, member: &[u8]) -> Result<Option<f64>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT score FROM redis_zsets WHERE key = ?1 AND member = ?2")?
-            .query_row(params![key, member], |r| r.get(0))
+            .prepare_cached("SELECT score FROM redis_zsets WHERE id = ?1 AND member = ?2")?
+            .query_row(params![id, member], |r| r.get(0))
             .optional()?)
     }
 
-    fn zinsert(&mut self, key: &[u8], member: &[u8], score: f64) -> Result<()> {
+    fn zinsert(&mut self, key: &[u8], id: i64, member: &[u8], score: f64) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO redis_zsets (key, member, score) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, member, norm(score)])?;
-        self.add_len(key, 1);
+            .prepare_cached("INSERT INTO redis_zsets (id, member, score) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, member, norm(score)])?;
+        self.add_len(key, id, 1);
         Ok(())
     }
 
-    fn zupdate(&mut self, key: &[u8], member: &[u8], score: f64) -> Result<()> {
+    fn zupdate(&mut self, key: &[u8], id: i64, member: &[u8], score: f64) -> Result<()> {
         self.conn
-            .prepare_cached("UPDATE redis_zsets SET score = ?3 WHERE key = ?1 AND member = ?2")?
-            .execute(params![key, member, norm(score)])?;
-        self.touch(key);
+            .prepare_cached("UPDATE redis_zsets SET score = ?3 WHERE id = ?1 AND member = ?2")?
+            .execute(params![id, member, norm(score)])?;
+        self.touch(key, id);
         Ok(())
     }
 
     /// The SQL for a slice of an existing zset; `None` if it is certainly empty.
-    fn slice(&mut self, key: &[u8], range: &ZRange) -> Result<Option<Slice>> {
-        let blob = Value::Blob(key.to_vec());
+    fn slice(&mut self, id: i64, range: &ZRange) -> Result<Option<Slice>> {
+        let blob = Value::Integer(id);
         let order_score = if range.rev { BY_SCORE_REV } else { BY_SCORE };
         Ok(Some(match &range.by {
             ZRangeBy::Rank { start, stop } => {
-                let len = self.container_len(key)? as i64;
+                let len = self.container_len(id)? as i64;
                 let (mut start, mut stop) = (*start, *stop);
                 if start < 0 {
                     start += len;
@@ -171,36 +172,36 @@ impl SqliteEngine {
         if rows.is_empty() {
             return Ok(0);
         }
-        self.container_for_write(dst, KeyType::ZSet)?;
+        let (id, _) = self.container_for_write(dst, KeyType::ZSet)?;
         for (member, score) in rows {
-            self.zinsert(dst, member, *score)?;
+            self.zinsert(dst, id, member, *score)?;
         }
         Ok(rows.len() as u64)
     }
 
     /// One row at or after a random rowid of `key` (whose rowids span lo..=hi).
-    fn zrandom_row(&mut self, key: &[u8], lo: i64, hi: i64) -> Result<(i64, Scored)> {
+    fn zrandom_row(&mut self, id: i64, lo: i64, hi: i64) -> Result<(i64, Scored)> {
         let pick = lo + (self.next_random() % (hi - lo + 1) as u64) as i64;
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT rowid, member, score FROM redis_zsets WHERE key = ?1 AND rowid >= ?2 \
+                "SELECT rowid, member, score FROM redis_zsets WHERE id = ?1 AND rowid >= ?2 \
                  ORDER BY rowid LIMIT 1",
             )?
-            .query_row(params![key, pick], |r| {
+            .query_row(params![id, pick], |r| {
                 Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
             })?)
     }
 
-    fn zrowid_bounds(&mut self, key: &[u8]) -> Result<(i64, i64)> {
+    fn zrowid_bounds(&mut self, id: i64) -> Result<(i64, i64)> {
         let bound = |sql: &'static str| -> Result<i64> {
             Ok(self
                 .conn
                 .prepare_cached(sql)?
-                .query_row([key], |r| r.get(0))?)
+                .query_row([id], |r| r.get(0))?)
         };
-        let lo = bound("SELECT rowid FROM redis_zsets WHERE key = ?1 ORDER BY rowid LIMIT 1")?;
-        let hi = bound("SELECT rowid FROM redis_zsets WHERE key = ?1 ORDER BY rowid DESC LIMIT 1")?;
+        let lo = bound("SELECT rowid FROM redis_zsets WHERE id = ?1 ORDER BY rowid LIMIT 1")?;
+        let hi = bound("SELECT rowid FROM redis_zsets WHERE id = ?1 ORDER BY rowid DESC LIMIT 1")?;
         Ok((lo, hi))
     }
 
@@ -215,16 +216,16 @@ impl SqliteEngine {
     ) -> Result<Option<(String, Vec<Value>)>> {
         let mut kinds = Vec::with_capacity(sources.len());
         for src in sources {
-            kinds.push(match self.meta(src.key)? {
+            kinds.push(match self.row(src.key)? {
                 None => None,
-                Some(m) if m.key_type == KeyType::ZSet => Some("redis_zsets"),
-                Some(m) if m.key_type == KeyType::Set => Some("redis_sets"),
+                Some(r) if r.meta.key_type == KeyType::ZSet => Some(("redis_zsets", r.id)),
+                Some(r) if r.meta.key_type == KeyType::Set => Some(("redis_sets", r.id)),
                 Some(_) => return Err(EngineError::WrongType),
             });
         }
         let mut params = Vec::new();
         if op == SetOp::Diff {
-            let Some(first) = kinds[0] else {
+            let Some((first, first_id)) = kinds[0] else {
                 return Ok(None);
             };
             let score = if first == "redis_zsets" {
@@ -232,14 +233,14 @@ impl SqliteEngine {
             } else {
                 "1.0"
             };
-            params.push(Value::Blob(sources[0].key.to_vec()));
+            params.push(Value::Integer(first_id));
             let mut sql =
-                format!("SELECT f.member AS member, {score} AS s FROM {first} f WHERE f.key = ?1");
-            for (src, kind) in sources.iter().zip(&kinds).skip(1) {
-                let Some(table) = kind else { continue };
-                params.push(Value::Blob(src.key.to_vec()));
+                format!("SELECT f.member AS member, {score} AS s FROM {first} f WHERE f.id = ?1");
+            for kind in kinds.iter().skip(1) {
+                let Some((table, id)) = kind else { continue };
+                params.push(Value::Integer(*id));
                 sql.push_str(&format!(
-                    " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.key = ?{} AND o.member = f.member)",
+                    " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.id = ?{} AND o.member = f.member)",
                     params.len()
                 ));
             }
@@ -250,8 +251,8 @@ impl SqliteEngine {
         }
         let mut parts = Vec::new();
         for (src, kind) in sources.iter().zip(&kinds) {
-            let Some(table) = kind else { continue };
-            params.push(Value::Blob(src.key.to_vec()));
+            let Some((table, id)) = kind else { continue };
+            params.push(Value::Integer(*id));
             params.push(Value::Real(src.weight));
             let (k, w) = (params.len() - 1, params.len());
             // inf * 0 is NaN, which SQLite makes NULL and Redis makes 0.
@@ -261,7 +262,7 @@ impl SqliteEngine {
                 format!("coalesce(1.0 * ?{w}, 0.0)")
             };
             parts.push(format!(
-                "SELECT member, {score} AS s FROM {table} WHERE key = ?{k}"
+                "SELECT member, {score} AS s FROM {table} WHERE id = ?{k}"
             ));
         }
         if parts.is_empty() {
@@ -296,23 +297,22 @@ fn scored(r: &rusqlite::Row) -> rusqlite::Result<Scored> {
 impl ZSetOps for SqliteEngine {
     fn zadd(&mut self, key: &[u8], items: &[(f64, &[u8])], flags: ZAddFlags) -> Result<ZAddCounts> {
         let mut counts = ZAddCounts::default();
-        let mut exists = self.container(key, KeyType::ZSet)?.is_some();
-        if !exists && flags.xx {
+        let mut id = self.container(key, KeyType::ZSet)?;
+        if id.is_none() && flags.xx {
             return Ok(counts);
         }
         for &(score, member) in items {
-            let current = if exists {
-                self.zscore_of(key, member)?
-            } else {
-                None
+            let current = match id {
+                Some(id) => self.zscore_of(id, member)?.map(|cur| (id, cur)),
+                None => None,
             };
             match current {
-                Some(cur) => {
+                Some((id, cur)) => {
                     if flags.nx || (flags.lt && score >= cur) || (flags.gt && score <= cur) {
                         continue;
                     }
                     if score != cur {
-                        self.zupdate(key, member, score)?;
+                        self.zupdate(key, id, member, score)?;
                         counts.updated += 1;
                     }
                 }
@@ -320,11 +320,12 @@ impl ZSetOps for SqliteEngine {
                     if flags.xx {
                         continue;
                     }
-                    if !exists {
-                        self.container_for_write(key, KeyType::ZSet)?;
-                        exists = true;
-                    }
-                    self.zinsert(key, member, score)?;
+                    let zid = match id {
+                        Some(zid) => zid,
+                        None => self.container_for_write(key, KeyType::ZSet)?.0,
+                    };
+                    id = Some(zid);
+                    self.zinsert(key, zid, member, score)?;
                     counts.added += 1;
                 }
             }
@@ -333,14 +334,13 @@ impl ZSetOps for SqliteEngine {
     }
 
     fn zincr(&mut self, key: &[u8], member: &[u8], delta: f64, flags: ZAddFlags) -> Result<ZIncr> {
-        let exists = self.container(key, KeyType::ZSet)?.is_some();
-        let current = if exists {
-            self.zscore_of(key, member)?
-        } else {
-            None
+        let id = self.container(key, KeyType::ZSet)?;
+        let current = match id {
+            Some(id) => self.zscore_of(id, member)?.map(|cur| (id, cur)),
+            None => None,
         };
         match current {
-            Some(cur) => {
+            Some((id, cur)) => {
                 if flags.nx {
                     return Ok(ZIncr::Skipped);
                 }
@@ -352,7 +352,7 @@ impl ZSetOps for SqliteEngine {
                     return Ok(ZIncr::Skipped);
                 }
                 if next != cur {
-                    self.zupdate(key, member, next)?;
+                    self.zupdate(key, id, member, next)?;
                 }
                 Ok(ZIncr::Score(next))
             }
@@ -360,95 +360,102 @@ impl ZSetOps for SqliteEngine {
                 if flags.xx {
                     return Ok(ZIncr::Skipped);
                 }
-                if !exists {
-                    self.container_for_write(key, KeyType::ZSet)?;
-                }
-                self.zinsert(key, member, delta)?;
+                let id = match id {
+                    Some(id) => id,
+                    None => self.container_for_write(key, KeyType::ZSet)?.0,
+                };
+                self.zinsert(key, id, member, delta)?;
                 Ok(ZIncr::Score(delta))
             }
         }
     }
 
     fn zrem(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(0);
-        }
+        };
         let mut removed = 0u64;
         {
             let mut stmt = self
                 .conn
-                .prepare_cached("DELETE FROM redis_zsets WHERE key = ?1 AND member = ?2")?;
+                .prepare_cached("DELETE FROM redis_zsets WHERE id = ?1 AND member = ?2")?;
             for m in members {
-                removed += stmt.execute(params![key, m])? as u64;
+                removed += stmt.execute(params![id, m])? as u64;
             }
         }
         if removed > 0 {
-            self.add_len(key, -(removed as i64));
-            self.drop_if_empty(key, KeyType::ZSet)?;
+            self.add_len(key, id, -(removed as i64));
+            self.drop_if_empty(key, id, KeyType::ZSet)?;
         }
         Ok(removed)
     }
 
     fn zcard(&mut self, key: &[u8]) -> Result<u64> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(0);
-        }
-        self.container_len(key)
+        };
+        self.container_len(id)
     }
 
     fn zscore(&mut self, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(None);
-        }
-        self.zscore_of(key, member)
+        };
+        self.zscore_of(id, member)
     }
 
     fn zmscore(&mut self, key: &[u8], members: &[&[u8]]) -> Result<Vec<Option<f64>>> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(vec![None; members.len()]);
-        }
-        members.iter().map(|m| self.zscore_of(key, m)).collect()
+        };
+        members.iter().map(|m| self.zscore_of(id, m)).collect()
     }
 
     fn zcount(&mut self, key: &[u8], range: &ScoreRange) -> Result<u64> {
-        if self.container(key, KeyType::ZSet)?.is_none() || range.is_empty() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
+            return Ok(0);
+        };
+        if range.is_empty() {
             return Ok(0);
         }
         // Counting walks the matching index entries (Redis: two O(log n) rank
         // lookups); fine for the ranges ZCOUNT is used with.
         let sql = format!(
-            "SELECT count(*) FROM redis_zsets WHERE key = ?1 AND {}",
+            "SELECT count(*) FROM redis_zsets WHERE id = ?1 AND {}",
             score_cond(range)
         );
         let n: i64 = self
             .conn
             .prepare_dynamic(&sql)?
-            .query_row(params![key, range.min.value, range.max.value], |r| r.get(0))?;
+            .query_row(params![id, range.min.value, range.max.value], |r| r.get(0))?;
         Ok(n as u64)
     }
 
     fn zlexcount(&mut self, key: &[u8], range: &LexRange) -> Result<u64> {
-        if self.container(key, KeyType::ZSet)?.is_none() || range.is_empty() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
+            return Ok(0);
+        };
+        if range.is_empty() {
             return Ok(0);
         }
         let (cond, min, max) = lex_cond(range);
-        let sql = format!("SELECT count(*) FROM redis_zsets WHERE key = ?1 AND {cond}");
+        let sql = format!("SELECT count(*) FROM redis_zsets WHERE id = ?1 AND {cond}");
         let n: i64 = self
             .conn
             .prepare_dynamic(&sql)?
-            .query_row(params![key, min, max], |r| r.get(0))?;
+            .query_row(params![id, min, max], |r| r.get(0))?;
         Ok(n as u64)
     }
 
     fn zrange(&mut self, key: &[u8], range: &ZRange) -> Result<Vec<Scored>> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(Vec::new());
-        }
-        let Some(slice) = self.slice(key, range)? else {
+        };
+        let Some(slice) = self.slice(id, range)? else {
             return Ok(Vec::new());
         };
         let sql = format!(
-            "SELECT member, score FROM redis_zsets WHERE key = ?1 AND {} {} LIMIT ?4 OFFSET ?5",
+            "SELECT member, score FROM redis_zsets WHERE id = ?1 AND {} {} LIMIT ?4 OFFSET ?5",
             slice.cond, slice.order
         );
         let mut stmt = self.conn.prepare_dynamic(&sql)?;
@@ -464,26 +471,26 @@ impl ZSetOps for SqliteEngine {
     }
 
     fn zrank(&mut self, key: &[u8], member: &[u8], rev: bool) -> Result<Option<(u64, f64)>> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(None);
-        }
-        let Some(score) = self.zscore_of(key, member)? else {
+        };
+        let Some(score) = self.zscore_of(id, member)? else {
             return Ok(None);
         };
         // Members before this one: two index ranges (Redis: O(log n)).
         let lower: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM redis_zsets WHERE key = ?1 AND score < ?2")?
-            .query_row(params![key, score], |r| r.get(0))?;
+            .prepare_cached("SELECT count(*) FROM redis_zsets WHERE id = ?1 AND score < ?2")?
+            .query_row(params![id, score], |r| r.get(0))?;
         let ties: i64 = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM redis_zsets WHERE key = ?1 AND score = ?2 AND member < ?3",
+                "SELECT count(*) FROM redis_zsets WHERE id = ?1 AND score = ?2 AND member < ?3",
             )?
-            .query_row(params![key, score, member], |r| r.get(0))?;
+            .query_row(params![id, score, member], |r| r.get(0))?;
         let rank = (lower + ties) as u64;
         let rank = if rev {
-            self.container_len(key)?.saturating_sub(rank + 1)
+            self.container_len(id)?.saturating_sub(rank + 1)
         } else {
             rank
         };
@@ -491,17 +498,20 @@ impl ZSetOps for SqliteEngine {
     }
 
     fn zpop(&mut self, key: &[u8], count: u64, max: bool) -> Result<Vec<Scored>> {
-        if self.container(key, KeyType::ZSet)?.is_none() || count == 0 {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
+            return Ok(Vec::new());
+        };
+        if count == 0 {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT rowid, member, score FROM redis_zsets WHERE key = ?1 {} LIMIT ?2",
+            "SELECT rowid, member, score FROM redis_zsets WHERE id = ?1 {} LIMIT ?2",
             if max { BY_SCORE_REV } else { BY_SCORE }
         );
         let rows: Vec<(i64, Scored)> = self
             .conn
             .prepare_dynamic(&sql)?
-            .query_map(params![key, count.min(i64::MAX as u64) as i64], |r| {
+            .query_map(params![id, count.min(i64::MAX as u64) as i64], |r| {
                 Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -513,21 +523,21 @@ impl ZSetOps for SqliteEngine {
                 del.execute([rowid])?;
             }
         }
-        self.add_len(key, -(rows.len() as i64));
-        self.drop_if_empty(key, KeyType::ZSet)?;
+        self.add_len(key, id, -(rows.len() as i64));
+        self.drop_if_empty(key, id, KeyType::ZSet)?;
         Ok(rows.into_iter().map(|(_, s)| s).collect())
     }
 
     fn zremrange(&mut self, key: &[u8], range: &ZRange) -> Result<u64> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(0);
-        }
-        let Some(slice) = self.slice(key, range)? else {
+        };
+        let Some(slice) = self.slice(id, range)? else {
             return Ok(0);
         };
         let sql = format!(
             "DELETE FROM redis_zsets WHERE rowid IN (SELECT rowid FROM redis_zsets \
-             WHERE key = ?1 AND {} {} LIMIT ?4 OFFSET ?5)",
+             WHERE id = ?1 AND {} {} LIMIT ?4 OFFSET ?5)",
             slice.cond, slice.order
         );
         let removed = self
@@ -535,26 +545,29 @@ impl ZSetOps for SqliteEngine {
             .prepare_dynamic(&sql)?
             .execute(params_from_iter(slice.params))? as i64;
         if removed > 0 {
-            self.add_len(key, -removed);
-            self.drop_if_empty(key, KeyType::ZSet)?;
+            self.add_len(key, id, -removed);
+            self.drop_if_empty(key, id, KeyType::ZSet)?;
         }
         Ok(removed as u64)
     }
 
     fn zrandmember(&mut self, key: &[u8], count: i64) -> Result<Vec<Scored>> {
-        if self.container(key, KeyType::ZSet)?.is_none() || count == 0 {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
+            return Ok(Vec::new());
+        };
+        if count == 0 {
             return Ok(Vec::new());
         }
-        let len = self.container_len(key)?;
+        let len = self.container_len(id)?;
         if len == 0 {
             return Ok(Vec::new());
         }
-        let (lo, hi) = self.zrowid_bounds(key)?;
+        let (lo, hi) = self.zrowid_bounds(id)?;
         if count < 0 {
             // With repeats: independent picks at random rowids (gaps between
             // rowids skew this a little; no scan of the set).
             return (0..count.unsigned_abs())
-                .map(|_| self.zrandom_row(key, lo, hi).map(|(_, s)| s))
+                .map(|_| self.zrandom_row(id, lo, hi).map(|(_, s)| s))
                 .collect();
         }
         let want = count as u64;
@@ -564,9 +577,9 @@ impl ZSetOps for SqliteEngine {
         if want * 3 > len {
             // Most of the set: one pass in rowid order, selection sampling.
             let mut stmt = self.conn.prepare_cached(
-                "SELECT member, score FROM redis_zsets WHERE key = ?1 ORDER BY rowid",
+                "SELECT member, score FROM redis_zsets WHERE id = ?1 ORDER BY rowid",
             )?;
-            let mut rows = stmt.query([key])?;
+            let mut rows = stmt.query([id])?;
             let (mut seen, mut out) = (0u64, Vec::with_capacity(want as usize));
             while let Some(row) = rows.next()? {
                 let left = len - seen;
@@ -590,7 +603,7 @@ impl ZSetOps for SqliteEngine {
         let mut taken = HashSet::new();
         let mut out = Vec::with_capacity(want as usize);
         while (out.len() as u64) < want {
-            let (rowid, item) = self.zrandom_row(key, lo, hi)?;
+            let (rowid, item) = self.zrandom_row(id, lo, hi)?;
             if taken.insert(rowid) {
                 out.push(item);
             }
@@ -599,18 +612,18 @@ impl ZSetOps for SqliteEngine {
     }
 
     fn zscan(&mut self, key: &[u8], cursor: u64, count: usize) -> Result<(u64, Vec<Scored>)> {
-        if self.container(key, KeyType::ZSet)?.is_none() {
+        let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok((0, Vec::new()));
-        }
+        };
         let count = count.clamp(1, 100_000);
         let rows: Vec<(i64, Scored)> = self
             .conn
             .prepare_cached(
-                "SELECT rowid, member, score FROM redis_zsets WHERE key = ?1 AND rowid > ?2 \
+                "SELECT rowid, member, score FROM redis_zsets WHERE id = ?1 AND rowid > ?2 \
                  ORDER BY rowid LIMIT ?3",
             )?
             .query_map(
-                params![key, cursor.min(i64::MAX as u64) as i64, count as i64],
+                params![id, cursor.min(i64::MAX as u64) as i64, count as i64],
                 |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
             )?
             .collect::<rusqlite::Result<_>>()?;
@@ -660,14 +673,14 @@ impl ZSetOps for SqliteEngine {
             .execute(params_from_iter(params))? as i64;
         self.delete(dst)?;
         if n > 0 {
-            self.container_for_write(dst, KeyType::ZSet)?;
+            let (id, _) = self.container_for_write(dst, KeyType::ZSet)?;
             self.conn
                 .prepare_cached(
-                    "INSERT INTO redis_zsets (key, member, score) \
+                    "INSERT INTO redis_zsets (id, member, score) \
                      SELECT ?1, member, score + 0.0 FROM temp.zset_scratch",
                 )?
-                .execute([dst])?;
-            self.add_len(dst, n);
+                .execute([id])?;
+            self.add_len(dst, id, n);
             self.exec("DELETE FROM temp.zset_scratch")?;
         }
         Ok(n as u64)
