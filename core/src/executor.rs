@@ -280,8 +280,12 @@ struct Suspended {
     rest: VecDeque<Request>,
     /// How to give back what blocking commands of this batch popped, should
     /// the client be gone when the replies are sent.
-    undo: Vec<Vec<Bytes>>,
+    undo: Vec<Undo>,
 }
+
+/// A command giving back what a blocking command popped, with the database
+/// it runs in.
+type Undo = (u32, Vec<Bytes>);
 
 struct Waiter {
     client: u64,
@@ -366,12 +370,12 @@ impl Waiters {
 
 /// Per job, what a run of the group produced.
 enum Outcome {
-    Done(Replies, Session, Vec<Vec<Bytes>>),
+    Done(Replies, Session, Vec<Undo>),
     /// Stopped at a blocking command that asked to wait.
     Blocked {
         replies: Replies,
         session: Session,
-        undo: Vec<Vec<Bytes>>,
+        undo: Vec<Undo>,
         request: BlockRequest,
         entry: &'static CommandEntry,
         argv: Vec<Bytes>,
@@ -483,7 +487,7 @@ struct Worker {
     ext: crate::command::Extensions,
     waiters: Waiters,
     /// Give-back commands of the batch being run (see `Coordination::give_back`).
-    undo: Vec<Vec<Bytes>>,
+    undo: Vec<Undo>,
     last_sweep: Instant,
     clock: Clock,
     /// Re-running a blocked command or giving back: MONITOR saw it already.
@@ -955,7 +959,7 @@ impl Worker {
             }
         }
         if let (Some(undo), Ok(_)) = (self.coord.undo.take(), &result) {
-            self.undo.push(undo);
+            self.undo.push((session.db, undo));
         }
         // Redis looks keys up after parsing the arguments and before the
         // type check: a command failing otherwise never got to its lookups.
@@ -1234,13 +1238,14 @@ impl Worker {
 
     /// Elements popped for clients that vanished before their reply was sent go
     /// back where they came from.
-    fn give_back(&mut self, undo: Vec<Vec<Bytes>>) {
+    fn give_back(&mut self, undo: Vec<Undo>) {
         if undo.is_empty() || self.engine.begin().is_err() {
             return;
         }
         let mut session = Session::default();
         let mut ready = Vec::new();
-        for argv in undo {
+        for (db, argv) in undo {
+            session.db = db;
             // By built-in name: a renamed ZADD or RPUSH still gives back.
             let name = String::from_utf8_lossy(&argv[0]).to_ascii_lowercase();
             match self.registry.builtin(&name) {

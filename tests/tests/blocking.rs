@@ -298,9 +298,20 @@ async fn blocking_commands_inside_multi_do_not_block() {
     );
 }
 
+/// A connection to database 7: waiters, give-backs and pushes all happen
+/// outside database 0.
+async fn in_db(addr: std::net::SocketAddr) -> RawClient {
+    let mut c = RawClient::connect(addr).await;
+    assert_eq!(
+        c.call(&["SELECT", "7"]).await,
+        BytesFrame::SimpleString("OK".into())
+    );
+    c
+}
+
 /// 20 producers and 20 consumers move 200,000 elements through BLPOP, BRPOP and
-/// BLMOVE with random timeouts and random disconnects (some while blocked).
-/// Every element ends up received exactly once or still in a list.
+/// BLMOVE with random timeouts and random disconnects (some while blocked), in
+/// database 7. Every element ends up received exactly once or still in a list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn producers_and_consumers_lose_and_duplicate_nothing() {
     const PRODUCERS: u64 = 20;
@@ -315,7 +326,7 @@ async fn producers_and_consumers_lose_and_duplicate_nothing() {
     let mut producers = Vec::new();
     for p in 0..PRODUCERS {
         producers.push(tokio::spawn(async move {
-            let mut c = RawClient::connect(addr).await;
+            let mut c = in_db(addr).await;
             for batch in 0..PER_PRODUCER / BATCH {
                 let key = format!("q{}", (p + batch) % 4);
                 let mut cmd = vec![
@@ -340,7 +351,7 @@ async fn producers_and_consumers_lose_and_duplicate_nothing() {
         let done = producers_done.clone();
         consumers.push(tokio::spawn(async move {
             let mut rng = resplite_tests::diff::Rng::new(w + 1);
-            let mut c = RawClient::connect(addr).await;
+            let mut c = in_db(addr).await;
             let note = |frame: &BytesFrame| {
                 let value = match frame {
                     BytesFrame::Array(kv) if kv.len() == 2 => bulk(&kv[1]),
@@ -377,7 +388,7 @@ async fn producers_and_consumers_lose_and_duplicate_nothing() {
                             note(&frame);
                         }
                     }
-                    c = RawClient::connect(addr).await;
+                    c = in_db(addr).await;
                     continue;
                 }
                 let reply = c.call(&cmd).await;
@@ -427,7 +438,7 @@ async fn producers_and_consumers_lose_and_duplicate_nothing() {
         c.await.unwrap();
     }
     // Everything not received is still in a list (queues or "moved").
-    let mut c = server.raw().await;
+    let mut c = in_db(addr).await;
     let mut left = HashMap::<u64, u32>::new();
     for key in ["q0", "q1", "q2", "q3", "moved"] {
         let BytesFrame::Array(items) = c.call(&["LRANGE", key, "0", "-1"]).await else {
