@@ -104,6 +104,14 @@ impl Coordination {
             .collect()
     }
 
+    /// The databases in which anyone watches a key.
+    pub fn watched_dbs(&self) -> Vec<u32> {
+        let mut dbs: Vec<u32> = self.watches.by_key.keys().map(|k| k.db).collect();
+        dbs.sort_unstable();
+        dbs.dedup();
+        dbs
+    }
+
     /// Marks the watchers of `key` dirty (a write the engine did not see as
     /// one, such as a FLUSHDB or SWAPDB).
     pub fn touch(&mut self, key: &DbKey) {

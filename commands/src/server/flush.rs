@@ -1,6 +1,6 @@
 use resplite_core::prelude::*;
 
-use crate::common::{databases, touch_watched_in};
+use crate::common::touch_watched_in;
 
 /// FLUSHDB / FLUSHALL [ASYNC | SYNC]: the selected database, or all of them.
 /// ASYNC is accepted and runs synchronously: the deletion is a few SQL
@@ -39,7 +39,7 @@ impl Command for FlushAll {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        for db in 0..databases(ctx) {
+        for db in ctx.coord.watched_dbs() {
             touch_watched_in(ctx, db, None)?;
         }
         ctx.engine.flush_all()?;

@@ -421,7 +421,7 @@ fn errorstats(ctx: &Ctx, l: &mut Lines) {
 /// Redis). `keys` counts keys that expired but were not collected yet, as
 /// DBSIZE does; the average TTL is not tracked.
 fn keyspace(ctx: &mut Ctx, l: &mut Lines) -> Result<(), CommandError> {
-    for db in 0..crate::common::databases(ctx) {
+    for db in ctx.engine.nonempty_dbs()? {
         let keys = ctx.engine.dbsize_of(db)?;
         if keys > 0 {
             let expires = ctx.engine.expires_count(db)?;

@@ -163,6 +163,8 @@ pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + FunctionStore {
     fn dbsize(&mut self) -> Result<u64>;
     /// Keys in database `db`.
     fn dbsize_of(&mut self, db: u32) -> Result<u64>;
+    /// The databases holding at least one key, in order (INFO keyspace).
+    fn nonempty_dbs(&mut self) -> Result<Vec<u32>>;
     /// Deletes every key of the selected database (FLUSHDB).
     fn flush_db(&mut self) -> Result<()>;
     /// Deletes every key of every database (FLUSHALL).

@@ -64,9 +64,7 @@ impl SqliteEngine {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT k.id, k.type, k.expires_at, k.count, m.head_seq, m.tail_seq \
-                 FROM redis_keys k LEFT JOIN redis_list_meta m ON m.id = k.id \
-                 WHERE k.db = ?1 AND k.key = ?2",
+                "SELECT id, type, expires_at, count FROM redis_keys WHERE db = ?1 AND key = ?2",
             )?
             .query_row(params![self.phys, key], |r| {
                 Ok((
@@ -74,12 +72,10 @@ impl SqliteEngine {
                     r.get::<_, i64>(1)?,
                     r.get::<_, Option<i64>>(2)?,
                     r.get::<_, i64>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
                 ))
             })
             .optional()?;
-        let Some((id, code, expires_at, stored, head, tail)) = row else {
+        let Some((id, code, expires_at, stored)) = row else {
             return Ok(None);
         };
         if self.is_expired(expires_at) {
@@ -91,10 +87,15 @@ impl SqliteEngine {
             return Err(EngineError::WrongType);
         }
         let len = (stored + self.pending.get(&id).copied().unwrap_or(0)).max(0) as u64;
-        // Ends this group already changed are in memory, ahead of the meta row.
+        // Ends this group already changed are in memory: no meta row lookup.
         let (head, tail) = match self.cached_ends.get(&id) {
             Some(ends) => (Some(ends.head), Some(ends.tail)),
-            None => (head, tail),
+            None => self
+                .conn
+                .prepare_cached("SELECT head_seq, tail_seq FROM redis_list_meta WHERE id = ?1")?
+                .query_row([id], |r| Ok((Some(r.get(0)?), Some(r.get(1)?))))
+                .optional()?
+                .unwrap_or((None, None)),
         };
         match (head, tail) {
             (Some(head), Some(tail)) if tail - head + 1 == len as i64 => {

@@ -549,14 +549,23 @@ impl Engine for SqliteEngine {
     fn set_string(&mut self, key: &[u8], value: &[u8], expires_at: Option<i64>) -> Result<()> {
         self.note_modified(key);
         match self.row(key)? {
-            // Common case first: overwriting a string, one row update.
+            // Common case first: overwriting a string, one row update (the
+            // deadline's index is left alone when the deadline stays).
             Some(row) if row.meta.key_type == KeyType::String => {
-                self.conn
-                    .prepare_cached(
-                        "UPDATE redis_keys SET value = ?2, expires_at = ?3, updated_at = ?4 \
-                         WHERE id = ?1",
-                    )?
-                    .execute(params![row.id, value, expires_at, self.now])?;
+                if row.meta.expires_at == expires_at {
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE redis_keys SET value = ?2, updated_at = ?3 WHERE id = ?1",
+                        )?
+                        .execute(params![row.id, value, self.now])?;
+                } else {
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE redis_keys SET value = ?2, expires_at = ?3, updated_at = ?4 \
+                             WHERE id = ?1",
+                        )?
+                        .execute(params![row.id, value, expires_at, self.now])?;
+                }
             }
             // Another type: the key keeps its row (and id, SCAN's cursor).
             Some(row) => {
@@ -733,6 +742,26 @@ impl Engine for SqliteEngine {
 
     fn dbsize_of(&mut self, db: u32) -> Result<u64> {
         self.count_keys(self.physical(db))
+    }
+
+    fn nonempty_dbs(&mut self) -> Result<Vec<u32>> {
+        // A skip-scan of the (db, key) index: one seek per database, however
+        // many keys each holds.
+        let physical: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "WITH RECURSIVE d(db) AS ( \
+                     SELECT min(db) FROM redis_keys \
+                     UNION ALL \
+                     SELECT (SELECT min(db) FROM redis_keys WHERE db > d.db) FROM d \
+                     WHERE d.db IS NOT NULL) \
+                 SELECT db FROM d WHERE db IS NOT NULL",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut dbs: Vec<u32> = physical.into_iter().map(|p| self.logical(p)).collect();
+        dbs.sort_unstable();
+        Ok(dbs)
     }
 
     fn flush_db(&mut self) -> Result<()> {
@@ -996,6 +1025,7 @@ mod tests {
         assert_eq!(e.dbsize().unwrap(), 0);
         e.select(0);
         assert_eq!(e.dbsize().unwrap(), 1);
+        assert_eq!(e.nonempty_dbs().unwrap(), vec![0, 3]);
     }
 
     /// The WAL reaches the database file without the writer checkpointing:
