@@ -177,9 +177,8 @@ pub fn notify_store(
 
 /// A database number from SELECT, MOVE, COPY ... DB: Redis' range check.
 pub fn db_index(ctx: &Ctx, index: i64) -> Result<u32, CommandError> {
-    let databases = ctx.server.config.read().expect("config lock").databases;
     match u32::try_from(index) {
-        Ok(db) if db < databases => Ok(db),
+        Ok(db) if db < databases(ctx) => Ok(db),
         _ => Err(CommandError::other("ERR DB index is out of range")),
     }
 }

@@ -94,22 +94,17 @@ impl Ctx<'_> {
     /// `notify-keyspace-events` flags ask, once the group has committed, and
     /// dropped if the command fails. Costs two atomic loads when off.
     pub fn notify(&mut self, class: Class, event: &'static str, key: &[u8]) {
+        self.notify_in(self.session.db, class, event, key);
+    }
+
+    /// As [`notify`](Self::notify), for a key of another database (MOVE, COPY ... DB).
+    pub fn notify_in(&mut self, db: u32, class: Class, event: &'static str, key: &[u8]) {
         let pubsub = &self.server.pubsub;
         let flags = pubsub.notify_flags();
         if flags & class.0 == 0 || !pubsub.has_subscribers() {
             return;
         }
         // Keys that expired while this command looked them up come first.
-        self.notify_expired();
-        self.push_event(flags, event, self.session.db, key);
-    }
-
-    /// As [`notify`](Self::notify), for a key of another database (MOVE, COPY ... DB).
-    pub fn notify_in(&mut self, db: u32, class: Class, event: &'static str, key: &[u8]) {
-        let flags = self.server.pubsub.notify_flags();
-        if flags & class.0 == 0 || !self.server.pubsub.has_subscribers() {
-            return;
-        }
         self.notify_expired();
         self.push_event(flags, event, db, key);
     }

@@ -60,32 +60,14 @@ impl SqliteEngine {
     /// A list whose rows break the invariant (a file written by another
     /// program) is renumbered once, here.
     fn list_ends(&mut self, key: &[u8]) -> Result<Option<Ends>> {
-        // One lookup for type, deadline, length and ends: pushes and pops are hot.
-        let row = self
-            .conn
-            .prepare_cached(
-                "SELECT id, type, expires_at, count FROM redis_keys WHERE db = ?1 AND key = ?2",
-            )?
-            .query_row(params![self.phys, key], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })
-            .optional()?;
-        let Some((id, code, expires_at, stored)) = row else {
+        // One lookup for type, deadline and length: pushes and pops are hot.
+        let Some(row) = self.row(key)? else {
             return Ok(None);
         };
-        if self.is_expired(expires_at) {
-            // row() deletes the expired key (and counts it) on the way.
-            self.row(key)?;
-            return Ok(None);
-        }
-        if code != KeyType::List as i64 {
+        if row.meta.key_type != KeyType::List {
             return Err(EngineError::WrongType);
         }
+        let (id, stored) = (row.id, row.count);
         let len = (stored + self.pending.get(&id).copied().unwrap_or(0)).max(0) as u64;
         // Ends this group already changed are in memory: no meta row lookup.
         let (head, tail) = match self.cached_ends.get(&id) {

@@ -65,6 +65,8 @@ pub struct SqliteEngine {
 struct Row {
     id: i64,
     meta: KeyMeta,
+    /// Stored element count of a container (this group's changes are in `pending`).
+    count: i64,
 }
 
 /// What a command changed, for WATCH and blocked clients.
@@ -242,7 +244,8 @@ impl SqliteEngine {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT id, type, expires_at, updated_at FROM redis_keys WHERE db = ?1 AND key = ?2",
+                "SELECT id, type, expires_at, updated_at, count FROM redis_keys \
+                 WHERE db = ?1 AND key = ?2",
             )?
             .query_row(params![phys, key], |r| {
                 Ok((
@@ -250,10 +253,11 @@ impl SqliteEngine {
                     r.get::<_, i64>(1)?,
                     r.get::<_, Option<i64>>(2)?,
                     r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
                 ))
             })
             .optional()?;
-        let Some((id, code, expires_at, updated_at)) = row else {
+        let Some((id, code, expires_at, updated_at, count)) = row else {
             return Ok(None);
         };
         Ok(Some(Row {
@@ -263,6 +267,7 @@ impl SqliteEngine {
                 expires_at,
                 updated_at,
             },
+            count,
         }))
     }
 
@@ -529,6 +534,7 @@ impl Engine for SqliteEngine {
                 expires_at,
                 updated_at: 0,
             },
+            count: 0,
         };
         if self.expire_if_due(self.phys, key, &row)? {
             return Ok(None);

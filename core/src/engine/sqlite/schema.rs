@@ -225,53 +225,29 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
         )?;
         // Rows of keys that are missing or of another type were never visible:
         // they are left behind.
-        let join =
-            |ty: u8| format!("JOIN redis_keys k ON k.db = 0 AND k.key = o.key AND k.type = {ty}");
-        step(
-            conn,
-            "hash fields",
-            &format!(
-                "INSERT INTO redis_hashes (id, field, value) \
-                 SELECT k.id, o.field, o.value FROM v1_redis_hashes o {} ORDER BY k.id",
-                join(2)
-            ),
-        )?;
-        step(
-            conn,
-            "set members",
-            &format!(
-                "INSERT INTO redis_sets (id, member) \
-                 SELECT k.id, o.member FROM v1_redis_sets o {} ORDER BY k.id",
-                join(3)
-            ),
-        )?;
-        step(
-            conn,
-            "list ends",
-            &format!(
-                "INSERT INTO redis_list_meta (id, head_seq, tail_seq) \
-                 SELECT k.id, o.head_seq, o.tail_seq FROM v1_redis_list_meta o {}",
-                join(4)
-            ),
-        )?;
-        step(
-            conn,
-            "list items",
-            &format!(
-                "INSERT INTO redis_list_items (id, seq, value) \
-                 SELECT k.id, o.seq, o.value FROM v1_redis_list_items o {} ORDER BY k.id, o.seq",
-                join(4)
-            ),
-        )?;
-        step(
-            conn,
-            "zset members",
-            &format!(
-                "INSERT INTO redis_zsets (id, member, score) \
-                 SELECT k.id, o.member, o.score FROM v1_redis_zsets o {} ORDER BY k.id",
-                join(5)
-            ),
-        )?;
+        // (table, its columns after `id`, key type, extra order): each row
+        // joins its key's new row; in key order, so each index grows by appending.
+        const CONTENTS: [(&str, &str, u8, &str); 5] = [
+            ("redis_hashes", "field, value", 2, ""),
+            ("redis_sets", "member", 3, ""),
+            ("redis_list_meta", "head_seq, tail_seq", 4, ""),
+            ("redis_list_items", "seq, value", 4, ", o.seq"),
+            ("redis_zsets", "member, score", 5, ""),
+        ];
+        for (table, cols, ty, order) in CONTENTS {
+            let select: Vec<String> = cols.split(", ").map(|c| format!("o.{c}")).collect();
+            step(
+                conn,
+                table,
+                &format!(
+                    "INSERT INTO {table} (id, {cols}) \
+                     SELECT k.id, {} FROM v1_{table} o \
+                     JOIN redis_keys k ON k.db = 0 AND k.key = o.key AND k.type = {ty} \
+                     ORDER BY k.id{order}",
+                    select.join(", ")
+                ),
+            )?;
+        }
         // Counts are recomputed (RESPlite 1.x kept none, or other ones).
         conn.execute_batch(
             "UPDATE redis_keys SET count = CASE type
