@@ -211,10 +211,20 @@ fn run(args: RunArgs) -> ExitCode {
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads.max(1))
-        .enable_all()
-        .build();
+    // One network thread: a current-thread runtime runs woken connections in
+    // the order their bytes arrived (the multi-thread scheduler runs the last
+    // woken first), so commands sent on two connections one after the other
+    // reach the storage thread in that order, as with Redis' event loop.
+    let runtime = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+    };
     let runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {

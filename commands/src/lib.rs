@@ -9,6 +9,7 @@ mod lists;
 mod pubsub;
 mod server;
 mod sets;
+mod streams;
 mod strings;
 mod transactions;
 mod zsets;

@@ -25,6 +25,9 @@ pub struct BlockRequest {
     pub timeout: Option<Duration>,
     /// The reply when the timeout fires (nil array for the list/zset pops).
     pub on_timeout: Reply,
+    /// The command to re-run when a key is written, if not the one that
+    /// blocked (XREAD's `$` becomes the id it meant when it blocked).
+    pub rerun_as: Option<Vec<Bytes>>,
 }
 
 impl BlockRequest {
@@ -35,7 +38,14 @@ impl BlockRequest {
             db: 0,
             timeout,
             on_timeout,
+            rerun_as: None,
         }
+    }
+
+    /// Re-runs `argv` instead of the blocked command when a key is written.
+    pub fn rerun_as(mut self, argv: Vec<Bytes>) -> Self {
+        self.rerun_as = Some(argv);
+        self
     }
 
     pub(crate) fn db_keys(&self) -> Vec<DbKey> {
@@ -74,6 +84,13 @@ pub struct Coordination {
     /// Databases whose waiters get offered their keys after this command
     /// (SWAPDB changes every key at once).
     pub(crate) offer_dbs: Vec<u32>,
+    /// Keys whose waiters get offered them though they were not written
+    /// (XGROUP DESTROY answers the group's waiters).
+    pub(crate) offer_keys: Vec<DbKey>,
+    /// The command runs again for a client blocked on a written key.
+    pub(crate) waking: bool,
+    /// The command was called by a script.
+    pub(crate) in_script: bool,
     /// Messages (PUBLISH, keyspace events) waiting for the commit.
     pub(crate) events: Vec<crate::pubsub::Routed>,
     /// The running command's sequence number (tags its messages).
@@ -198,6 +215,23 @@ impl Coordination {
     /// keys again.
     pub fn offer_waiters_in(&mut self, db: u32) {
         self.offer_dbs.push(db);
+    }
+
+    /// After this command, offer `key` to its waiters as if it was written.
+    pub fn offer_key(&mut self, key: DbKey) {
+        self.offer_keys.push(key);
+    }
+
+    /// True while the command runs again for a client that blocked (it may
+    /// answer what Redis answers a blocked client, such as XREADGROUP's
+    /// "no longer exists").
+    pub fn waking(&self) -> bool {
+        self.waking
+    }
+
+    /// True when a script called the command.
+    pub fn in_script(&self) -> bool {
+        self.in_script
     }
 
     /// SAVE/BGSAVE: move the WAL into the main file after this group commits

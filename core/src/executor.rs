@@ -640,7 +640,7 @@ impl Worker {
             deadline: request.timeout.map(|t| Instant::now() + t),
             on_timeout: request.on_timeout,
             entry,
-            argv,
+            argv: request.rerun_as.unwrap_or(argv),
             job,
         });
     }
@@ -942,6 +942,11 @@ impl Worker {
         for db in std::mem::take(&mut self.coord.offer_dbs) {
             ready.extend(self.waiters.by_key.keys().filter(|k| k.db == db).cloned());
         }
+        for key in std::mem::take(&mut self.coord.offer_keys) {
+            if self.waiters.by_key.contains_key(&key) {
+                ready.push(key);
+            }
+        }
         let modified = self.engine.take_modified();
         if !modified.keys.is_empty() {
             self.coord.modified(&modified.keys);
@@ -1182,7 +1187,9 @@ impl Worker {
             let mut session = waiter.job.session.clone();
             self.undo.clear();
             self.rerun = true;
+            self.coord.waking = true;
             let step = self.execute(entry, &argv, &mut session, true, true, ready);
+            self.coord.waking = false;
             self.rerun = false;
             match step {
                 Step::Block(_) => return served,

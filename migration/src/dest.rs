@@ -151,6 +151,8 @@ impl Destination for SqliteDestination {
                 self.engine
                     .zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }))?,
             ),
+            // TODO(streams): migration of streams.
+            KeyType::Stream => return Ok(None),
         };
         Ok(Some(Snapshot {
             key: key.to_vec(),

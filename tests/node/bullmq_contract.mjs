@@ -3,9 +3,9 @@
 //
 // usage: node bullmq_contract.mjs HOST PORT
 //
-// BullMQ's Lua scripts and QueueEvents use streams (XADD, XREAD): against
-// resplite this passes once streams exist (issue 14). Prints
-// "N passed, 0 failed".
+// BullMQ's Lua scripts write job events with XADD and QueueEvents reads them
+// with XREAD BLOCK: waitUntilFinished and the 'completed' listener depend on
+// them. Prints "N passed, 0 failed".
 import { Queue, Worker, QueueEvents } from 'bullmq';
 
 const [host, port] = [process.argv[2], Number(process.argv[3])];

@@ -408,6 +408,22 @@ impl RawClient {
     }
 }
 
+/// Waits (bounded) until the server at `addr` reports `n` blocked clients:
+/// a waiter's command arrived and blocked, so what follows cannot overtake it.
+pub async fn wait_blocked(addr: SocketAddr, n: usize) {
+    let mut c = RawClient::connect(addr).await;
+    let want = format!("blocked_clients:{n}");
+    for _ in 0..1000 {
+        if let BytesFrame::BulkString(info) = c.call(&["INFO", "clients"]).await {
+            if String::from_utf8_lossy(&info).lines().any(|l| l.trim() == want) {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("never saw {want}");
+}
+
 /// The RESP multibulk encoding of a command.
 pub fn encode_command<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
     let mut out = format!("*{}\r\n", args.len()).into_bytes();

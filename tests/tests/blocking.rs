@@ -7,21 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis_protocol::resp2::types::BytesFrame;
-use resplite_tests::{encode_command, q, q_err, RawClient, Resplite};
-
-/// Waits (bounded) until the server reports `n` blocked clients.
-async fn wait_blocked(server: &Resplite, n: usize) {
-    let mut c = server.client().await;
-    let want = format!("blocked_clients:{n}");
-    for _ in 0..500 {
-        let info: String = q(&mut c, &[b"INFO", b"clients"]).await.unwrap();
-        if info.lines().any(|l| l.trim() == want) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("never saw {want}");
-}
+use resplite_tests::{encode_command, q, q_err, wait_blocked, RawClient, Resplite};
 
 fn bulk(frame: &BytesFrame) -> Vec<u8> {
     match frame {
@@ -35,12 +21,12 @@ async fn waiters_are_served_first_come_first_served() {
     let server = Resplite::start();
     let mut first = server.raw().await;
     first.send(&encode_command(&["BLPOP", "q", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut second = server.raw().await;
     second
         .send(&encode_command(&["BRPOP", "other", "q", "0"]))
         .await;
-    wait_blocked(&server, 2).await;
+    wait_blocked(server.addr, 2).await;
     let mut c = server.client().await;
     let _: i64 = q(&mut c, &[b"RPUSH", b"q", b"a", b"b"]).await.unwrap();
     let BytesFrame::Array(got) = first.read().await.unwrap() else {
@@ -70,7 +56,7 @@ async fn a_waiter_on_several_keys_takes_the_first_non_empty_in_its_order() {
     let mut w = server.raw().await;
     w.send(&encode_command(&["BLPOP", "k1", "k2", "k3", "0"]))
         .await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     // One transaction fills k3 then k2: when served, k2 comes first in its order.
     let mut c = server.raw().await;
     for cmd in [
@@ -145,7 +131,7 @@ async fn blocked_clients_show_in_client_list_and_limits_are_enforced() {
     let server = Resplite::start();
     let mut w = server.raw().await;
     w.send(&encode_command(&["BLPOP", "q", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut c = server.client().await;
     let list: String = q(&mut c, &[b"CLIENT", b"LIST"]).await.unwrap();
     let blocked: Vec<&str> = list.lines().filter(|l| l.contains(" flags=b")).collect();
@@ -172,7 +158,7 @@ async fn blocked_clients_show_in_client_list_and_limits_are_enforced() {
         0
     );
     w.send(&encode_command(&["BZPOPMAX", "z", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     assert_eq!(
         q::<i64>(&mut c, &[b"CLIENT", b"UNBLOCK", id.as_bytes(), b"ERROR"])
             .await
@@ -191,7 +177,7 @@ async fn blocked_clients_show_in_client_list_and_limits_are_enforced() {
         w.call(&args).await,
         BytesFrame::Error("ERR too many keys per blocked command".into())
     );
-    wait_blocked(&server, 0).await;
+    wait_blocked(server.addr, 0).await;
 }
 
 #[tokio::test]
@@ -199,12 +185,12 @@ async fn a_disconnected_waiter_never_swallows_an_element() {
     let server = Resplite::start();
     let mut gone = server.raw().await;
     gone.send(&encode_command(&["BLPOP", "q", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut next = server.raw().await;
     next.send(&encode_command(&["BLPOP", "q", "0"])).await;
-    wait_blocked(&server, 2).await;
+    wait_blocked(server.addr, 2).await;
     drop(gone);
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut c = server.client().await;
     let _: i64 = q(&mut c, &[b"RPUSH", b"q", b"only"]).await.unwrap();
     let BytesFrame::Array(got) = next.read().await.unwrap() else {
@@ -214,9 +200,9 @@ async fn a_disconnected_waiter_never_swallows_an_element() {
     // With nobody waiting, a vanished waiter leaves the element in the list.
     let mut lone = server.raw().await;
     lone.send(&encode_command(&["BLPOP", "p", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     drop(lone);
-    wait_blocked(&server, 0).await;
+    wait_blocked(server.addr, 0).await;
     let _: i64 = q(&mut c, &[b"RPUSH", b"p", b"kept"]).await.unwrap();
     assert_eq!(q::<i64>(&mut c, &[b"LLEN", b"p"]).await.unwrap(), 1);
 }
@@ -226,13 +212,13 @@ async fn wrong_type_and_expiry_while_waiting() {
     let server = Resplite::start();
     let mut w = server.raw().await;
     w.send(&encode_command(&["BLPOP", "k", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut c = server.client().await;
     // A string appears under the key and expires: the waiter keeps waiting...
     let _: () = q(&mut c, &[b"SET", b"k", b"str", b"PX", b"30"])
         .await
         .unwrap();
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut gone = false;
     for _ in 0..200 {
         if q::<i64>(&mut c, &[b"EXISTS", b"k"]).await.unwrap() == 0 {
@@ -258,7 +244,7 @@ async fn zset_waiters_and_pipelines_after_a_blocking_command() {
     let mut wire = encode_command(&["BZPOPMIN", "z", "0"]);
     wire.extend(encode_command(&["ZCARD", "z"]));
     w.send(&wire).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let mut c = server.client().await;
     let _: i64 = q(&mut c, &[b"ZADD", b"z", b"2", b"b", b"1.5", b"a"])
         .await
@@ -274,7 +260,7 @@ async fn zset_waiters_and_pipelines_after_a_blocking_command() {
     // BLMOVE wakes a waiter on its destination too.
     let mut w2 = server.raw().await;
     w2.send(&encode_command(&["BLPOP", "dst", "0"])).await;
-    wait_blocked(&server, 1).await;
+    wait_blocked(server.addr, 1).await;
     let _: i64 = q(&mut c, &[b"RPUSH", b"src", b"moved"]).await.unwrap();
     let _: String = q(&mut c, &[b"LMOVE", b"src", b"dst", b"LEFT", b"LEFT"])
         .await

@@ -33,7 +33,6 @@ fn bullmq(node: &str, addr: std::net::SocketAddr) -> String {
 
 /// BullMQ's scripts call XADD and QueueEvents reads with XREAD BLOCK.
 #[tokio::test]
-#[ignore = "BullMQ needs streams (XADD, XREAD): issue 14 turns this on"]
 async fn bullmq_processes_jobs_against_redis_and_resplite() {
     let out = Command::new(repo().join("scripts/ensure-node.sh"))
         .output()

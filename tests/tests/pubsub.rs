@@ -703,19 +703,6 @@ async fn publish_from_the_redis_crate_and_messages_follow_the_subscribe_reply() 
     assert_eq!(show(&sub.read().await.unwrap()), "[message, ch, x]");
 }
 
-/// Waits (bounded) until the server reports `n` blocked clients.
-async fn wait_blocked(c: &mut Raw, n: usize) {
-    let want = format!("blocked_clients:{n}");
-    for _ in 0..1000 {
-        let info = show(&c.call(&["INFO", "clients"]).await);
-        if info.lines().any(|l| l.trim() == want) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("never saw {want}");
-}
-
 #[tokio::test]
 async fn pops_served_to_blocked_clients_emit_the_events_redis_emits() {
     let redis = RedisServer::start().await;
@@ -742,7 +729,7 @@ async fn pops_served_to_blocked_clients_emit_the_events_redis_emits() {
             ),
         ] {
             blocked.send(wait).await;
-            wait_blocked(&mut writer, 1).await;
+            resplite_tests::wait_blocked(addr, 1).await;
             writer.call(feed).await;
             replies.push(show(&blocked.read().await.unwrap()));
         }

@@ -69,7 +69,6 @@ async fn celery_worker_runs_tasks_against_redis_and_resplite() {
 
 /// RQ 2 reads job results from streams (XREVRANGE) and writes them with XADD.
 #[tokio::test]
-#[ignore = "RQ needs streams (XADD, XREVRANGE): issue 14 turns this on"]
 async fn rq_worker_runs_jobs_against_redis_and_resplite() {
     against_both("rq_contract.py").await;
 }

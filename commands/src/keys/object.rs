@@ -96,6 +96,7 @@ impl Command for Object {
                 KeyType::Set => "hashtable",
                 KeyType::List => "quicklist",
                 KeyType::ZSet => "skiplist",
+                KeyType::Stream => "stream",
             }),
             Sub::Help => unreachable!("handled above"),
         })

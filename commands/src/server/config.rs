@@ -186,6 +186,32 @@ static PARAMS: &[Param] = &[
         Kind::Fixed("resplite has no latency monitor"),
         |_s| "0".into()
     ),
+    param!(
+        "stream-node-max-entries",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX
+        },
+        |s| s
+            .settings
+            .read()
+            .expect("settings lock")
+            .stream_node_max_entries
+            .to_string()
+    ),
+    param!(
+        "stream-node-max-bytes",
+        Kind::Int {
+            min: 0,
+            max: i64::MAX
+        },
+        |s| s
+            .settings
+            .read()
+            .expect("settings lock")
+            .stream_node_max_bytes
+            .to_string()
+    ),
     param!("cluster-enabled", Kind::Immutable, |_s| "no".into()),
     param!("pragma-template", Kind::Immutable, |s| config(s)
         .pragma
@@ -214,6 +240,8 @@ enum Change {
     SlowlogSlowerThan(i64),
     SlowlogMaxLen(u64),
     BusyThreshold(u64),
+    StreamNodeEntries(u64),
+    StreamNodeBytes(u64),
     Nothing,
 }
 
@@ -359,6 +387,8 @@ fn validate(state: &ServerState, param: &Param, value: &[u8]) -> Result<Change, 
                 "slowlog-log-slower-than" => Change::SlowlogSlowerThan(n),
                 "slowlog-max-len" => Change::SlowlogMaxLen(n as u64),
                 "busy-reply-threshold" | "lua-time-limit" => Change::BusyThreshold(n as u64),
+                "stream-node-max-entries" => Change::StreamNodeEntries(n as u64),
+                "stream-node-max-bytes" => Change::StreamNodeBytes(n as u64),
                 other => unreachable!("integer parameter {other} has no setter"),
             })
         }
@@ -399,6 +429,8 @@ fn apply(state: &ServerState, change: Change) {
             state.slowlog_trim(n);
         }
         Change::BusyThreshold(ms) => state.script_busy.set_threshold_ms(ms),
+        Change::StreamNodeEntries(n) => settings().stream_node_max_entries = n,
+        Change::StreamNodeBytes(n) => settings().stream_node_max_bytes = n,
         Change::Nothing => {}
     }
 }

@@ -26,6 +26,8 @@ impl Command for FlushDb {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         touch_watched_in(ctx, ctx.session.db, None)?;
         ctx.engine.flush_db()?;
+        // Blocked XREADGROUPs learn that their stream is gone.
+        ctx.coord.offer_waiters_in(ctx.session.db);
         Ok(Reply::ok())
     }
 }
@@ -43,6 +45,9 @@ impl Command for FlushAll {
             touch_watched_in(ctx, db, None)?;
         }
         ctx.engine.flush_all()?;
+        for db in 0..crate::common::databases(ctx) {
+            ctx.coord.offer_waiters_in(db);
+        }
         Ok(Reply::ok())
     }
 }

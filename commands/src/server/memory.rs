@@ -182,6 +182,20 @@ fn usage(engine: &mut dyn Engine, key: &[u8], samples: u64) -> Result<Option<u64
                 .map(|(m, _)| m.len() as u64 + 8 + ELEMENT_OVERHEAD)
                 .collect(),
         ),
+        KeyType::Stream => {
+            let len = engine.xmeta(key)?.map_or(0, |m| m.length);
+            let first = resplite_core::engine::stream::StreamId::MIN;
+            let last = resplite_core::engine::stream::StreamId::MAX;
+            (
+                len,
+                engine
+                    .xrange(key, first, last, samples, false)?
+                    .iter()
+                    // The id, and the fields as a listpack holds them.
+                    .map(|e| 16 + e.fields.iter().map(|(f, v)| (f.len() + v.len()) as u64 + 4).sum::<u64>())
+                    .collect(),
+            )
+        }
     };
     let avg = if sampled.is_empty() {
         0

@@ -77,11 +77,13 @@ impl Ctx<'_> {
         }
         let started = Instant::now();
         let may_block = std::mem::replace(&mut self.coord.may_block, false);
+        let in_script = std::mem::replace(&mut self.coord.in_script, true);
         let resp = std::mem::replace(&mut self.session.resp, opts.resp);
         let events_before = self.coord.events.len();
         let result = (entry.run)(&mut Args::new(&argv[1..]), self);
         self.session.resp = resp;
         self.coord.may_block = may_block;
+        self.coord.in_script = in_script;
         self.coord.block = None;
         let reply = match result {
             Ok(reply) => reply,

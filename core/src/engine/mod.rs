@@ -6,6 +6,7 @@ mod hash;
 mod list;
 mod set;
 pub mod sqlite;
+pub mod stream;
 mod zset;
 
 pub use functions::FunctionStore;
@@ -13,6 +14,7 @@ pub use hash::HashOps;
 pub use list::ListOps;
 pub use set::SetOps;
 pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
+pub use stream::StreamOps;
 pub use zset::{
     Aggregate, LexBound, LexRange, ScoreBound, ScoreRange, Scored, SetOp, ZAddCounts, ZAddFlags,
     ZIncr, ZRange, ZRangeBy, ZSetOps, ZSource,
@@ -41,6 +43,7 @@ pub enum KeyType {
     Set = 3,
     List = 4,
     ZSet = 5,
+    Stream = 6,
 }
 
 impl KeyType {
@@ -52,6 +55,7 @@ impl KeyType {
             KeyType::Set => "set",
             KeyType::List => "list",
             KeyType::ZSet => "zset",
+            KeyType::Stream => "stream",
         }
     }
 
@@ -62,6 +66,7 @@ impl KeyType {
             3 => KeyType::Set,
             4 => KeyType::List,
             5 => KeyType::ZSet,
+            6 => KeyType::Stream,
             _ => return None,
         })
     }
@@ -74,6 +79,7 @@ impl KeyType {
             KeyType::Set,
             KeyType::List,
             KeyType::ZSet,
+            KeyType::Stream,
         ]
         .into_iter()
         .find(|t| name.eq_ignore_ascii_case(t.name().as_bytes()))
@@ -124,8 +130,8 @@ impl DbKey {
 ///
 /// Object-safe so commands, migration and downstream crates share `&mut dyn Engine`.
 /// Each data type's operations live in their own trait (`HashOps`, `SetOps`,
-/// `ListOps`, `ZSetOps`), all part of `Engine`.
-pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + FunctionStore {
+/// `ListOps`, `ZSetOps`, `StreamOps`), all part of `Engine`.
+pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + StreamOps + FunctionStore {
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);
     fn now_ms(&self) -> i64;

@@ -225,6 +225,9 @@ pub struct LiveSettings {
     /// Microseconds; negative disables the slow log, 0 logs everything.
     pub slowlog_log_slower_than: i64,
     pub slowlog_max_len: u64,
+    /// How stream entries group into nodes, which `MAXLEN ~` trims whole.
+    pub stream_node_max_entries: u64,
+    pub stream_node_max_bytes: u64,
 }
 
 impl Default for LiveSettings {
@@ -234,6 +237,8 @@ impl Default for LiveSettings {
             notify_keyspace_events: String::new(),
             slowlog_log_slower_than: 10_000,
             slowlog_max_len: 128,
+            stream_node_max_entries: 100,
+            stream_node_max_bytes: 4096,
         }
     }
 }

@@ -9,6 +9,7 @@ mod list;
 mod pragma;
 mod schema;
 mod set;
+mod stream;
 mod zset;
 
 use std::collections::HashMap;
@@ -714,7 +715,8 @@ impl Engine for SqliteEngine {
             .prepare_cached("UPDATE redis_keys SET count = ?2 WHERE id = ?1")?
             .execute(params![id, len as i64])?;
         for sql in schema::copy_contents_sql(row.meta.key_type) {
-            self.conn.prepare_cached(sql)?.execute([row.id, id])?;
+            let mut stmt = self.conn.prepare_dynamic(&sql)?;
+            stmt.execute([row.id, id])?;
         }
         Ok(true)
     }

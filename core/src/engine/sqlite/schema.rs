@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS redis_keys (
     id         INTEGER PRIMARY KEY,   -- the type tables' key; SCAN's cursor
     db         INTEGER NOT NULL,      -- physical database (see resplite_dbs)
     key        BLOB NOT NULL,
-    type       INTEGER NOT NULL,      -- 1 string, 2 hash, 3 set, 4 list, 5 zset
+    type       INTEGER NOT NULL,      -- 1 string, 2 hash, 3 set, 4 list, 5 zset, 6 stream
     expires_at INTEGER,               -- absolute deadline, ms since epoch; NULL = none
     updated_at INTEGER NOT NULL DEFAULT 0,
     count      INTEGER NOT NULL DEFAULT 0, -- elements of a container (O(1) HLEN/SCARD/...)
@@ -82,6 +82,79 @@ CREATE TABLE IF NOT EXISTS redis_zsets (
 CREATE INDEX IF NOT EXISTS redis_zsets_score ON redis_zsets(id, score, member);
 CREATE INDEX IF NOT EXISTS redis_zsets_scan ON redis_zsets(id);
 
+-- Streams. Entry ids are pairs of unsigned 64-bit integers; SQLite's are
+-- signed, so every `ms`/`seq` column holds the value with its top bit flipped
+-- (value - 2^63 as a signed integer), which keeps ids in order.
+-- The stream's counters; its length is `redis_keys.count`.
+CREATE TABLE IF NOT EXISTS redis_streams (
+    id            INTEGER PRIMARY KEY,
+    last_ms       INTEGER NOT NULL,   -- last generated id
+    last_seq      INTEGER NOT NULL,
+    entries_added INTEGER NOT NULL,
+    max_del_ms    INTEGER NOT NULL,   -- highest id deleted by XDEL
+    max_del_seq   INTEGER NOT NULL,
+    first_ms      INTEGER NOT NULL,   -- recorded first entry id
+    first_seq     INTEGER NOT NULL
+);
+
+-- Field-value pairs in one blob: per string a u32 little-endian length, then
+-- its bytes.
+CREATE TABLE IF NOT EXISTS redis_stream_entries (
+    id     INTEGER NOT NULL,
+    ms     INTEGER NOT NULL,
+    seq    INTEGER NOT NULL,
+    fields BLOB NOT NULL,
+    PRIMARY KEY (id, ms, seq)
+) WITHOUT ROWID;
+
+-- Redis groups entries into listpack nodes and MAXLEN ~ removes whole nodes;
+-- this table models them (first and last id, live and total entries, the
+-- listpack's estimated bytes) so approximate trims keep what Redis keeps.
+CREATE TABLE IF NOT EXISTS redis_stream_nodes (
+    id       INTEGER NOT NULL,
+    ms       INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    last_ms  INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    live     INTEGER NOT NULL,
+    total    INTEGER NOT NULL,
+    bytes    INTEGER NOT NULL,
+    PRIMARY KEY (id, ms, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_stream_groups (
+    id           INTEGER NOT NULL,
+    name         BLOB NOT NULL,
+    last_ms      INTEGER NOT NULL,    -- last delivered id
+    last_seq     INTEGER NOT NULL,
+    entries_read INTEGER,             -- NULL: unknown
+    pending      INTEGER NOT NULL,    -- PEL rows (XPENDING's count)
+    PRIMARY KEY (id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS redis_stream_consumers (
+    id        INTEGER NOT NULL,
+    grp       BLOB NOT NULL,
+    name      BLOB NOT NULL,
+    seen_time INTEGER NOT NULL,       -- ms since epoch
+    pending   INTEGER NOT NULL,
+    PRIMARY KEY (id, grp, name)
+) WITHOUT ROWID;
+
+-- Pending entries lists: delivered, not yet acknowledged.
+CREATE TABLE IF NOT EXISTS redis_stream_pel (
+    id           INTEGER NOT NULL,
+    grp          BLOB NOT NULL,
+    ms           INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    consumer     BLOB NOT NULL,
+    delivered_at INTEGER NOT NULL,    -- ms since epoch
+    deliveries   INTEGER NOT NULL,
+    PRIMARY KEY (id, grp, ms, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS redis_stream_pel_consumer
+    ON redis_stream_pel(id, grp, consumer, ms, seq);
+
 -- FUNCTION LOAD's libraries (not key data: FLUSHALL keeps them).
 CREATE TABLE IF NOT EXISTS resplite_functions (
     name TEXT PRIMARY KEY,
@@ -91,12 +164,43 @@ CREATE TABLE IF NOT EXISTS resplite_functions (
 
 /// The tables holding a key's contents (not `redis_keys` itself), each with an
 /// `id` column.
-pub const CONTENT_TABLES: [&str; 5] = [
+pub const CONTENT_TABLES: [&str; 11] = [
     "redis_hashes",
     "redis_sets",
     "redis_list_meta",
     "redis_list_items",
     "redis_zsets",
+    "redis_streams",
+    "redis_stream_entries",
+    "redis_stream_nodes",
+    "redis_stream_groups",
+    "redis_stream_consumers",
+    "redis_stream_pel",
+];
+
+/// The stream tables with their columns after `id`.
+const STREAM_TABLES: [(&str, &str); 6] = [
+    (
+        "redis_streams",
+        "last_ms, last_seq, entries_added, max_del_ms, max_del_seq, first_ms, first_seq",
+    ),
+    ("redis_stream_entries", "ms, seq, fields"),
+    (
+        "redis_stream_nodes",
+        "ms, seq, last_ms, last_seq, live, total, bytes",
+    ),
+    (
+        "redis_stream_groups",
+        "name, last_ms, last_seq, entries_read, pending",
+    ),
+    (
+        "redis_stream_consumers",
+        "grp, name, seen_time, pending",
+    ),
+    (
+        "redis_stream_pel",
+        "grp, ms, seq, consumer, delivered_at, deliveries",
+    ),
 ];
 
 /// Deletes a key's contents (`?1` its id), by type. Strings live in their key's row.
@@ -110,12 +214,28 @@ pub fn delete_contents_sql(t: KeyType) -> &'static [&'static str] {
             "DELETE FROM redis_list_items WHERE id = ?1",
         ],
         KeyType::ZSet => &["DELETE FROM redis_zsets WHERE id = ?1"],
+        KeyType::Stream => &[
+            "DELETE FROM redis_streams WHERE id = ?1",
+            "DELETE FROM redis_stream_entries WHERE id = ?1",
+            "DELETE FROM redis_stream_nodes WHERE id = ?1",
+            "DELETE FROM redis_stream_groups WHERE id = ?1",
+            "DELETE FROM redis_stream_consumers WHERE id = ?1",
+            "DELETE FROM redis_stream_pel WHERE id = ?1",
+        ],
     }
 }
 
 /// Copies a key's contents from id `?1` to id `?2` (COPY), by type.
-pub fn copy_contents_sql(t: KeyType) -> &'static [&'static str] {
-    match t {
+pub fn copy_contents_sql(t: KeyType) -> Vec<String> {
+    if t == KeyType::Stream {
+        return STREAM_TABLES
+            .iter()
+            .map(|(table, cols)| {
+                format!("INSERT INTO {table} (id, {cols}) SELECT ?2, {cols} FROM {table} WHERE id = ?1")
+            })
+            .collect();
+    }
+    let sql: &[&str] = match t {
         KeyType::String => &[],
         KeyType::Hash => &["INSERT INTO redis_hashes (id, field, value) \
              SELECT ?2, field, value FROM redis_hashes WHERE id = ?1 ORDER BY rowid"],
@@ -129,7 +249,9 @@ pub fn copy_contents_sql(t: KeyType) -> &'static [&'static str] {
         ],
         KeyType::ZSet => &["INSERT INTO redis_zsets (id, member, score) \
              SELECT ?2, member, score FROM redis_zsets WHERE id = ?1 ORDER BY rowid"],
-    }
+        KeyType::Stream => unreachable!("returned above"),
+    };
+    sql.iter().map(|s| s.to_string()).collect()
 }
 
 /// Brings the file to [`VERSION`]: creates a new one, upgrades an older one in
