@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use resplite_core::engine::stream::{NodeLimits, PendingQuery, StreamId, StreamOps};
 use resplite_core::engine::{
     Engine, HashOps, KeyType, ListOps, PragmaTemplate, ScanFilter, SetOps, SqliteEngine, ZAddFlags,
     ZRange, ZRangeBy, ZSetOps,
@@ -11,7 +12,7 @@ use resplite_core::engine::{
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::value::{Snapshot, Value};
+use crate::value::{GroupHead, Snapshot, StreamHead, StreamValue, Value};
 
 pub trait Destination: Send {
     fn begin(&mut self) -> Result<()>;
@@ -31,6 +32,9 @@ pub trait Destination: Send {
     fn scan(&mut self, cursor: u64, count: usize) -> Result<(u64, Vec<Vec<u8>>)>;
     /// Keys starting with `prefix` (temporary keys left by interrupted reads).
     fn keys_with_prefix(&mut self, prefix: &[u8]) -> Result<Vec<Vec<u8>>>;
+    /// Every stream key: reading a group or acknowledging an entry changes a
+    /// stream without a keyspace event, so delta copies them all again.
+    fn stream_keys(&mut self) -> Result<Vec<Vec<u8>>>;
     /// The registry lives in the same file: its updates join the open
     /// transaction so counters and cursors commit with the data.
     fn registry(&self) -> &Connection;
@@ -120,6 +124,7 @@ impl Destination for SqliteDestination {
                     self.engine.zadd(key, &items, ZAddFlags::default())?;
                 }
             }
+            Value::Stream(page) => self.append_stream(key, page)?,
         }
         Ok(())
     }
@@ -151,8 +156,7 @@ impl Destination for SqliteDestination {
                 self.engine
                     .zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }))?,
             ),
-            // TODO(streams): migration of streams.
-            KeyType::Stream => return Ok(None),
+            KeyType::Stream => Value::Stream(self.read_stream(key)?),
         };
         Ok(Some(Snapshot {
             key: key.to_vec(),
@@ -181,8 +185,103 @@ impl Destination for SqliteDestination {
         Ok(self.engine.keys(&pattern)?)
     }
 
+    fn stream_keys(&mut self) -> Result<Vec<Vec<u8>>> {
+        self.clock();
+        let filter = ScanFilter {
+            pattern: None,
+            key_type: Some(KeyType::Stream),
+        };
+        let mut keys = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let page = self.engine.scan(cursor, 1000, &filter)?;
+            keys.extend(page.keys);
+            if page.cursor == 0 {
+                return Ok(keys);
+            }
+            cursor = page.cursor;
+        }
+    }
+
     fn registry(&self) -> &Connection {
         self.engine.connection()
+    }
+}
+
+impl SqliteDestination {
+    /// Appends a page of a stream: entries, then the counters and groups
+    /// (the page read last), then PEL rows.
+    fn append_stream(&mut self, key: &[u8], page: &StreamValue) -> Result<()> {
+        let e = &mut self.engine;
+        e.xcreate(key)?;
+        for entry in &page.entries {
+            let fields: Vec<(&[u8], &[u8])> =
+                entry.fields.iter().map(|(f, v)| (&f[..], &v[..])).collect();
+            e.xappend(key, entry.id, &fields, NodeLimits::default())?;
+        }
+        if let Some(head) = &page.head {
+            e.xset_meta(
+                key,
+                head.last_id,
+                Some(head.entries_added),
+                Some(head.max_deleted_id),
+            )?;
+            for g in &head.groups {
+                if !e.xgroup_create(key, &g.name, g.last_id, g.entries_read)? {
+                    e.xgroup_set(key, &g.name, g.last_id, g.entries_read)?;
+                }
+                for (name, seen) in &g.consumers {
+                    e.xconsumer_touch(key, &g.name, name, false)?;
+                    e.xconsumer_set_seen(key, &g.name, name, *seen)?;
+                }
+            }
+        }
+        for (group, row) in &page.pel {
+            e.xconsumer_touch(key, group, &row.consumer, false)?;
+            e.xpending_put(key, group, row)?;
+        }
+        Ok(())
+    }
+
+    fn read_stream(&mut self, key: &[u8]) -> Result<StreamValue> {
+        let e = &mut self.engine;
+        let meta = e.xmeta(key)?.unwrap_or_default();
+        let entries = e.xrange(key, StreamId::MIN, StreamId::MAX, 0, false)?;
+        let mut groups = Vec::new();
+        let mut pel = Vec::new();
+        for g in e.xgroups(key)? {
+            let consumers = e
+                .xconsumers(key, &g.name)?
+                .into_iter()
+                .map(|c| (c.name, c.seen_time))
+                .collect();
+            let all = PendingQuery {
+                consumer: None,
+                start: StreamId::MIN,
+                end: StreamId::MAX,
+                count: u64::MAX,
+                delivered_before: None,
+            };
+            for row in e.xpending(key, &g.name, all)? {
+                pel.push((g.name.clone(), row));
+            }
+            groups.push(GroupHead {
+                name: g.name,
+                last_id: g.last_id,
+                entries_read: g.entries_read,
+                consumers,
+            });
+        }
+        Ok(StreamValue {
+            entries,
+            head: Some(StreamHead {
+                last_id: meta.last_id,
+                entries_added: meta.entries_added,
+                max_deleted_id: meta.max_deleted_id,
+                groups,
+            }),
+            pel,
+        })
     }
 }
 

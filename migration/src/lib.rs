@@ -19,6 +19,7 @@ pub mod registry;
 pub mod source;
 pub mod stage;
 mod stages;
+mod stream_source;
 pub mod throttle;
 pub mod tracker;
 pub mod value;

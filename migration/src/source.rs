@@ -10,8 +10,9 @@ use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Client, Value as RValue};
 
 use crate::error::{MigrationError, Result};
+use crate::stream_source::{self as streams, StreamPhase};
 use crate::throttle::Throttle;
-use crate::value::{Snapshot, Value};
+use crate::value::{Snapshot, StreamValue, Value};
 
 /// Elements read per call when a key is read in pages.
 pub const PAGE_ELEMENTS: usize = 5000;
@@ -48,6 +49,8 @@ pub struct BigRead {
     pub page: Value,
     /// SCAN-family cursor (hash, set, zset) or next list index; 0 with `done`.
     cursor: u64,
+    /// Where a stream's read is.
+    stream: Option<StreamPhase>,
     pub done: bool,
 }
 
@@ -298,6 +301,7 @@ impl Source for RedisSource {
         let now = resplite_core::util::now_ms();
         let mut out: Vec<Option<Fetched>> = Vec::with_capacity(keys.len());
         let mut containers = Vec::new();
+        let mut stream_keys = Vec::new();
         for (i, key) in keys.iter().enumerate() {
             let ty = status_text(&replies[i * 3]);
             let expires_at = match &replies[i * 3 + 1] {
@@ -321,6 +325,10 @@ impl Source for RedisSource {
                 },
                 "hash" | "set" | "zset" | "list" => {
                     containers.push((i, ty.clone(), expires_at));
+                    out.push(None);
+                }
+                "stream" => {
+                    stream_keys.push((i, expires_at));
                     out.push(None);
                 }
                 other => out.push(Some(Fetched::Unsupported(key.clone(), other.to_string()))),
@@ -377,11 +385,46 @@ impl Source for RedisSource {
                                 expires_at,
                                 page: value,
                                 cursor,
+                                stream: None,
                                 done,
                             })
                         }
                     }
                 });
+            }
+        }
+        if !stream_keys.is_empty() {
+            // A stream's first entries and its head, in one round.
+            let mut pipe = redis::pipe();
+            pipe.ignore_errors();
+            for (i, _) in &stream_keys {
+                pipe.add_command(streams::xrange(
+                    &keys[*i],
+                    resplite_core::engine::stream::StreamId::MIN,
+                ))
+                .add_command(streams::xinfo_full(&keys[*i]));
+            }
+            let replies = self.query(&pipe, stream_keys.len() * 2).await?;
+            for (n, (i, expires_at)) in stream_keys.into_iter().enumerate() {
+                let key = keys[i].clone();
+                out[i] = Some(
+                    match streams::first_page(&replies[n * 2], &replies[n * 2 + 1]) {
+                        None => Fetched::Gone(key),
+                        Some((page, None)) => Fetched::Whole(Snapshot {
+                            key,
+                            value: Value::Stream(page),
+                            expires_at,
+                        }),
+                        Some((page, phase)) => Fetched::Big(BigRead {
+                            key,
+                            expires_at,
+                            page: Value::Stream(page),
+                            cursor: 0,
+                            stream: phase,
+                            done: false,
+                        }),
+                    },
+                );
             }
         }
         Ok(out
@@ -391,6 +434,9 @@ impl Source for RedisSource {
     }
 
     async fn next_page(&self, read: &mut BigRead) -> Result<()> {
+        if let Some(phase) = read.stream.take() {
+            return self.next_stream_page(read, phase).await;
+        }
         let ty = read.page.type_name();
         let mut pipe = redis::pipe();
         pipe.ignore_errors();
@@ -451,6 +497,80 @@ impl Source for RedisSource {
             .iter()
             .map(|v| matches!(v, RValue::Int(n) if *n > 0))
             .collect())
+    }
+}
+
+impl RedisSource {
+    /// The next page of a stream read in phases (see `stream_source`).
+    async fn next_stream_page(&self, read: &mut BigRead, phase: StreamPhase) -> Result<()> {
+        let mut pipe = redis::pipe();
+        pipe.ignore_errors();
+        let mut page = StreamValue::default();
+        let gone = |read: &mut BigRead| {
+            // The key changed type or vanished: the tracker saw it.
+            read.page = Value::Stream(StreamValue::default());
+            read.done = true;
+        };
+        let next = match phase {
+            StreamPhase::Entries(after) => {
+                let Some(from) = after.next() else {
+                    read.stream = Some(StreamPhase::Head);
+                    read.page = Value::Stream(page);
+                    return Ok(());
+                };
+                pipe.add_command(streams::xrange(&read.key, from));
+                let reply = self.query(&pipe, 1).await?.pop().unwrap_or(RValue::Nil);
+                let Some(entries) = streams::parse_entries(&reply) else {
+                    gone(read);
+                    return Ok(());
+                };
+                let next = streams::after_entries(&entries);
+                page.entries = entries;
+                Some(next)
+            }
+            StreamPhase::Head => {
+                pipe.add_command(streams::xinfo_full(&read.key));
+                let reply = self.query(&pipe, 1).await?.pop().unwrap_or(RValue::Nil);
+                let Some(streams::Full { head, pel, more }) = streams::parse_full(&reply) else {
+                    gone(read);
+                    return Ok(());
+                };
+                page.head = Some(head);
+                page.pel = pel;
+                (!more.is_empty()).then_some(StreamPhase::Pel(more))
+            }
+            StreamPhase::Pel(mut groups) => {
+                let (group, after) = groups[0].clone();
+                let Some(from) = after.next() else {
+                    groups.remove(0);
+                    read.stream = (!groups.is_empty()).then_some(StreamPhase::Pel(groups));
+                    read.done = read.stream.is_none();
+                    read.page = Value::Stream(page);
+                    return Ok(());
+                };
+                pipe.cmd("XPENDING")
+                    .arg(&read.key)
+                    .arg(&group)
+                    .arg(from.to_string())
+                    .arg("+")
+                    .arg(PAGE_ELEMENTS);
+                let reply = self.query(&pipe, 1).await?.pop().unwrap_or(RValue::Nil);
+                let now = resplite_core::util::now_ms();
+                let rows = streams::parse_pending(&group, &reply, now);
+                match rows.last() {
+                    Some((_, last)) if rows.len() >= PAGE_ELEMENTS => groups[0].1 = last.id,
+                    _ => {
+                        groups.remove(0);
+                    }
+                }
+                page.pel = rows;
+                (!groups.is_empty()).then_some(StreamPhase::Pel(groups))
+            }
+        };
+        read.done = next.is_none();
+        read.stream = next;
+        read.page = Value::Stream(page);
+        Ok(())
     }
 }
 

@@ -1,5 +1,7 @@
 //! A key's value as copied between source and destination.
 
+use resplite_core::engine::stream::{PendingEntry, StreamEntry, StreamId};
+
 /// The value of one key, of a type resplite holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -8,6 +10,36 @@ pub enum Value {
     Set(Vec<Vec<u8>>),
     List(Vec<Vec<u8>>),
     ZSet(Vec<(Vec<u8>, f64)>),
+    Stream(StreamValue),
+}
+
+/// A stream, or a page of one: entries in id order, then (in the page read
+/// last) the counters and groups, then PEL rows. The counters come last
+/// because appending entries moves them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StreamValue {
+    pub entries: Vec<StreamEntry>,
+    pub head: Option<StreamHead>,
+    /// (group, row).
+    pub pel: Vec<(Vec<u8>, PendingEntry)>,
+}
+
+/// What XINFO STREAM FULL says about a stream besides its entries and PELs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StreamHead {
+    pub last_id: StreamId,
+    pub entries_added: u64,
+    pub max_deleted_id: StreamId,
+    pub groups: Vec<GroupHead>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupHead {
+    pub name: Vec<u8>,
+    pub last_id: StreamId,
+    pub entries_read: Option<u64>,
+    /// (name, seen time in ms since epoch).
+    pub consumers: Vec<(Vec<u8>, i64)>,
 }
 
 impl Value {
@@ -18,6 +50,7 @@ impl Value {
             Value::Set(_) => "set",
             Value::List(_) => "list",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -28,6 +61,15 @@ impl Value {
             Value::Hash(p) => p.iter().map(|(f, v)| f.len() + v.len()).sum(),
             Value::Set(m) | Value::List(m) => m.iter().map(Vec::len).sum(),
             Value::ZSet(m) => m.iter().map(|(m, _)| m.len() + 8).sum(),
+            Value::Stream(s) => {
+                let fields: usize = s
+                    .entries
+                    .iter()
+                    .flat_map(|e| &e.fields)
+                    .map(|(f, v)| f.len() + v.len())
+                    .sum();
+                fields + 16 * (s.entries.len() + s.pel.len())
+            }
         };
         n as u64
     }
@@ -39,6 +81,7 @@ impl Value {
             Value::Hash(p) => p.len(),
             Value::Set(m) | Value::List(m) => m.len(),
             Value::ZSet(m) => m.len(),
+            Value::Stream(s) => s.entries.len() + s.pel.len(),
         }
     }
 
@@ -54,6 +97,7 @@ impl Value {
             Value::Set(_) => Value::Set(Vec::new()),
             Value::List(_) => Value::List(Vec::new()),
             Value::ZSet(_) => Value::ZSet(Vec::new()),
+            Value::Stream(_) => Value::Stream(StreamValue::default()),
         }
     }
 
@@ -65,6 +109,13 @@ impl Value {
             (Value::List(a), Value::List(b)) => a.extend(b),
             (Value::ZSet(a), Value::ZSet(b)) => a.extend(b),
             (Value::String(a), Value::String(b)) => *a = b,
+            (Value::Stream(a), Value::Stream(b)) => {
+                a.entries.extend(b.entries);
+                if b.head.is_some() {
+                    a.head = b.head;
+                }
+                a.pel.extend(b.pel);
+            }
             _ => {}
         }
     }
@@ -84,6 +135,21 @@ impl Value {
             Value::ZSet(m) => {
                 m.sort_by(|a, b| a.0.cmp(&b.0));
                 m.dedup_by(|a, b| a.0 == b.0);
+            }
+            // Times are left out: a PEL row's delivery time read through
+            // XPENDING is derived from an idle time, off by a millisecond.
+            Value::Stream(s) => {
+                for (_, p) in &mut s.pel {
+                    p.delivered_at = 0;
+                }
+                s.pel.sort_by(|a, b| (&a.0, a.1.id).cmp(&(&b.0, b.1.id)));
+                if let Some(head) = &mut s.head {
+                    for g in &mut head.groups {
+                        for c in &mut g.consumers {
+                            c.1 = 0;
+                        }
+                    }
+                }
             }
             Value::String(_) | Value::List(_) => {}
         }

@@ -415,7 +415,10 @@ pub async fn wait_blocked(addr: SocketAddr, n: usize) {
     let want = format!("blocked_clients:{n}");
     for _ in 0..1000 {
         if let BytesFrame::BulkString(info) = c.call(&["INFO", "clients"]).await {
-            if String::from_utf8_lossy(&info).lines().any(|l| l.trim() == want) {
+            if String::from_utf8_lossy(&info)
+                .lines()
+                .any(|l| l.trim() == want)
+            {
                 return;
             }
         }

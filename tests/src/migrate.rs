@@ -97,6 +97,95 @@ pub enum Val {
     Set(Vec<Vec<u8>>),
     List(Vec<Vec<u8>>),
     ZSet(Vec<(Vec<u8>, String)>),
+    /// Entries, counters, groups, consumers and PELs as text (times left out).
+    Stream(String),
+}
+
+/// A stream as plain commands show it, without the fields that read the
+/// clock (idle and delivery times).
+async fn stream_text(conn: &mut MultiplexedConnection, key: &[u8]) -> String {
+    let q = |args: Vec<Vec<u8>>| {
+        let mut c = redis::cmd(std::str::from_utf8(&args[0]).unwrap());
+        for a in &args[1..] {
+            c.arg(a);
+        }
+        c
+    };
+    let k = key.to_vec();
+    let entries: redis::Value = q(vec![
+        b"XRANGE".to_vec(),
+        k.clone(),
+        b"-".to_vec(),
+        b"+".to_vec(),
+    ])
+    .query_async(conn)
+    .await
+    .expect("xrange");
+    let info: redis::Value = q(vec![b"XINFO".to_vec(), b"STREAM".to_vec(), k.clone()])
+        .query_async(conn)
+        .await
+        .expect("xinfo stream");
+    // length, last-generated-id, max-deleted-entry-id, entries-added.
+    let counters: Vec<String> = match &info {
+        redis::Value::Array(items) => items
+            .chunks_exact(2)
+            .filter(|p| {
+                matches!(&p[0], redis::Value::BulkString(n) if [&b"length"[..], b"last-generated-id",
+                    b"max-deleted-entry-id", b"entries-added"].contains(&&n[..]))
+            })
+            .map(|p| format!("{:?}", p[1]))
+            .collect(),
+        other => vec![format!("{other:?}")],
+    };
+    let groups: redis::Value = q(vec![b"XINFO".to_vec(), b"GROUPS".to_vec(), k.clone()])
+        .query_async(conn)
+        .await
+        .expect("xinfo groups");
+    let mut text = format!("{entries:?} {counters:?} {groups:?}");
+    let names: Vec<Vec<u8>> = match &groups {
+        redis::Value::Array(gs) => gs
+            .iter()
+            .filter_map(|g| match g {
+                redis::Value::Array(f) => match f.get(1) {
+                    Some(redis::Value::BulkString(n)) => Some(n.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for g in names {
+        let pel: Vec<(String, Vec<u8>, i64, i64)> = q(vec![
+            b"XPENDING".to_vec(),
+            k.clone(),
+            g.clone(),
+            b"-".to_vec(),
+            b"+".to_vec(),
+            b"1000000".to_vec(),
+        ])
+        .query_async(conn)
+        .await
+        .expect("xpending");
+        let rows: Vec<_> = pel.into_iter().map(|(id, c, _, n)| (id, c, n)).collect();
+        let consumers: redis::Value =
+            q(vec![b"XINFO".to_vec(), b"CONSUMERS".to_vec(), k.clone(), g])
+                .query_async(conn)
+                .await
+                .expect("xinfo consumers");
+        let names: Vec<String> = match consumers {
+            redis::Value::Array(cs) => cs
+                .iter()
+                .map(|c| match c {
+                    redis::Value::Array(f) => format!("{:?}", f.get(1)),
+                    other => format!("{other:?}"),
+                })
+                .collect(),
+            other => vec![format!("{other:?}")],
+        };
+        text.push_str(&format!(" {rows:?} {names:?}"));
+    }
+    text
 }
 
 /// Every key with value and deadline (ms since epoch; -1 without TTL), read
@@ -147,6 +236,7 @@ pub async fn snapshot(conn: &mut MultiplexedConnection) -> BTreeMap<Vec<u8>, (Va
                     .await
                     .expect("zrange"),
             ),
+            "stream" => Val::Stream(stream_text(conn, &key).await),
             _ => continue,
         };
         let pttl: i64 = conn.pttl(&key).await.expect("pttl");

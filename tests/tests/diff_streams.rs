@@ -151,7 +151,11 @@ impl Gen {
         }
         if self.rng.chance(35) {
             let minid = self.rng.chance(30);
-            c.push(if minid { b"MINID".to_vec() } else { b"MAXLEN".to_vec() });
+            c.push(if minid {
+                b"MINID".to_vec()
+            } else {
+                b"MAXLEN".to_vec()
+            });
             let approx = self.rng.chance(50);
             match self.rng.below(3) {
                 0 => c.push(b"~".to_vec()),
@@ -315,7 +319,12 @@ impl Gen {
             97 => match self.rng.below(4) {
                 0 => vec![b"DEL".to_vec(), self.key()],
                 1 => vec![b"RENAME".to_vec(), self.key(), self.key()],
-                2 => vec![b"COPY".to_vec(), self.key(), self.key(), b"REPLACE".to_vec()],
+                2 => vec![
+                    b"COPY".to_vec(),
+                    self.key(),
+                    self.key(),
+                    b"REPLACE".to_vec(),
+                ],
                 _ => vec![b"TYPE".to_vec(), self.key()],
             },
             98 => vec![b"SET".to_vec(), STR.to_vec(), b"x".to_vec()],
@@ -442,7 +451,12 @@ async fn compare_state(pair: &mut Pair) -> Result<(), String> {
         let key = key.to_vec();
         batch.push((vec![b"TYPE".to_vec(), key.clone()], Cmp::Exact));
         batch.push((
-            vec![b"XRANGE".to_vec(), key.clone(), b"-".to_vec(), b"+".to_vec()],
+            vec![
+                b"XRANGE".to_vec(),
+                key.clone(),
+                b"-".to_vec(),
+                b"+".to_vec(),
+            ],
             Cmp::Exact,
         ));
         batch.push((
@@ -530,7 +544,8 @@ fn mask_value(v: &mut Value, pending_rows: bool) {
         Value::Int(n) if *n >= 1_000_000_000_000 => *n = 0,
         Value::Map(pairs) => {
             for (k, val) in pairs.iter_mut() {
-                let clocked = matches!(k, Value::BulkString(b) if b == b"idle" || b == b"radix-tree-nodes");
+                let clocked =
+                    matches!(k, Value::BulkString(b) if b == b"idle" || b == b"radix-tree-nodes");
                 if clocked {
                     *val = Value::Int(0);
                 } else {

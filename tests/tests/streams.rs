@@ -21,8 +21,10 @@ async fn blocking_trace(addr: SocketAddr) -> Vec<String> {
     let mut t = vec![call(&mut c, &["FLUSHALL"]).await];
     t.push(call(&mut c, &["XADD", "s", "1-1", "a", "1"]).await);
     // `$` means the last id when it blocked: the entry added later is served.
-    w1.send(&encode_command(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]))
-        .await;
+    w1.send(&encode_command(&[
+        "XREAD", "BLOCK", "0", "STREAMS", "s", "$",
+    ]))
+    .await;
     wait_blocked(addr, 1).await;
     t.push(call(&mut c, &["XADD", "s", "2-1", "b", "2"]).await);
     t.push(format!("{:?}", w1.read().await));
@@ -30,7 +32,17 @@ async fn blocking_trace(addr: SocketAddr) -> Vec<String> {
     t.push(call(&mut c, &["XGROUP", "CREATE", "s", "g", "$"]).await);
     for (w, name) in [(&mut w1, "alice"), (&mut w2, "bob")] {
         w.send(&encode_command(&[
-            "XREADGROUP", "GROUP", "g", name, "COUNT", "1", "BLOCK", "0", "STREAMS", "s", ">",
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            name,
+            "COUNT",
+            "1",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
         ]))
         .await;
     }
@@ -44,13 +56,31 @@ async fn blocking_trace(addr: SocketAddr) -> Vec<String> {
     t.push(
         call(
             &mut w1,
-            &["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "20", "STREAMS", "s", ">"],
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "alice",
+                "BLOCK",
+                "20",
+                "STREAMS",
+                "s",
+                ">",
+            ],
         )
         .await,
     );
     // The group goes: NOGROUP. The stream goes: UNBLOCKED.
     w1.send(&encode_command(&[
-        "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">",
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "alice",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
     ]))
     .await;
     wait_blocked(addr, 1).await;
@@ -58,7 +88,15 @@ async fn blocking_trace(addr: SocketAddr) -> Vec<String> {
     t.push(format!("{:?}", w1.read().await));
     t.push(call(&mut c, &["XGROUP", "CREATE", "s", "g", "$"]).await);
     w2.send(&encode_command(&[
-        "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">",
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "bob",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
     ]))
     .await;
     wait_blocked(addr, 1).await;
@@ -152,7 +190,15 @@ async fn entries_of_a_vanished_reader_stay_pending_and_can_be_claimed() {
 
     let mut gone = ours.raw().await;
     gone.send(&encode_command(&[
-        "XREADGROUP", "GROUP", "g", "gone", "BLOCK", "0", "STREAMS", "q", ">",
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "gone",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "q",
+        ">",
     ]))
     .await;
     wait_blocked(addr, 1).await;
@@ -161,7 +207,15 @@ async fn entries_of_a_vanished_reader_stay_pending_and_can_be_claimed() {
     wait_blocked(addr, 0).await;
     let mut next = ours.raw().await;
     next.send(&encode_command(&[
-        "XREADGROUP", "GROUP", "g", "next", "BLOCK", "0", "STREAMS", "q", ">",
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "next",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "q",
+        ">",
     ]))
     .await;
     wait_blocked(addr, 1).await;
@@ -174,13 +228,21 @@ async fn entries_of_a_vanished_reader_stay_pending_and_can_be_claimed() {
     let mut vanishing = ours.raw().await;
     vanishing
         .send(&encode_command(&[
-            "XREADGROUP", "GROUP", "g", "vanished", "STREAMS", "q", ">",
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "vanished",
+            "STREAMS",
+            "q",
+            ">",
         ]))
         .await;
     drop(vanishing);
     let mut pending = 0;
     for _ in 0..2000 {
-        let reply = c.call(&["XPENDING", "q", "g", "-", "+", "10", "vanished"]).await;
+        let reply = c
+            .call(&["XPENDING", "q", "g", "-", "+", "10", "vanished"])
+            .await;
         if let BytesFrame::Array(rows) = reply {
             pending = rows.len();
             if pending == 1 {
@@ -194,7 +256,10 @@ async fn entries_of_a_vanished_reader_stay_pending_and_can_be_claimed() {
         "{:?}",
         c.call(&["XAUTOCLAIM", "q", "g", "rescuer", "0", "0"]).await
     );
-    assert!(claimed.contains("2-1") && claimed.contains("job"), "{claimed}");
+    assert!(
+        claimed.contains("2-1") && claimed.contains("job"),
+        "{claimed}"
+    );
     let summary = c.call(&["XPENDING", "q", "g"]).await;
     let BytesFrame::Array(parts) = summary else {
         panic!("{summary:?}")
@@ -210,14 +275,54 @@ async fn streams_survive_a_restart_and_expire_whole() {
     let mut ours = Resplite::start();
     let mut c = ours.raw().await;
     for i in 1..=50 {
-        c.call(&["XADD", "s", &format!("{i}-0"), "n", &i.to_string(), "bin", "\u{0}x"])
-            .await;
+        c.call(&[
+            "XADD",
+            "s",
+            &format!("{i}-0"),
+            "n",
+            &i.to_string(),
+            "bin",
+            "\u{0}x",
+        ])
+        .await;
     }
     call(&mut c, &["XDEL", "s", "7-0"]).await;
-    call(&mut c, &["XGROUP", "CREATE", "s", "g", "0", "ENTRIESREAD", "0"]).await;
+    call(
+        &mut c,
+        &["XGROUP", "CREATE", "s", "g", "0", "ENTRIESREAD", "0"],
+    )
+    .await;
     call(&mut c, &["XGROUP", "CREATE", "s", "h", "$"]).await;
-    call(&mut c, &["XREADGROUP", "GROUP", "g", "a", "COUNT", "5", "STREAMS", "s", ">"]).await;
-    call(&mut c, &["XREADGROUP", "GROUP", "g", "b", "COUNT", "3", "STREAMS", "s", ">"]).await;
+    call(
+        &mut c,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "a",
+            "COUNT",
+            "5",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+    )
+    .await;
+    call(
+        &mut c,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "b",
+            "COUNT",
+            "3",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+    )
+    .await;
     call(&mut c, &["XACK", "s", "g", "2-0"]).await;
     let full = ["XINFO", "STREAM", "s", "FULL", "COUNT", "0"];
     let before = call(&mut c, &full).await;
@@ -227,7 +332,10 @@ async fn streams_survive_a_restart_and_expire_whole() {
     let mut c = ours.raw().await;
     assert_eq!(call(&mut c, &full).await, before);
     assert_eq!(call(&mut c, &["XRANGE", "s", "-", "+"]).await, range);
-    assert_eq!(call(&mut c, &["TYPE", "s"]).await, "SimpleString(b\"stream\")");
+    assert_eq!(
+        call(&mut c, &["TYPE", "s"]).await,
+        "SimpleString(b\"stream\")"
+    );
 
     // A TTL, then expiry: the key and every row of its stream go.
     call(&mut c, &["COPY", "s", "t"]).await;

@@ -192,7 +192,13 @@ fn usage(engine: &mut dyn Engine, key: &[u8], samples: u64) -> Result<Option<u64
                     .xrange(key, first, last, samples, false)?
                     .iter()
                     // The id, and the fields as a listpack holds them.
-                    .map(|e| 16 + e.fields.iter().map(|(f, v)| (f.len() + v.len()) as u64 + 4).sum::<u64>())
+                    .map(|e| {
+                        16 + e
+                            .fields
+                            .iter()
+                            .map(|(f, v)| (f.len() + v.len()) as u64 + 4)
+                            .sum::<u64>()
+                    })
                     .collect(),
             )
         }

@@ -96,7 +96,10 @@ impl Command for XClaim {
                     at += 1;
                 }
                 b"RETRYCOUNT" if more > 0 => {
-                    retry = Some(int(&self.rest[at], "RETRYCOUNT option argument for XCLAIM")?);
+                    retry = Some(int(
+                        &self.rest[at],
+                        "RETRYCOUNT option argument for XCLAIM",
+                    )?);
                     at += 1;
                 }
                 b"LASTID" if more > 0 => {
@@ -195,7 +198,9 @@ impl Command for XAutoClaim {
         let group = args.bytes()?;
         let consumer = args.bytes()?;
         let min_idle = parse_i64(&args.bytes()?)
-            .ok_or_else(|| CommandError::other("ERR Invalid min-idle-time argument for XAUTOCLAIM"))?
+            .ok_or_else(|| {
+                CommandError::other("ERR Invalid min-idle-time argument for XAUTOCLAIM")
+            })?
             .max(0);
         let start = parse_interval(&args.bytes()?, true)?;
         let mut count = 100;

@@ -1,6 +1,6 @@
 //! XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER|HELP
 
-use resplite_core::engine::stream::{StreamId};
+use resplite_core::engine::stream::StreamId;
 use resplite_core::engine::DbKey;
 use resplite_core::prelude::*;
 
@@ -78,7 +78,9 @@ impl Command for XGroup {
             let opt = args.bytes()?;
             if create && opt.eq_ignore_ascii_case(b"MKSTREAM") {
                 mkstream = true;
-            } else if (create || setid) && opt.eq_ignore_ascii_case(b"ENTRIESREAD") && !args.is_empty()
+            } else if (create || setid)
+                && opt.eq_ignore_ascii_case(b"ENTRIESREAD")
+                && !args.is_empty()
             {
                 let n = args.i64()?;
                 if n < 0 && n != -1 {
@@ -117,7 +119,10 @@ impl Command for XGroup {
                      you may want to use the MKSTREAM option to create an empty stream automatically.",
                 ));
             };
-            let needs_group = matches!(op, Op::SetId { .. } | Op::CreateConsumer(_) | Op::DelConsumer(_));
+            let needs_group = matches!(
+                op,
+                Op::SetId { .. } | Op::CreateConsumer(_) | Op::DelConsumer(_)
+            );
             if needs_group && ctx.engine.xgroup(&key, &group)?.is_none() {
                 return Err(no_such_group(&key, &group));
             }
@@ -159,7 +164,8 @@ impl Command for XGroup {
                 }
                 ctx.notify(Class::STREAM, "xgroup-destroy", &key);
                 // Its blocked readers get NOGROUP.
-                ctx.coord.offer_key(DbKey::new(ctx.session.db, key.to_vec()));
+                ctx.coord
+                    .offer_key(DbKey::new(ctx.session.db, key.to_vec()));
                 Ok(Reply::Int(1))
             }
             Op::CreateConsumer(name) => {

@@ -171,7 +171,9 @@ impl Command for XInfo {
                     let pel = ctx.engine.xpending(key, &g.name, all(None, count))?;
                     let mut consumers = Vec::new();
                     for c in ctx.engine.xconsumers(key, &g.name)? {
-                        let own = ctx.engine.xpending(key, &g.name, all(Some(&c.name), count))?;
+                        let own = ctx
+                            .engine
+                            .xpending(key, &g.name, all(Some(&c.name), count))?;
                         consumers.push(Reply::Map(vec![
                             field("name", Reply::bulk(c.name)),
                             field("seen-time", Reply::Int(c.seen_time)),

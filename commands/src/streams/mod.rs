@@ -15,9 +15,7 @@ mod trim;
 mod xadd;
 mod xdel;
 
-use resplite_core::engine::stream::{
-    NodeLimits, StreamEntry, StreamId, StreamMeta, Trim, TrimBy,
-};
+use resplite_core::engine::stream::{NodeLimits, StreamEntry, StreamId, StreamMeta, Trim, TrimBy};
 use resplite_core::prelude::*;
 use resplite_core::util::number::parse_i64;
 
@@ -33,9 +31,9 @@ fn parse_u64(s: &[u8]) -> Option<u64> {
     let digits = t.strip_prefix('+').unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         // `-0` reads as 0; other negatives are refused.
-        let zero = t.strip_prefix('-').is_some_and(|d| {
-            !d.is_empty() && d.bytes().all(|b| b == b'0')
-        });
+        let zero = t
+            .strip_prefix('-')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b == b'0'));
         return zero.then_some(0);
     }
     digits.parse().ok()
@@ -69,7 +67,10 @@ pub(crate) fn parse_id_with(
     let ms = parse_u64(ms).ok_or_else(invalid_id)?;
     match seq {
         Some(b"*") if seq_star => Ok((StreamId::new(ms, 0), false)),
-        Some(seq) => Ok((StreamId::new(ms, parse_u64(seq).ok_or_else(invalid_id)?), true)),
+        Some(seq) => Ok((
+            StreamId::new(ms, parse_u64(seq).ok_or_else(invalid_id)?),
+            true,
+        )),
         None => Ok((StreamId::new(ms, missing_seq), true)),
     }
 }
@@ -322,7 +323,11 @@ pub(crate) fn estimate_entries_read(s: &StreamMeta, id: StreamId) -> Option<u64>
 
 /// A group's lag, `None` when it cannot be known (`streamReplyWithCGLag`).
 /// Signed, as Redis computes it: ENTRIESREAD may claim more than was added.
-pub(crate) fn group_lag(s: &StreamMeta, last_id: StreamId, entries_read: Option<u64>) -> Option<i64> {
+pub(crate) fn group_lag(
+    s: &StreamMeta,
+    last_id: StreamId,
+    entries_read: Option<u64>,
+) -> Option<i64> {
     let added = s.entries_added as i64;
     if added == 0 {
         return Some(0);
@@ -362,7 +367,10 @@ mod tests {
         );
         assert!(parse_id_with(b"7-*", 0, true, false).is_err());
         assert_eq!(parse_interval(b"+", false).unwrap(), StreamId::MAX);
-        assert_eq!(parse_interval(b"5", false).unwrap(), StreamId::new(5, u64::MAX));
+        assert_eq!(
+            parse_interval(b"5", false).unwrap(),
+            StreamId::new(5, u64::MAX)
+        );
         assert_eq!(parse_interval(b"(5-1", true).unwrap(), StreamId::new(5, 2));
         assert!(parse_interval(b"(0-0", false).is_err());
         assert!(parse_interval(b"(-", true).is_err());

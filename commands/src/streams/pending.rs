@@ -99,7 +99,11 @@ impl Command for XPending {
             ]));
         };
         if let Some(name) = &ext.consumer {
-            if ctx.engine.xconsumer(&self.key, &self.group, name)?.is_none() {
+            if ctx
+                .engine
+                .xconsumer(&self.key, &self.group, name)?
+                .is_none()
+            {
                 return Ok(Reply::Array(Vec::new()));
             }
         }

@@ -1,6 +1,6 @@
 //! XRANGE key start end [COUNT count], XREVRANGE key end start [COUNT count], XLEN key.
 
-use resplite_core::engine::stream::{StreamId};
+use resplite_core::engine::stream::StreamId;
 use resplite_core::prelude::*;
 
 use super::{entries_reply, parse_interval};
@@ -47,7 +47,9 @@ fn range(cmd: XRangeArgs, ctx: &mut Ctx, rev: bool) -> Result<Reply, CommandErro
         Some(n) => n as u64,
         None => 0,
     };
-    let entries = ctx.engine.xrange(&cmd.key, cmd.start, cmd.end, count, rev)?;
+    let entries = ctx
+        .engine
+        .xrange(&cmd.key, cmd.start, cmd.end, count, rev)?;
     Ok(entries_reply(entries))
 }
 

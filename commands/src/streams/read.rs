@@ -14,8 +14,8 @@ use resplite_core::engine::stream::{PendingEntry, PendingQuery, StreamId};
 use resplite_core::prelude::*;
 
 use super::{
-    entry_at, entry_reply, estimate_entries_read, has_tombstones_from, id_reply,
-    last_valid_id, no_group, parse_strict_id,
+    entry_at, entry_reply, estimate_entries_read, has_tombstones_from, id_reply, last_valid_id,
+    no_group, parse_strict_id,
 };
 
 /// COUNT of a blocked read served later, when none was given.
@@ -94,7 +94,9 @@ fn parse_read(args: &mut Args, group_cmd: bool) -> Result<Read, CommandError> {
         return Err(CommandError::Syntax);
     }
     if group_cmd && read.group.is_none() {
-        return Err(CommandError::other("ERR Missing GROUP option for XREADGROUP"));
+        return Err(CommandError::other(
+            "ERR Missing GROUP option for XREADGROUP",
+        ));
     }
     Ok(read)
 }
@@ -263,9 +265,9 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
                 let Some(start) = after.next() else {
                     continue;
                 };
-                let entries = ctx
-                    .engine
-                    .xrange(key, start, StreamId::MAX, cmd.count as u64, false)?;
+                let entries =
+                    ctx.engine
+                        .xrange(key, start, StreamId::MAX, cmd.count as u64, false)?;
                 Reply::Array(entries.into_iter().map(entry_reply).collect())
             }
             (From::New, Some((g, consumer))) => {
@@ -287,7 +289,10 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
     if !served.is_empty() {
         if ctx.session.resp >= 3 {
             return Ok(Reply::Map(
-                served.into_iter().map(|(k, r)| (Reply::Bulk(k), r)).collect(),
+                served
+                    .into_iter()
+                    .map(|(k, r)| (Reply::Bulk(k), r))
+                    .collect(),
             ));
         }
         return Ok(Reply::Array(
@@ -315,7 +320,12 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
 }
 
 /// Creates the consumer (with its event) or marks it seen.
-fn touch_consumer(ctx: &mut Ctx, key: &[u8], group: &[u8], consumer: &[u8]) -> Result<(), CommandError> {
+fn touch_consumer(
+    ctx: &mut Ctx,
+    key: &[u8],
+    group: &[u8],
+    consumer: &[u8],
+) -> Result<(), CommandError> {
     if ctx.engine.xconsumer_touch(key, group, consumer, true)? {
         ctx.notify(Class::STREAM, "xgroup-createconsumer", key);
     }
@@ -323,7 +333,11 @@ fn touch_consumer(ctx: &mut Ctx, key: &[u8], group: &[u8], consumer: &[u8]) -> R
 }
 
 /// The command a blocked read re-runs: ids resolved, COUNT defaulted.
-fn rerun_argv(cmd: &Read, froms: &[(Option<resplite_core::engine::stream::StreamMeta>, From)], name: &str) -> Vec<Bytes> {
+fn rerun_argv(
+    cmd: &Read,
+    froms: &[(Option<resplite_core::engine::stream::StreamMeta>, From)],
+    name: &str,
+) -> Vec<Bytes> {
     let count = if cmd.count == 0 {
         BLOCKED_DEFAULT_COUNT
     } else {

@@ -1,6 +1,6 @@
 //! XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]
 
-use resplite_core::engine::stream::{StreamId};
+use resplite_core::engine::stream::StreamId;
 use resplite_core::prelude::*;
 
 use super::{last_valid_id, parse_strict_id};
@@ -13,10 +13,15 @@ pub struct XSetId {
 }
 
 impl Command for XSetId {
-    const SPEC: CommandSpec = CommandSpec::new("xsetid", -3, Flags::WRITE.union(Flags::DENYOOM).union(Flags::FAST), "stream")
-        .keys(1, 1, 1)
-        .summary("An internal command for replicating stream values.")
-        .since("5.0.0");
+    const SPEC: CommandSpec = CommandSpec::new(
+        "xsetid",
+        -3,
+        Flags::WRITE.union(Flags::DENYOOM).union(Flags::FAST),
+        "stream",
+    )
+    .keys(1, 1, 1)
+    .summary("An internal command for replicating stream values.")
+    .since("5.0.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let key = args.bytes()?;

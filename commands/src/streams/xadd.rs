@@ -1,6 +1,6 @@
 //! XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
 
-use resplite_core::engine::stream::{StreamId};
+use resplite_core::engine::stream::StreamId;
 use resplite_core::prelude::*;
 
 use super::{id_reply, node_limits, parse_trim_args, run_trim, TrimArgs};
@@ -39,10 +39,15 @@ fn next_id(last: StreamId, given: Option<(StreamId, bool)>, now_ms: i64) -> Opti
 }
 
 impl Command for XAdd {
-    const SPEC: CommandSpec = CommandSpec::new("xadd", -5, Flags::WRITE.union(Flags::DENYOOM).union(Flags::FAST), "stream")
-        .keys(1, 1, 1)
-        .summary("Appends a new message to a stream. Creates the key if it doesn't exist.")
-        .since("5.0.0");
+    const SPEC: CommandSpec = CommandSpec::new(
+        "xadd",
+        -5,
+        Flags::WRITE.union(Flags::DENYOOM).union(Flags::FAST),
+        "stream",
+    )
+    .keys(1, 1, 1)
+    .summary("Appends a new message to a stream. Creates the key if it doesn't exist.")
+    .since("5.0.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         let key = args.bytes()?;
@@ -77,11 +82,8 @@ impl Command for XAdd {
                 "ERR The ID specified in XADD is equal or smaller than the target stream top item",
             ));
         };
-        let fields: Vec<(&[u8], &[u8])> = self
-            .fields
-            .iter()
-            .map(|(f, v)| (&f[..], &v[..]))
-            .collect();
+        let fields: Vec<(&[u8], &[u8])> =
+            self.fields.iter().map(|(f, v)| (&f[..], &v[..])).collect();
         let limits = node_limits(ctx);
         ctx.engine.xappend(&self.key, id, &fields, limits)?;
         ctx.notify(Class::STREAM, "xadd", &self.key);
@@ -114,7 +116,11 @@ mod tests {
         assert_eq!(next_id(last, Some((StreamId::new(4, 0), false)), 0), None);
         assert_eq!(next_id(last, Some((StreamId::new(5, 5), true)), 0), None);
         assert_eq!(
-            next_id(StreamId::new(5, u64::MAX), Some((StreamId::new(5, 0), false)), 0),
+            next_id(
+                StreamId::new(5, u64::MAX),
+                Some((StreamId::new(5, 0), false)),
+                0
+            ),
             None
         );
     }

@@ -10,10 +10,11 @@ pub struct XDel {
 }
 
 impl Command for XDel {
-    const SPEC: CommandSpec = CommandSpec::new("xdel", -3, Flags::WRITE.union(Flags::FAST), "stream")
-        .keys(1, 1, 1)
-        .summary("Returns the number of messages after removing them from a stream.")
-        .since("5.0.0");
+    const SPEC: CommandSpec =
+        CommandSpec::new("xdel", -3, Flags::WRITE.union(Flags::FAST), "stream")
+            .keys(1, 1, 1)
+            .summary("Returns the number of messages after removing them from a stream.")
+            .since("5.0.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
         Ok(XDel {

@@ -230,8 +230,7 @@ pub trait StreamOps {
 
     /// A group's consumers, by name.
     fn xconsumers(&mut self, key: &[u8], group: &[u8]) -> Result<Vec<ConsumerInfo>>;
-    fn xconsumer(&mut self, key: &[u8], group: &[u8], name: &[u8])
-        -> Result<Option<ConsumerInfo>>;
+    fn xconsumer(&mut self, key: &[u8], group: &[u8], name: &[u8]) -> Result<Option<ConsumerInfo>>;
     /// Creates a consumer seen at `now`, or (if it exists and `refresh`)
     /// marks it seen. True if it was created.
     fn xconsumer_touch(
@@ -241,6 +240,8 @@ pub trait StreamOps {
         name: &[u8],
         refresh: bool,
     ) -> Result<bool>;
+    /// Sets a consumer's seen time (migration copies it).
+    fn xconsumer_set_seen(&mut self, key: &[u8], group: &[u8], name: &[u8], at: i64) -> Result<()>;
     /// Deletes a consumer and its pending entries; how many it had, `None`
     /// if it did not exist.
     fn xconsumer_delete(&mut self, key: &[u8], group: &[u8], name: &[u8]) -> Result<Option<u64>>;
@@ -252,8 +253,12 @@ pub trait StreamOps {
         group: &[u8],
         query: PendingQuery,
     ) -> Result<Vec<PendingEntry>>;
-    fn xpending_get(&mut self, key: &[u8], group: &[u8], id: StreamId)
-        -> Result<Option<PendingEntry>>;
+    fn xpending_get(
+        &mut self,
+        key: &[u8],
+        group: &[u8],
+        id: StreamId,
+    ) -> Result<Option<PendingEntry>>;
     /// Adds or replaces a PEL row (moving it between consumers); the
     /// consumer must exist.
     fn xpending_put(&mut self, key: &[u8], group: &[u8], entry: &PendingEntry) -> Result<()>;

@@ -44,6 +44,17 @@ impl Stage for Delta {
             [&run_id],
         )
         })?;
+        // Reading a group (XREADGROUP), acknowledging (XACK) and claiming
+        // change a stream's PELs without a keyspace event: every stream
+        // copied so far is copied again, once per delta.
+        let streams: Vec<(Vec<u8>, String)> = ctx
+            .destination()?
+            .stream_keys()?
+            .into_iter()
+            .filter(|k| !k.starts_with(crate::dest::TEMP_PREFIX))
+            .map(|k| (k, "stream".to_string()))
+            .collect();
+        reg.call(|c| registry::record_events(c, &run_id, &streams))?;
         let started = std::time::Instant::now();
         let progress = Arc::new(Progress::default());
         let remaining = reg.call(|c| registry::dirty_remaining(c, &run_id))?;

@@ -24,7 +24,7 @@ const BIG_STRING_BYTES: i64 = 16 << 20;
 /// Event classes every write of a supported type is announced under: generic
 /// (g), string ($), list (l), set (s), hash (h), zset (z), expired (x),
 /// evicted (e). `A` stands for all of them.
-const NEEDED: &str = "g$lshzxe";
+const NEEDED: &str = "g$lshzxet";
 
 pub struct Preflight;
 
@@ -116,6 +116,7 @@ impl Stage for Preflight {
                     "set" => "SCARD",
                     "zset" => "ZCARD",
                     "list" => "LLEN",
+                    "stream" => "XLEN",
                     _ => "EXISTS",
                 };
                 pipe.cmd(len).arg(k);
@@ -154,7 +155,12 @@ impl Stage for Preflight {
         }
         let unsupported: Vec<String> = types
             .iter()
-            .filter(|(t, _)| !matches!(t.as_str(), "string" | "hash" | "set" | "zset" | "list"))
+            .filter(|(t, _)| {
+                !matches!(
+                    t.as_str(),
+                    "string" | "hash" | "set" | "zset" | "list" | "stream"
+                )
+            })
             .map(|(t, n)| format!("{t} ({n} in sample)"))
             .collect();
         if !unsupported.is_empty() {
@@ -257,9 +263,10 @@ mod tests {
     #[test]
     fn flags_cover_or_name_what_is_missing() {
         assert_eq!(missing_flags("KEA"), "");
-        assert_eq!(missing_flags("Eg$lshzxe"), "");
-        assert_eq!(missing_flags(""), "Eg$lshzxe");
-        assert_eq!(missing_flags("Kg"), "$lshzxe");
-        assert_eq!(merged_flags("Kg"), "Kg$lshzxe");
+        assert_eq!(missing_flags("Eg$lshzxet"), "");
+        assert_eq!(missing_flags("Eg$lshzxe"), "t");
+        assert_eq!(missing_flags(""), "Eg$lshzxet");
+        assert_eq!(missing_flags("Kg"), "$lshzxet");
+        assert_eq!(merged_flags("Kg"), "Kg$lshzxet");
     }
 }

@@ -193,10 +193,7 @@ const STREAM_TABLES: [(&str, &str); 6] = [
         "redis_stream_groups",
         "name, last_ms, last_seq, entries_read, pending",
     ),
-    (
-        "redis_stream_consumers",
-        "grp, name, seen_time, pending",
-    ),
+    ("redis_stream_consumers", "grp, name, seen_time, pending"),
     (
         "redis_stream_pel",
         "grp, ms, seq, consumer, delivered_at, deliveries",
@@ -231,7 +228,9 @@ pub fn copy_contents_sql(t: KeyType) -> Vec<String> {
         return STREAM_TABLES
             .iter()
             .map(|(table, cols)| {
-                format!("INSERT INTO {table} (id, {cols}) SELECT ?2, {cols} FROM {table} WHERE id = ?1")
+                format!(
+                    "INSERT INTO {table} (id, {cols}) SELECT ?2, {cols} FROM {table} WHERE id = ?1"
+                )
             })
             .collect();
     }

@@ -254,7 +254,9 @@ impl SqliteEngine {
 
     fn delete_node(&self, id: i64, first: StreamId) -> Result<()> {
         self.conn
-            .prepare_cached("DELETE FROM redis_stream_nodes WHERE id = ?1 AND ms = ?2 AND seq = ?3")?
+            .prepare_cached(
+                "DELETE FROM redis_stream_nodes WHERE id = ?1 AND ms = ?2 AND seq = ?3",
+            )?
             .execute(params![id, enc(first.ms), enc(first.seq)])?;
         Ok(())
     }
@@ -372,10 +374,7 @@ impl StreamOps for SqliteEngine {
         };
         let length = if existed { self.container_len(id)? } else { 0 };
         // Where Redis would put the entry: the tail node unless it is full.
-        let raw: u64 = fields
-            .iter()
-            .map(|(f, v)| (f.len() + v.len()) as u64)
-            .sum();
+        let raw: u64 = fields.iter().map(|(f, v)| (f.len() + v.len()) as u64).sum();
         let max_bytes = match limits.max_bytes {
             0 => LISTPACK_MAX,
             n => n.min(LISTPACK_MAX),
@@ -707,12 +706,7 @@ impl StreamOps for SqliteEngine {
         Ok(consumers)
     }
 
-    fn xconsumer(
-        &mut self,
-        key: &[u8],
-        group: &[u8],
-        name: &[u8],
-    ) -> Result<Option<ConsumerInfo>> {
+    fn xconsumer(&mut self, key: &[u8], group: &[u8], name: &[u8]) -> Result<Option<ConsumerInfo>> {
         let Some(id) = self.stream_id(key)? else {
             return Ok(None);
         };
@@ -757,6 +751,17 @@ impl StreamOps for SqliteEngine {
                 .execute(params![id, group, name, now])?;
         }
         Ok(inserted > 0)
+    }
+
+    fn xconsumer_set_seen(&mut self, key: &[u8], group: &[u8], name: &[u8], at: i64) -> Result<()> {
+        let id = self.existing_stream(key)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE redis_stream_consumers SET seen_time = ?4 \
+                 WHERE id = ?1 AND grp = ?2 AND name = ?3",
+            )?
+            .execute(params![id, group, name, at])?;
+        Ok(())
     }
 
     fn xconsumer_delete(&mut self, key: &[u8], group: &[u8], name: &[u8]) -> Result<Option<u64>> {
@@ -960,7 +965,15 @@ mod tests {
 
     #[test]
     fn ids_keep_unsigned_order_when_stored() {
-        let ids = [0u64, 1, 1 << 62, (1 << 63) - 1, 1 << 63, u64::MAX - 1, u64::MAX];
+        let ids = [
+            0u64,
+            1,
+            1 << 62,
+            (1 << 63) - 1,
+            1 << 63,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
         for w in ids.windows(2) {
             assert!(enc(w[0]) < enc(w[1]));
             assert_eq!(dec(enc(w[0])), w[0]);
