@@ -171,6 +171,9 @@ pub struct PendingQuery<'a> {
 pub trait StreamOps {
     /// The counters of a stream, `None` if the key is missing.
     fn xmeta(&mut self, key: &[u8]) -> Result<Option<StreamMeta>>;
+    /// The last id and length only (XADD, XLEN): no counting of nodes or
+    /// groups, as [`xmeta`](Self::xmeta) does.
+    fn xlast(&mut self, key: &[u8]) -> Result<Option<(StreamId, u64)>>;
     /// Creates an empty stream at a missing key.
     fn xcreate(&mut self, key: &[u8]) -> Result<()>;
     /// Appends an entry (creating the stream if missing). The caller has

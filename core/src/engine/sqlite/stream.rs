@@ -350,6 +350,14 @@ impl StreamOps for SqliteEngine {
         }))
     }
 
+    fn xlast(&mut self, key: &[u8]) -> Result<Option<(StreamId, u64)>> {
+        let Some(id) = self.stream_id(key)? else {
+            return Ok(None);
+        };
+        let last = self.counters(id)?.last_id;
+        Ok(Some((last, self.container_len(id)?)))
+    }
+
     fn xcreate(&mut self, key: &[u8]) -> Result<()> {
         let (id, existed) = self.container_for_write(key, KeyType::Stream)?;
         if !existed {
