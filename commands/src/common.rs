@@ -110,10 +110,10 @@ pub fn parse_timeout(arg: &[u8]) -> Result<Option<std::time::Duration>, CommandE
 
 /// `numkeys key [key ...]` of the *MPOP commands.
 pub fn parse_numkeys(args: &mut Args) -> Result<Vec<Bytes>, CommandError> {
-    let n = args.i64()?;
-    if n <= 0 {
-        return Err(CommandError::other("ERR numkeys should be greater than 0"));
-    }
+    // Not a number or not positive: one message (getRangeLongFromObjectOrReply).
+    let n = resplite_core::util::number::parse_i64(&args.bytes()?)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CommandError::other("ERR numkeys should be greater than 0"))?;
     if n as usize > args.remaining() {
         return Err(CommandError::Syntax);
     }
@@ -140,13 +140,22 @@ pub fn parse_mpop_count(args: &mut Args) -> Result<u64, CommandError> {
 
 /// A blocking command found nothing: ask to block (when allowed; the reply is
 /// then ignored), else answer nil at once (inside MULTI, as Redis does).
-pub fn block_or_nil(ctx: &mut Ctx, keys: &[Bytes], timeout: Option<std::time::Duration>) -> Reply {
+/// `wants`: the type the keys must hold to serve it.
+pub fn block_or_nil(
+    ctx: &mut Ctx,
+    keys: &[Bytes],
+    timeout: Option<std::time::Duration>,
+    wants: KeyType,
+) -> Reply {
     if ctx.coord.may_block() {
-        ctx.coord.block(resplite_core::blocking::BlockRequest::new(
-            keys.iter().map(|k| k.to_vec()).collect(),
-            timeout,
-            Reply::NilArray,
-        ));
+        ctx.coord.block(
+            resplite_core::blocking::BlockRequest::new(
+                keys.iter().map(|k| k.to_vec()).collect(),
+                timeout,
+                Reply::NilArray,
+            )
+            .wants(wants),
+        );
     }
     Reply::NilArray
 }

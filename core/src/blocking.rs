@@ -28,6 +28,10 @@ pub struct BlockRequest {
     /// The command to re-run when a key is written, if not the one that
     /// blocked (XREAD's `$` becomes the id it meant when it blocked).
     pub rerun_as: Option<Vec<Bytes>>,
+    /// The type a key must hold to serve this client: a BLPOP waits on
+    /// through a SET of its key, as in Redis. `None`: re-run on any write
+    /// (XREADGROUP learns that its stream is gone).
+    pub wants: Option<crate::engine::KeyType>,
 }
 
 impl BlockRequest {
@@ -39,7 +43,14 @@ impl BlockRequest {
             timeout,
             on_timeout,
             rerun_as: None,
+            wants: None,
         }
+    }
+
+    /// Serves this client only when a key holds `ty` (see `wants`).
+    pub fn wants(mut self, ty: crate::engine::KeyType) -> Self {
+        self.wants = Some(ty);
+        self
     }
 
     /// Re-runs `argv` instead of the blocked command when a key is written.

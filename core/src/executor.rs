@@ -35,7 +35,9 @@ use crate::protocol::Reply;
 use crate::server::ServerState;
 
 mod doorbell;
+mod outbox;
 use doorbell::Doorbell;
+use outbox::Outbox;
 
 /// A request as the connection task resolved it.
 pub enum Request {
@@ -237,6 +239,8 @@ pub fn spawn(
     let (tx, rx) = mpsc::channel();
     let bell = Arc::new(Doorbell::default());
     let thread_bell = bell.clone();
+    let outbox = Arc::new(Outbox::default());
+    let thread_outbox = outbox.clone();
     std::thread::Builder::new()
         .name("resplite-storage".into())
         // Scripts run here: Lua's C recursion (patterns, nested calls) and
@@ -249,6 +253,7 @@ pub fn spawn(
                 inbox: Inbox {
                     rx,
                     deferred: VecDeque::new(),
+                    outbox: thread_outbox.clone(),
                 },
                 registry,
                 server,
@@ -262,6 +267,7 @@ pub fn spawn(
             };
             worker.run(&thread_bell);
             thread_bell.close();
+            thread_outbox.close();
             if let Err(e) = worker.engine.checkpoint() {
                 tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
             }
@@ -269,6 +275,8 @@ pub fn spawn(
             let _ = on_exit.send(());
         })?;
     tokio::spawn(bell.clone().ringer());
+    let courier_bell = bell.clone();
+    tokio::spawn(outbox.courier(move || courier_bell.wake_now()));
     Ok(StorageHandle { tx: Some(tx), bell })
 }
 
@@ -292,6 +300,8 @@ struct Waiter {
     keys: Vec<DbKey>,
     deadline: Option<Instant>,
     on_timeout: Reply,
+    /// See [`BlockRequest::wants`].
+    wants: Option<crate::engine::KeyType>,
     entry: &'static CommandEntry,
     argv: Vec<Bytes>,
     job: Suspended,
@@ -425,6 +435,9 @@ impl Clock {
 pub struct Inbox {
     rx: mpsc::Receiver<Msg>,
     deferred: VecDeque<Msg>,
+    /// Where replies go (every reply, so that they leave in one wake), with
+    /// what to give back should the client be gone.
+    outbox: Arc<Outbox<JobResult, Vec<Undo>>>,
 }
 
 impl Inbox {
@@ -468,11 +481,17 @@ impl Inbox {
             };
             let mark = server.pubsub.seq();
             let marks = vec![mark; replies.len()];
-            let _ = job.done.send(JobResult {
-                replies,
-                marks,
-                session: job.session,
-            });
+            let _ = self.outbox.post(
+                job.done,
+                JobResult {
+                    replies,
+                    marks,
+                    session: job.session,
+                },
+                Vec::new(),
+            );
+            // Now: the script these clients would wait for is still running.
+            self.outbox.flush();
         }
     }
 }
@@ -518,8 +537,15 @@ impl Worker {
             let mut ready = Vec::new();
             if let Some(first) = first {
                 ready = self.run_group(vec![first]);
+                self.inbox.outbox.flush();
             }
             self.serve(ready);
+            self.inbox.outbox.flush();
+            // Replies whose client hung up before the courier came.
+            let returned = self.inbox.outbox.take_returned().concat();
+            if !returned.is_empty() {
+                self.give_back(returned);
+            }
             if std::mem::take(&mut self.coord.checkpoint) {
                 if let Err(e) = self.engine.checkpoint() {
                     tracing::warn!(error = %e, "checkpoint for SAVE failed");
@@ -594,7 +620,11 @@ impl Worker {
             match outcome {
                 Outcome::Done(replies, session, undo) => {
                     // A client that hung up gets nothing, and keeps nothing.
-                    if job.done.send(replies.result(session)).is_err() {
+                    if let Err(undo) =
+                        self.inbox
+                            .outbox
+                            .post(job.done, replies.result(session), undo)
+                    {
                         give_back.extend(undo);
                     }
                 }
@@ -639,6 +669,7 @@ impl Worker {
             keys: request.db_keys(),
             deadline: request.timeout.map(|t| Instant::now() + t),
             on_timeout: request.on_timeout,
+            wants: request.wants,
             entry,
             argv: request.rerun_as.unwrap_or(argv),
             job,
@@ -767,7 +798,8 @@ impl Worker {
             ReplyMode::On | ReplyMode::Off => {}
         }
         match step {
-            Step::Reply(_) if silenced => Step::Reply(Reply::Multi(Vec::new())),
+            // Pub/sub confirmations get through, as in Redis (CLIENT_PUSHING).
+            Step::Reply(r) if silenced => Step::Reply(r.pushes_only()),
             step => step,
         }
     }
@@ -1143,16 +1175,23 @@ impl Worker {
             let mark = self.mark();
             for mut job in finished {
                 job.replies.push(reply.clone(), mark);
-                let _ = job.done.send(job.replies.result(job.session));
+                // Rolled back: nothing was popped, nothing to give back.
+                let _ =
+                    self.inbox
+                        .outbox
+                        .post(job.done, job.replies.result(job.session), Vec::new());
             }
             return;
         }
         self.publish_events();
         let mut undo = Vec::new();
         for job in finished {
-            let sent = job.done.send(job.replies.result(job.session)).is_ok();
-            if !sent {
-                undo.extend(job.undo);
+            if let Err(back) =
+                self.inbox
+                    .outbox
+                    .post(job.done, job.replies.result(job.session), job.undo)
+            {
+                undo.extend(back);
             }
         }
         self.give_back(undo);
@@ -1183,6 +1222,16 @@ impl Worker {
                 self.coord.blocked.remove(&gone.client);
                 continue;
             }
+            // The key holds another type (a SET over a list): as in Redis,
+            // this client waits on for a push of its type, and so do the
+            // ones behind it.
+            if let Some(wants) = waiter.wants {
+                self.engine.select(key.db);
+                match self.engine.meta(&key.key) {
+                    Ok(Some(meta)) if meta.key_type != wants => return served,
+                    _ => {}
+                }
+            }
             let (entry, argv) = (waiter.entry, waiter.argv.clone());
             let mut session = waiter.job.session.clone();
             self.undo.clear();
@@ -1193,9 +1242,6 @@ impl Worker {
             self.rerun = false;
             match step {
                 Step::Block(_) => return served,
-                // The key now holds another type: as in Redis, keep waiting
-                // until a push of the right type (after a DEL or expiry).
-                Step::Reply(Reply::Error(e)) if e.starts_with("WRONGTYPE") => return served,
                 Step::Broken => unreachable!("safe mode"),
                 Step::Reply(reply) => {
                     let mut waiter = self.waiters.remove(id).expect("indexed waiter");

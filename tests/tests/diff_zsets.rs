@@ -245,6 +245,7 @@ impl Gen {
             "ZUNIONSTORE",
             "ZINTERSTORE",
             "ZDIFFSTORE",
+            "ZINTERCARD",
         ]);
         let store = name.ends_with("STORE");
         let mut c = vec![self.name(name)];
@@ -263,6 +264,13 @@ impl Gen {
         });
         for _ in 0..n {
             c.push(self.source());
+        }
+        if name == "ZINTERCARD" {
+            if self.rng.chance(50) {
+                c.push(self.pick(&[b"LIMIT", b"limit", b"WEIGHTS"]));
+                c.push(self.pick(&[b"0", b"1", b"2", b"-1", b"x"]));
+            }
+            return c;
         }
         if !name.starts_with("ZDIFF") || self.rng.chance(5) {
             if self.rng.chance(40) {
@@ -393,6 +401,7 @@ impl Gen {
                     ("ZINCRBY", 2),
                     ("ZMSCORE", 1),
                     ("ZSCAN", 1),
+                    ("ZINTERCARD", 0),
                 ]);
                 let mut c = vec![self.name(name)];
                 for _ in 0..n {

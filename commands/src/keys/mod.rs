@@ -1,5 +1,6 @@
 mod copy;
 mod del;
+mod encoding;
 mod exists;
 mod expire;
 mod move_key;

@@ -1,5 +1,4 @@
 use resplite_core::prelude::*;
-use resplite_core::util::number::parse_i64;
 
 enum Sub {
     IdleTime(Bytes),
@@ -81,23 +80,7 @@ impl Command for Object {
                     "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
                 ))
             }
-            Sub::Encoding(_) => Reply::bulk(match meta.key_type {
-                KeyType::String => {
-                    let value = ctx.engine.get_string(&key)?.unwrap_or_default();
-                    if value.len() <= 20 && parse_i64(&value).is_some() {
-                        "int"
-                    } else if value.len() <= 44 {
-                        "embstr"
-                    } else {
-                        "raw"
-                    }
-                }
-                KeyType::Hash => "hashtable",
-                KeyType::Set => "hashtable",
-                KeyType::List => "quicklist",
-                KeyType::ZSet => "skiplist",
-                KeyType::Stream => "stream",
-            }),
+            Sub::Encoding(_) => Reply::bulk(super::encoding::encoding(ctx, &key, meta.key_type)?),
             Sub::Help => unreachable!("handled above"),
         })
     }

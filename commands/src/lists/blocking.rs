@@ -68,7 +68,7 @@ fn bpop(cmd: BPop, ctx: &mut Ctx, left: bool) -> Result<Reply, CommandError> {
             Reply::Bulk(key),
             Reply::bulk(values.pop().expect("one value")),
         ])),
-        None => Ok(block_or_nil(ctx, &cmd.keys, cmd.timeout)),
+        None => Ok(block_or_nil(ctx, &cmd.keys, cmd.timeout, KeyType::List)),
     }
 }
 
@@ -130,6 +130,7 @@ impl BlMove {
                 ctx,
                 std::slice::from_ref(&self.src),
                 self.timeout,
+                KeyType::List,
             )),
         }
     }
@@ -215,7 +216,7 @@ fn mpop(cmd: MPop, ctx: &mut Ctx) -> Result<Reply, CommandError> {
     match pop_first(ctx, &cmd.keys, cmd.left, cmd.count)? {
         Some((key, values)) => Ok(Reply::Array(vec![Reply::Bulk(key), Reply::bulks(values)])),
         None => match cmd.timeout {
-            Some(timeout) => Ok(block_or_nil(ctx, &cmd.keys, timeout)),
+            Some(timeout) => Ok(block_or_nil(ctx, &cmd.keys, timeout, KeyType::List)),
             None => Ok(Reply::NilArray),
         },
     }

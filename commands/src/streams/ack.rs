@@ -25,20 +25,22 @@ impl Command for XAck {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        // A missing key or group acknowledges nothing, before the ids are read.
-        if ctx.engine.xmeta(&self.key)?.is_none()
-            || ctx.engine.xgroup(&self.key, &self.group)?.is_none()
-        {
-            return Ok(Reply::Int(0));
-        }
-        let ids = self
+        // A missing key or group acknowledges nothing (no PEL rows match),
+        // and its bad ids are not an error: Redis looks the group up first.
+        match self
             .ids
             .iter()
             .map(|a| parse_strict_id(a))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Reply::Int(
-            ctx.engine.xack(&self.key, &self.group, &ids)? as i64
-        ))
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(ids) => Ok(Reply::Int(
+                ctx.engine.xack(&self.key, &self.group, &ids)? as i64
+            )),
+            Err(e) => match ctx.engine.xgroup(&self.key, &self.group)? {
+                Some(_) => Err(e),
+                None => Ok(Reply::Int(0)),
+            },
+        }
     }
 }
 

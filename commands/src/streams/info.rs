@@ -111,36 +111,35 @@ impl Command for XInfo {
                 ))
             }
             Info::Groups => {
-                let groups = ctx.engine.xgroups(key)?;
-                Ok(Reply::Array(
-                    groups
-                        .into_iter()
-                        .map(|g| {
-                            Reply::Map(vec![
-                                field("name", Reply::bulk(g.name)),
-                                field("consumers", Reply::Int(g.consumers as i64)),
-                                field("pending", Reply::Int(g.pending as i64)),
-                                field("last-delivered-id", id_reply(g.last_id)),
-                                field("entries-read", opt_int(g.entries_read)),
-                                field("lag", opt_int(group_lag(&meta, g.last_id, g.entries_read))),
-                            ])
-                        })
-                        .collect(),
-                ))
+                let mut out = Vec::new();
+                for g in ctx.engine.xgroups(key)? {
+                    let consumers = ctx.engine.xconsumers(key, &g.name)?.len();
+                    out.push(Reply::Map(vec![
+                        field("name", Reply::bulk(g.name)),
+                        field("consumers", Reply::Int(consumers as i64)),
+                        field("pending", Reply::Int(g.pending as i64)),
+                        field("last-delivered-id", id_reply(g.last_id)),
+                        field("entries-read", opt_int(g.entries_read)),
+                        field("lag", opt_int(group_lag(&meta, g.last_id, g.entries_read))),
+                    ]));
+                }
+                Ok(Reply::Array(out))
             }
             Info::Stream { full } => {
+                let nodes = ctx.engine.xnodes(key)?;
                 let mut out = vec![
                     field("length", Reply::Int(meta.length as i64)),
-                    field("radix-tree-keys", Reply::Int(meta.nodes as i64)),
+                    field("radix-tree-keys", Reply::Int(nodes as i64)),
                     // Redis' radix tree has about one node per key too.
-                    field("radix-tree-nodes", Reply::Int(meta.nodes.max(1) as i64)),
+                    field("radix-tree-nodes", Reply::Int(nodes.max(1) as i64)),
                     field("last-generated-id", id_reply(meta.last_id)),
                     field("max-deleted-entry-id", id_reply(meta.max_deleted_id)),
                     field("entries-added", Reply::Int(meta.entries_added as i64)),
                     field("recorded-first-entry-id", id_reply(meta.first_id)),
                 ];
                 let Some(count) = full else {
-                    out.push(field("groups", Reply::Int(meta.groups as i64)));
+                    let groups = ctx.engine.xgroups(key)?.len();
+                    out.push(field("groups", Reply::Int(groups as i64)));
                     for (name, rev) in [("first-entry", false), ("last-entry", true)] {
                         let entry = ctx
                             .engine

@@ -101,7 +101,7 @@ impl Command for XLen {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        let len = ctx.engine.xlast(&self.key)?.map_or(0, |(_, n)| n);
+        let len = ctx.engine.xmeta(&self.key)?.map_or(0, |m| m.length);
         Ok(Reply::Int(len as i64))
     }
 }

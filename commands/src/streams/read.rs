@@ -10,12 +10,14 @@
 
 use std::time::Duration;
 
-use resplite_core::engine::stream::{PendingEntry, PendingQuery, StreamId};
+use resplite_core::engine::stream::{
+    Delivery, GroupInfo, PendingQuery, StreamEntry, StreamId, StreamMeta,
+};
 use resplite_core::prelude::*;
 
 use super::{
-    entry_at, entry_reply, estimate_entries_read, has_tombstones_from, id_reply, last_valid_id,
-    no_group, parse_strict_id,
+    entry_at, entry_reply, estimate_entries_read, has_tombstones_from, id_reply, no_group,
+    parse_strict_id,
 };
 
 /// COUNT of a blocked read served later, when none was given.
@@ -112,49 +114,46 @@ enum From {
     History(StreamId),
 }
 
-/// Delivers new entries to a group's consumer (`streamReplyWithRange` with
-/// a group): moves the group's last id and entries-read, and adds PEL rows
-/// unless NOACK.
+/// One key of a read, as checked before anything is served.
+struct Target {
+    meta: Option<StreamMeta>,
+    /// XREADGROUP's group on this key.
+    info: Option<GroupInfo>,
+    from: From,
+}
+
+/// Delivers `entries` (the next ones after the group's last id) to a
+/// group's consumer (`streamReplyWithRange` with a group): creates or marks
+/// the consumer seen, moves the group's last id and entries-read, and adds
+/// PEL rows unless NOACK.
 fn deliver_new(
     ctx: &mut Ctx,
     key: &[u8],
-    group: &[u8],
+    (meta, info): (&StreamMeta, &GroupInfo),
     consumer: &[u8],
-    count: i64,
+    entries: Vec<StreamEntry>,
     noack: bool,
 ) -> Result<Reply, CommandError> {
-    let info = ctx.engine.xgroup(key, group)?.expect("group checked");
-    let meta = ctx.engine.xmeta(key)?.expect("stream checked");
-    let Some(start) = info.last_id.next() else {
-        return Ok(Reply::Array(Vec::new()));
-    };
-    let entries = ctx
-        .engine
-        .xrange(key, start, StreamId::MAX, count as u64, false)?;
     let (mut last_id, mut entries_read) = (info.last_id, info.entries_read);
-    let now = ctx.now_ms();
     for e in &entries {
         entries_read = match entries_read {
-            Some(n) if !has_tombstones_from(&meta, e.id) => Some(n + 1),
-            _ if meta.entries_added > 0 => estimate_entries_read(&meta, e.id),
+            Some(n) if !has_tombstones_from(meta, e.id) => Some(n + 1),
+            _ if meta.entries_added > 0 => estimate_entries_read(meta, e.id),
             other => other,
         };
         last_id = e.id;
-        if !noack {
-            ctx.engine.xpending_put(
-                key,
-                group,
-                &PendingEntry {
-                    id: e.id,
-                    consumer: consumer.to_vec(),
-                    delivered_at: now,
-                    deliveries: 1,
-                },
-            )?;
-        }
     }
-    if !entries.is_empty() {
-        ctx.engine.xgroup_set(key, group, last_id, entries_read)?;
+    let ids: Vec<StreamId> = entries.iter().map(|e| e.id).collect();
+    let delivery = Delivery {
+        consumer,
+        ids: &ids,
+        noack,
+        last_id,
+        entries_read,
+        now: ctx.now_ms(),
+    };
+    if ctx.engine.xdeliver(key, &info.name, &delivery)? {
+        ctx.notify(Class::STREAM, "xgroup-createconsumer", key);
     }
     Ok(Reply::Array(entries.into_iter().map(entry_reply).collect()))
 }
@@ -207,7 +206,7 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
     }
     let waking = ctx.coord.waking();
     let group = cmd.group.as_ref();
-    let mut froms = Vec::with_capacity(cmd.keys.len());
+    let mut targets = Vec::with_capacity(cmd.keys.len());
     for (key, arg) in cmd.keys.iter().zip(&cmd.ids) {
         let meta = match ctx.engine.xmeta(key) {
             // A blocked reader's stream became another type: Redis tells
@@ -215,13 +214,18 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
             Err(resplite_core::EngineError::WrongType) if waking && group.is_some() => None,
             other => other?,
         };
+        let mut info = None;
         if let Some((g, _)) = group {
             if meta.is_none() && waking {
                 return Err(CommandError::other(
                     "UNBLOCKED the stream key no longer exists",
                 ));
             }
-            if meta.is_none() || ctx.engine.xgroup(key, g)?.is_none() {
+            info = match meta {
+                Some(_) => ctx.engine.xgroup(key, g)?,
+                None => None,
+            };
+            if info.is_none() {
                 if waking {
                     return Err(CommandError::other(
                         "NOGROUP the consumer group this client was blocked on no longer exists",
@@ -250,37 +254,55 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
             },
             id => From::After(parse_strict_id(id)?),
         };
-        froms.push((meta, from));
+        targets.push(Target { meta, info, from });
     }
     let mut served = Vec::new();
-    for (key, (meta, from)) in cmd.keys.iter().zip(&froms) {
-        let Some(meta) = meta else {
+    for (i, (key, t)) in cmd.keys.iter().zip(&targets).enumerate() {
+        let Some(meta) = &t.meta else {
             continue;
         };
-        let reply = match (*from, group) {
-            (From::After(after), None) => {
-                if meta.length == 0 || last_valid_id(ctx, key)?.is_none_or(|top| top <= after) {
+        // A key named twice: its second read sees what the first delivered.
+        let fresh;
+        let (meta, info) = match (&t.info, cmd.keys[..i].contains(key)) {
+            (Some(info), true) => {
+                fresh = (
+                    ctx.engine.xmeta(key)?.expect("stream checked"),
+                    ctx.engine.xgroup(key, &info.name)?.expect("group checked"),
+                );
+                (&fresh.0, Some(&fresh.1))
+            }
+            (info, _) => (meta, info.as_ref()),
+        };
+        // Entries after `id`, if any: none means the key is not served
+        // (Redis compares with the last valid id first; same outcome).
+        let after = |ctx: &mut Ctx, id: StreamId| -> Result<Vec<StreamEntry>, CommandError> {
+            match id.next() {
+                Some(start) if meta.length > 0 && id < meta.last_id => {
+                    Ok(ctx
+                        .engine
+                        .xrange(key, start, StreamId::MAX, cmd.count as u64, false)?)
+                }
+                _ => Ok(Vec::new()),
+            }
+        };
+        let reply = match (t.from, group, info) {
+            (From::After(id), None, _) => {
+                let entries = after(ctx, id)?;
+                if entries.is_empty() {
                     continue;
                 }
-                let Some(start) = after.next() else {
-                    continue;
-                };
-                let entries =
-                    ctx.engine
-                        .xrange(key, start, StreamId::MAX, cmd.count as u64, false)?;
                 Reply::Array(entries.into_iter().map(entry_reply).collect())
             }
-            (From::New, Some((g, consumer))) => {
-                let last = ctx.engine.xgroup(key, g)?.expect("group checked").last_id;
-                if meta.length == 0 || last_valid_id(ctx, key)?.is_none_or(|top| top <= last) {
+            (From::New, Some((_, consumer)), Some(info)) => {
+                let entries = after(ctx, info.last_id)?;
+                if entries.is_empty() {
                     continue;
                 }
-                touch_consumer(ctx, key, g, consumer)?;
-                deliver_new(ctx, key, g, consumer, cmd.count, cmd.noack)?
+                deliver_new(ctx, key, (meta, info), consumer, entries, cmd.noack)?
             }
-            (From::History(after), Some((g, consumer))) => {
+            (From::History(id), Some((g, consumer)), _) => {
                 touch_consumer(ctx, key, g, consumer)?;
-                deliver_history(ctx, key, g, consumer, after, cmd.count)?
+                deliver_history(ctx, key, g, consumer, id, cmd.count)?
             }
             _ => unreachable!("ids were matched to the command"),
         };
@@ -306,15 +328,19 @@ fn read(cmd: Read, ctx: &mut Ctx, name: &str) -> Result<Reply, CommandError> {
         return Ok(Reply::NilArray);
     };
     if ctx.coord.may_block() {
-        let rerun = rerun_argv(&cmd, &froms, name);
-        ctx.coord.block(
-            BlockRequest::new(
-                cmd.keys.iter().map(|k| k.to_vec()).collect(),
-                timeout,
-                Reply::NilArray,
-            )
-            .rerun_as(rerun),
-        );
+        let rerun = rerun_argv(&cmd, &targets, name);
+        let request = BlockRequest::new(
+            cmd.keys.iter().map(|k| k.to_vec()).collect(),
+            timeout,
+            Reply::NilArray,
+        )
+        .rerun_as(rerun);
+        // XREAD waits on through a key of another type; XREADGROUP is told
+        // its stream is gone.
+        ctx.coord.block(match cmd.group {
+            None => request.wants(KeyType::Stream),
+            Some(_) => request,
+        });
     }
     Ok(Reply::NilArray)
 }
@@ -333,11 +359,7 @@ fn touch_consumer(
 }
 
 /// The command a blocked read re-runs: ids resolved, COUNT defaulted.
-fn rerun_argv(
-    cmd: &Read,
-    froms: &[(Option<resplite_core::engine::stream::StreamMeta>, From)],
-    name: &str,
-) -> Vec<Bytes> {
+fn rerun_argv(cmd: &Read, targets: &[Target], name: &str) -> Vec<Bytes> {
     let count = if cmd.count == 0 {
         BLOCKED_DEFAULT_COUNT
     } else {
@@ -358,7 +380,7 @@ fn rerun_argv(
     }
     argv.push(Bytes::from_static(b"STREAMS"));
     argv.extend(cmd.keys.iter().cloned());
-    argv.extend(froms.iter().map(|(_, from)| match from {
+    argv.extend(targets.iter().map(|t| match t.from {
         From::After(id) | From::History(id) => Bytes::from(id.to_string()),
         From::New => Bytes::from_static(b">"),
     }));

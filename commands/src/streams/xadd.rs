@@ -67,8 +67,8 @@ impl Command for XAdd {
                 ));
             }
         }
-        let last = match ctx.engine.xlast(&self.key)? {
-            Some((last, _)) => last,
+        let last = match ctx.engine.xmeta(&self.key)? {
+            Some(meta) => meta.last_id,
             None if self.opts.nomkstream => return Ok(Reply::Nil),
             None => StreamId::MIN,
         };

@@ -109,7 +109,8 @@ impl Command for DecrBy {
 /// INCRBYFLOAT key increment
 pub struct IncrByFloat {
     key: Bytes,
-    delta: Parsed,
+    /// Read in `apply`: Redis checks the key's type first.
+    delta: Bytes,
 }
 
 impl Command for IncrByFloat {
@@ -119,9 +120,10 @@ impl Command for IncrByFloat {
         .since("2.6.0");
 
     fn parse(args: &mut Args) -> Result<Self, CommandError> {
-        let key = args.bytes()?;
-        let delta = LongDouble::parse(&args.bytes()?).ok_or(CommandError::NotFloat)?;
-        Ok(IncrByFloat { key, delta })
+        Ok(IncrByFloat {
+            key: args.bytes()?,
+            delta: args.bytes()?,
+        })
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
@@ -130,8 +132,9 @@ impl Command for IncrByFloat {
             Some(v) => LongDouble::parse(v).ok_or(CommandError::NotFloat)?,
             None => Parsed::Finite(LongDouble::default()),
         };
+        let delta = LongDouble::parse(&self.delta).ok_or(CommandError::NotFloat)?;
         // Redis adds in x87 long double; an infinite operand or sum is refused.
-        let next = match (base, self.delta) {
+        let next = match (base, delta) {
             (Parsed::Finite(a), Parsed::Finite(b)) => a.checked_add(b),
             _ => None,
         }

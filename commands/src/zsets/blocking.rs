@@ -59,7 +59,7 @@ fn bzpop(cmd: BzPop, ctx: &mut Ctx, max: bool) -> Result<Reply, CommandError> {
                 Reply::Double(score),
             ]))
         }
-        None => Ok(block_or_nil(ctx, &cmd.keys, cmd.timeout)),
+        None => Ok(block_or_nil(ctx, &cmd.keys, cmd.timeout, KeyType::ZSet)),
     }
 }
 
@@ -138,7 +138,7 @@ fn zmpop(cmd: ZmPop, ctx: &mut Ctx) -> Result<Reply, CommandError> {
             ),
         ])),
         None => match cmd.timeout {
-            Some(timeout) => Ok(block_or_nil(ctx, &cmd.keys, timeout)),
+            Some(timeout) => Ok(block_or_nil(ctx, &cmd.keys, timeout, KeyType::ZSet)),
             None => Ok(Reply::NilArray),
         },
     }

@@ -12,6 +12,8 @@ pub struct Combine {
     weights: Vec<f64>,
     agg: Aggregate,
     withscores: bool,
+    /// ZINTERCARD: counts, with this LIMIT (0: none).
+    card: Option<u64>,
     /// An error in the options: Redis reports it only after checking every
     /// input key's type.
     deferred: Option<CommandError>,
@@ -22,6 +24,16 @@ fn parse_combine(
     op: SetOp,
     store: bool,
     name: &str,
+) -> Result<Combine, CommandError> {
+    parse_with(args, op, store, name, false)
+}
+
+fn parse_with(
+    args: &mut Args,
+    op: SetOp,
+    store: bool,
+    name: &str,
+    card: bool,
 ) -> Result<Combine, CommandError> {
     let dst = if store { Some(args.bytes()?) } else { None };
     let n = args.i64()?;
@@ -41,6 +53,7 @@ fn parse_combine(
         weights: vec![1.0; n],
         agg: Aggregate::Sum,
         withscores: false,
+        card: card.then_some(0),
         deferred: None,
     };
     c.deferred = parse_options(args, op, store, &mut c).err();
@@ -58,6 +71,13 @@ fn parse_options(
         let left = args.remaining();
         let kw = args.keyword()?;
         match kw.as_str() {
+            "LIMIT" if c.card.is_some() && left >= 2 => {
+                let limit = resplite_core::util::number::parse_i64(&args.bytes()?)
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| CommandError::other("ERR LIMIT can't be negative"))?;
+                c.card = Some(limit as u64);
+            }
+            _ if c.card.is_some() => return Err(CommandError::Syntax),
             "WEIGHTS" if op != SetOp::Diff && left > c.keys.len() => {
                 for w in c.weights.iter_mut() {
                     *w = parse_score(&args.bytes()?)
@@ -96,6 +116,9 @@ fn run(c: Combine, ctx: &mut Ctx, op: SetOp) -> Result<Reply, CommandError> {
         .zip(&c.weights)
         .map(|(k, w)| ZSource { key: k, weight: *w })
         .collect();
+    if let Some(limit) = c.card {
+        return Ok(Reply::Int(ctx.engine.zintercard(&sources, limit)? as i64));
+    }
     match &c.dst {
         Some(dst) => {
             let existed = crate::common::store_target_exists(ctx, dst)?;
@@ -189,4 +212,36 @@ combine_command!(
     "Stores the difference of multiple sorted sets in a key."
 );
 
-register_command!(ZUnion, ZInter, ZDiff, ZUnionStore, ZInterStore, ZDiffStore);
+/// ZINTERCARD numkeys key [key ...] [LIMIT limit]
+pub struct ZInterCard(Combine);
+
+impl Command for ZInterCard {
+    // Keys are found through numkeys (movable keys): no fixed positions.
+    const SPEC: CommandSpec = CommandSpec::new("zintercard", -3, Flags::READONLY, "sorted-set")
+        .summary("Returns the number of members of the intersect of multiple sorted sets.")
+        .since("7.0.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        Ok(ZInterCard(parse_with(
+            args,
+            SetOp::Inter,
+            false,
+            "zintercard",
+            true,
+        )?))
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        run(self.0, ctx, SetOp::Inter)
+    }
+}
+
+register_command!(
+    ZUnion,
+    ZInter,
+    ZDiff,
+    ZUnionStore,
+    ZInterStore,
+    ZDiffStore,
+    ZInterCard
+);

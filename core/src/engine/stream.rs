@@ -73,9 +73,6 @@ pub struct StreamMeta {
     pub max_deleted_id: StreamId,
     /// The first entry's id when the stream last changed (0-0 when empty).
     pub first_id: StreamId,
-    /// Nodes (Redis' listpacks) the entries are grouped in, `radix-tree-keys`.
-    pub nodes: u64,
-    pub groups: u64,
 }
 
 /// How entries are grouped into nodes (`stream-node-max-entries` and
@@ -122,7 +119,6 @@ pub struct GroupInfo {
     /// `None` when unknown (Redis' -1).
     pub entries_read: Option<u64>,
     pub pending: u64,
-    pub consumers: u64,
 }
 
 /// A consumer of a group.
@@ -153,6 +149,21 @@ pub struct PendingSummary {
     pub consumers: Vec<(Vec<u8>, u64)>,
 }
 
+/// New entries handed to a consumer (see [`StreamOps::xdeliver`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Delivery<'a> {
+    pub consumer: &'a [u8],
+    /// Ascending.
+    pub ids: &'a [StreamId],
+    /// NOACK: nothing enters the PEL.
+    pub noack: bool,
+    /// The group's new last id and entries-read.
+    pub last_id: StreamId,
+    pub entries_read: Option<u64>,
+    /// Ms since epoch: the delivery time and the consumer's seen time.
+    pub now: i64,
+}
+
 /// Which PEL rows a query means.
 #[derive(Debug, Clone, Copy)]
 pub struct PendingQuery<'a> {
@@ -169,11 +180,12 @@ pub struct PendingQuery<'a> {
 /// another type is `WrongType`; calls naming a group expect the caller to
 /// have checked that the stream and group exist.
 pub trait StreamOps {
-    /// The counters of a stream, `None` if the key is missing.
+    /// The counters of a stream, `None` if the key is missing. One row
+    /// read: every command on a stream starts here.
     fn xmeta(&mut self, key: &[u8]) -> Result<Option<StreamMeta>>;
-    /// The last id and length only (XADD, XLEN): no counting of nodes or
-    /// groups, as [`xmeta`](Self::xmeta) does.
-    fn xlast(&mut self, key: &[u8]) -> Result<Option<(StreamId, u64)>>;
+    /// Nodes (Redis' listpacks) the entries are grouped in, XINFO's
+    /// `radix-tree-keys`. Counts rows: for XINFO only.
+    fn xnodes(&mut self, key: &[u8]) -> Result<u64>;
     /// Creates an empty stream at a missing key.
     fn xcreate(&mut self, key: &[u8]) -> Result<()>;
     /// Appends an entry (creating the stream if missing). The caller has
@@ -265,6 +277,13 @@ pub trait StreamOps {
     /// Adds or replaces a PEL row (moving it between consumers); the
     /// consumer must exist.
     fn xpending_put(&mut self, key: &[u8], group: &[u8], entry: &PendingEntry) -> Result<()>;
+    /// XREADGROUP's `>` in one call, a queue's hot path: creates the
+    /// consumer or marks it seen, moves the group's last id and entries-read,
+    /// and (unless NOACK) adds the ids to the PEL as delivered once, taking
+    /// over rows already there. The same effect as `xconsumer_touch`,
+    /// `xgroup_set` and one `xpending_put` per id, in a few statements.
+    /// True if the consumer was created.
+    fn xdeliver(&mut self, key: &[u8], group: &[u8], delivery: &Delivery) -> Result<bool>;
     /// Removes PEL rows (XACK); how many existed.
     fn xack(&mut self, key: &[u8], group: &[u8], ids: &[StreamId]) -> Result<u64>;
     fn xpending_summary(&mut self, key: &[u8], group: &[u8]) -> Result<PendingSummary>;

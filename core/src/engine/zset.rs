@@ -177,6 +177,9 @@ pub trait ZSetOps {
     fn zscan(&mut self, key: &[u8], cursor: u64, count: usize) -> Result<(u64, Vec<Scored>)>;
     /// Union/intersection/difference of sorted sets and sets, by score.
     fn zcombine(&mut self, op: SetOp, sources: &[ZSource], agg: Aggregate) -> Result<Vec<Scored>>;
+    /// ZINTERCARD: the size of the intersection, counting at most `limit`
+    /// (0: all).
+    fn zintercard(&mut self, sources: &[ZSource], limit: u64) -> Result<u64>;
     /// As [`zcombine`](Self::zcombine), stored at `dst` (replacing any value);
     /// the result's size.
     fn zcombine_store(

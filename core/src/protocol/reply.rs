@@ -41,6 +41,21 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// What a client whose replies are off (CLIENT REPLY OFF/SKIP) still
+    /// gets: the pushes, nothing else.
+    pub fn pushes_only(self) -> Reply {
+        match self {
+            Reply::Push(items) => Reply::Push(items),
+            Reply::Multi(parts) => Reply::Multi(
+                parts
+                    .into_iter()
+                    .filter(|r| matches!(r, Reply::Push(_)))
+                    .collect(),
+            ),
+            _ => Reply::Multi(Vec::new()),
+        }
+    }
+
     pub const fn ok() -> Reply {
         Reply::Simple(Cow::Borrowed("OK"))
     }

@@ -17,7 +17,9 @@ use crate::pubsub::Mailbox;
 
 /// Commands after which a batch ends (they change how later ones are checked
 /// or encoded).
-const ENDS_BATCH: [&str; 6] = [
+const ENDS_BATCH: [&str; 7] = [
+    // Nothing after QUIT runs: the connection closes once its reply is out.
+    "quit",
     "hello",
     "reset",
     "subscribe",

@@ -228,6 +228,10 @@ pub struct LiveSettings {
     /// How stream entries group into nodes, which `MAXLEN ~` trims whole.
     pub stream_node_max_entries: u64,
     pub stream_node_max_bytes: u64,
+    /// Redis parameters CONFIG SET stored without a dedicated field (most
+    /// are inert here; OBJECT ENCODING reads the encoding thresholds). A
+    /// missing name has Redis' default.
+    pub params: std::collections::HashMap<&'static str, String>,
 }
 
 impl Default for LiveSettings {
@@ -239,6 +243,7 @@ impl Default for LiveSettings {
             slowlog_max_len: 128,
             stream_node_max_entries: 100,
             stream_node_max_bytes: 4096,
+            params: Default::default(),
         }
     }
 }

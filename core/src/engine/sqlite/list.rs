@@ -67,8 +67,7 @@ impl SqliteEngine {
         if row.meta.key_type != KeyType::List {
             return Err(EngineError::WrongType);
         }
-        let (id, stored) = (row.id, row.count);
-        let len = (stored + self.pending.get(&id).copied().unwrap_or(0)).max(0) as u64;
+        let (id, len) = (row.id, self.row_len(&row));
         // Ends this group already changed are in memory: no meta row lookup.
         let (head, tail) = match self.cached_ends.get(&id) {
             Some(ends) => (Some(ends.head), Some(ends.tail)),

@@ -12,8 +12,8 @@ use rusqlite::{params, OptionalExtension};
 
 use super::SqliteEngine;
 use crate::engine::stream::{
-    ConsumerInfo, GroupInfo, NodeLimits, PendingEntry, PendingQuery, PendingSummary, StreamEntry,
-    StreamId, StreamMeta, StreamOps, Trim, TrimBy,
+    ConsumerInfo, Delivery, GroupInfo, NodeLimits, PendingEntry, PendingQuery, PendingSummary,
+    StreamEntry, StreamId, StreamMeta, StreamOps, Trim, TrimBy,
 };
 use crate::engine::{EngineError, KeyType, Result};
 
@@ -120,16 +120,14 @@ fn group_from(r: &rusqlite::Row) -> rusqlite::Result<GroupInfo> {
         last_id: sid(r.get(1)?, r.get(2)?),
         entries_read: r.get::<_, Option<i64>>(3)?.map(|n| n as u64),
         pending: r.get::<_, i64>(4)? as u64,
-        consumers: r.get::<_, i64>(5)? as u64,
     })
 }
 
-/// A group row with its consumer count, then a condition.
+/// A group row, then a condition.
 macro_rules! group_query {
     ($cond:literal) => {
         concat!(
-            "SELECT name, last_ms, last_seq, entries_read, pending, \
-             (SELECT count(*) FROM redis_stream_consumers c WHERE c.id = g.id AND c.grp = g.name) \
+            "SELECT name, last_ms, last_seq, entries_read, pending \
              FROM redis_stream_groups g WHERE ",
             $cond
         )
@@ -328,34 +326,31 @@ impl SqliteEngine {
 
 impl StreamOps for SqliteEngine {
     fn xmeta(&mut self, key: &[u8]) -> Result<Option<StreamMeta>> {
-        let Some(id) = self.stream_id(key)? else {
+        let Some(row) = self.row(key)? else {
             return Ok(None);
         };
+        if row.meta.key_type != KeyType::Stream {
+            return Err(EngineError::WrongType);
+        }
+        let (id, length) = (row.id, self.row_len(&row));
         let c = self.counters(id)?;
-        let length = self.container_len(id)?;
-        let count = |sql: &'static str| -> Result<u64> {
-            Ok(self
-                .conn
-                .prepare_cached(sql)?
-                .query_row([id], |r| r.get::<_, i64>(0))? as u64)
-        };
         Ok(Some(StreamMeta {
             length,
             last_id: c.last_id,
             entries_added: c.entries_added,
             max_deleted_id: c.max_deleted_id,
             first_id: c.first_id,
-            nodes: count("SELECT count(*) FROM redis_stream_nodes WHERE id = ?1")?,
-            groups: count("SELECT count(*) FROM redis_stream_groups WHERE id = ?1")?,
         }))
     }
 
-    fn xlast(&mut self, key: &[u8]) -> Result<Option<(StreamId, u64)>> {
+    fn xnodes(&mut self, key: &[u8]) -> Result<u64> {
         let Some(id) = self.stream_id(key)? else {
-            return Ok(None);
+            return Ok(0);
         };
-        let last = self.counters(id)?.last_id;
-        Ok(Some((last, self.container_len(id)?)))
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM redis_stream_nodes WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, i64>(0))? as u64)
     }
 
     fn xcreate(&mut self, key: &[u8]) -> Result<()> {
@@ -743,6 +738,19 @@ impl StreamOps for SqliteEngine {
     ) -> Result<bool> {
         let id = self.existing_stream(key)?;
         let now = self.now;
+        // Usually the consumer exists: one UPDATE, no INSERT attempt.
+        if refresh
+            && self
+                .conn
+                .prepare_cached(
+                    "UPDATE redis_stream_consumers SET seen_time = ?4 \
+                     WHERE id = ?1 AND grp = ?2 AND name = ?3",
+                )?
+                .execute(params![id, group, name, now])?
+                > 0
+        {
+            return Ok(false);
+        }
         let inserted = self
             .conn
             .prepare_cached(
@@ -750,14 +758,6 @@ impl StreamOps for SqliteEngine {
                  VALUES (?1, ?2, ?3, ?4, 0)",
             )?
             .execute(params![id, group, name, now])?;
-        if inserted == 0 && refresh {
-            self.conn
-                .prepare_cached(
-                    "UPDATE redis_stream_consumers SET seen_time = ?4 \
-                     WHERE id = ?1 AND grp = ?2 AND name = ?3",
-                )?
-                .execute(params![id, group, name, now])?;
-        }
         Ok(inserted > 0)
     }
 
@@ -906,25 +906,127 @@ impl StreamOps for SqliteEngine {
         Ok(())
     }
 
+    fn xdeliver(&mut self, key: &[u8], group: &[u8], d: &Delivery) -> Result<bool> {
+        let id = self.existing_stream(key)?;
+        let ids = if d.noack { &[][..] } else { d.ids };
+        // Rows already pending among `ids` (left by XCLAIM FORCE, or by a
+        // group moved back with SETID) change owner; usually there are none.
+        let held = match (ids.first(), ids.last()) {
+            (Some(first), Some(last)) => self
+                .conn
+                .prepare_cached(
+                    "SELECT ms, seq, consumer FROM redis_stream_pel WHERE id = ?1 AND grp = ?2 \
+                     AND (ms, seq) >= (?3, ?4) AND (ms, seq) <= (?5, ?6)",
+                )?
+                .query_map(
+                    params![
+                        id,
+                        group,
+                        enc(first.ms),
+                        enc(first.seq),
+                        enc(last.ms),
+                        enc(last.seq)
+                    ],
+                    |r| Ok((sid(r.get(0)?, r.get(1)?), r.get::<_, Vec<u8>>(2)?)),
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+            _ => Vec::new(),
+        };
+        let mut added = ids.len() as i64;
+        let mut gained = added;
+        for (entry, owner) in held {
+            if ids.binary_search(&entry).is_err() {
+                continue;
+            }
+            added -= 1;
+            if owner == d.consumer {
+                gained -= 1;
+            } else {
+                self.consumer_pending_add(id, group, &owner, -1)?;
+            }
+        }
+        // The consumer's seen time and count in one statement; usually it
+        // exists.
+        let created = self
+            .conn
+            .prepare_cached(
+                "UPDATE redis_stream_consumers SET seen_time = ?4, pending = pending + ?5 \
+                 WHERE id = ?1 AND grp = ?2 AND name = ?3",
+            )?
+            .execute(params![id, group, d.consumer, d.now, gained])?
+            == 0;
+        if created {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO redis_stream_consumers (id, grp, name, seen_time, pending) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![id, group, d.consumer, d.now, gained])?;
+        }
+        let mut insert = self.conn.prepare_cached(
+            "INSERT OR REPLACE INTO redis_stream_pel \
+             (id, grp, ms, seq, consumer, delivered_at, deliveries) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
+        )?;
+        for entry in ids {
+            insert.execute(params![
+                id,
+                group,
+                enc(entry.ms),
+                enc(entry.seq),
+                d.consumer,
+                d.now
+            ])?;
+        }
+        drop(insert);
+        self.conn
+            .prepare_cached(
+                "UPDATE redis_stream_groups SET last_ms = ?3, last_seq = ?4, entries_read = ?5, \
+                 pending = pending + ?6 WHERE id = ?1 AND name = ?2",
+            )?
+            .execute(params![
+                id,
+                group,
+                enc(d.last_id.ms),
+                enc(d.last_id.seq),
+                d.entries_read.map(|n| n as i64),
+                added
+            ])?;
+        Ok(created)
+    }
+
     fn xack(&mut self, key: &[u8], group: &[u8], ids: &[StreamId]) -> Result<u64> {
         let Some(id) = self.stream_id(key)? else {
             return Ok(0);
         };
+        // Counters move once per consumer, not once per id.
+        let mut owners: Vec<(Vec<u8>, i64)> = Vec::new();
         let mut acked = 0;
         for &entry in ids {
-            let Some(row) = self.pending_row(id, group, entry)? else {
+            let owner: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached(
+                    "DELETE FROM redis_stream_pel WHERE id = ?1 AND grp = ?2 AND ms = ?3 AND seq = ?4 \
+                     RETURNING consumer",
+                )?
+                .query_row(params![id, group, enc(entry.ms), enc(entry.seq)], |r| r.get(0))
+                .optional()?;
+            let Some(owner) = owner else {
                 continue;
             };
-            self.conn
-                .prepare_cached(
-                    "DELETE FROM redis_stream_pel WHERE id = ?1 AND grp = ?2 AND ms = ?3 AND seq = ?4",
-                )?
-                .execute(params![id, group, enc(entry.ms), enc(entry.seq)])?;
-            self.consumer_pending_add(id, group, &row.consumer, -1)?;
-            self.group_pending_add(id, group, -1)?;
+            match owners.iter_mut().find(|(c, _)| *c == owner) {
+                Some((_, n)) => *n += 1,
+                None => owners.push((owner, 1)),
+            }
             acked += 1;
         }
-        Ok(acked)
+        for (owner, n) in owners {
+            self.consumer_pending_add(id, group, &owner, -n)?;
+        }
+        if acked > 0 {
+            self.group_pending_add(id, group, -acked)?;
+        }
+        Ok(acked as u64)
     }
 
     fn xpending_summary(&mut self, key: &[u8], group: &[u8]) -> Result<PendingSummary> {

@@ -268,12 +268,8 @@ impl SqliteEngine {
         if parts.is_empty() {
             return Ok(None);
         }
-        // A NaN sum (inf + -inf) comes back NULL: Redis makes it 0. SQLite sums
-        // with compensation, so sums of three or more inexact terms may differ
-        // from Redis' left-to-right sum in the last bit.
         let aggregate = match agg {
-            // One term is returned as is: sum() would turn -0 into 0.
-            Aggregate::Sum => "CASE WHEN count(*) = 1 THEN min(s) ELSE coalesce(sum(s), 0.0) END",
+            Aggregate::Sum => "redis_zsum(s)",
             Aggregate::Min => "min(s)",
             Aggregate::Max => "max(s)",
         };
@@ -288,6 +284,48 @@ impl SqliteEngine {
         );
         Ok(Some((sql, params)))
     }
+}
+
+/// `redis_zsum(x)`: ZUNION/ZINTER's SUM as Redis computes it (`zunionInter
+/// Aggregate`): the first term as is, then plain additions, a NaN (inf +
+/// -inf) becoming 0. SQLite's sum() starts from 0 and compensates, so it
+/// turned -0 + -0 into 0 and could differ in the last bit.
+struct ZSum;
+
+impl rusqlite::functions::Aggregate<Option<f64>, f64> for ZSum {
+    fn init(&self, _: &mut rusqlite::functions::Context<'_>) -> rusqlite::Result<Option<f64>> {
+        Ok(None)
+    }
+
+    fn step(
+        &self,
+        ctx: &mut rusqlite::functions::Context<'_>,
+        acc: &mut Option<f64>,
+    ) -> rusqlite::Result<()> {
+        let x: f64 = ctx.get(0)?;
+        let sum = acc.map_or(x, |t| t + x);
+        *acc = Some(if sum.is_nan() { 0.0 } else { sum });
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut rusqlite::functions::Context<'_>,
+        acc: Option<Option<f64>>,
+    ) -> rusqlite::Result<f64> {
+        Ok(acc.flatten().unwrap_or(0.0))
+    }
+}
+
+/// Registers the SQL functions zset queries use.
+pub(super) fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_aggregate_function(
+        "redis_zsum",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        ZSum,
+    )
 }
 
 fn scored(r: &rusqlite::Row) -> rusqlite::Result<Scored> {
@@ -645,6 +683,24 @@ impl ZSetOps for SqliteEngine {
             .query_map(params_from_iter(params), scored)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    fn zintercard(&mut self, sources: &[ZSource], limit: u64) -> Result<u64> {
+        let Some((sql, params)) = self.combine_sql(SetOp::Inter, sources, Aggregate::Sum)? else {
+            return Ok(0);
+        };
+        // Counting stops at the limit: no more rows are produced than needed.
+        let cap = if limit == 0 {
+            i64::MAX
+        } else {
+            limit.min(i64::MAX as u64) as i64
+        };
+        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM ({sql}) LIMIT {cap})");
+        let n: i64 = self
+            .conn
+            .prepare_dynamic(&sql)?
+            .query_row(params_from_iter(params), |r| r.get(0))?;
+        Ok(n as u64)
     }
 
     fn zcombine_store(

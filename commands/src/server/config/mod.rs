@@ -1,12 +1,21 @@
-//! CONFIG GET / SET / RESETSTAT / REWRITE over the settings resplite has.
+//! CONFIG GET / SET / RESETSTAT / REWRITE over every parameter Redis 7.0 has.
 //!
-//! GET takes glob patterns (case-insensitive) and answers a map; a pattern
-//! that matches nothing adds nothing (as Kvrocks and Redis do). SET validates
-//! every pair before applying any, so a failing CONFIG SET changes nothing.
-//! Persistence is reported as it is: every write goes to SQLite's WAL, so
-//! `save` is `""` and `appendonly` is `no`, and only those values are
-//! accepted. Settings fixed at start-up (port, bind, limits, paths) are
-//! readable but refuse CONFIG SET with Redis' "can't set immutable config".
+//! The parameters, their types and defaults are Redis' own (`table.rs`,
+//! generated from Redis' source). Those that mean something here act (the
+//! `ACTING` table: timeouts, limits, keyspace events, slow log, stream nodes,
+//! ...); the others are type-checked as Redis checks them, stored, and read
+//! back, with no effect (OBJECT ENCODING reads the encoding thresholds).
+//! docs/CONFIG.md lists which act. GET takes glob patterns (case-insensitive)
+//! and answers a map; SET validates every pair before applying any, so a
+//! failing CONFIG SET changes nothing. Settings fixed at start-up (port, bind,
+//! limits, paths) refuse CONFIG SET with Redis' "can't set immutable config".
+
+mod spec;
+mod table;
+
+use spec::memtoull;
+use spec::Spec;
+use table::REDIS_PARAMS;
 
 use resplite_core::prelude::*;
 use resplite_core::pubsub::{notify_flags_to_string, parse_notify_flags, OutputLimit};
@@ -16,14 +25,11 @@ use resplite_core::util::number::parse_i64;
 
 use super::subcommand::{help, unknown, Sub};
 
-/// What a parameter accepts.
+/// What a parameter resplite acts on accepts.
 #[derive(Clone, Copy)]
 enum Kind {
     /// Readable only.
     Immutable,
-    /// Settable to the value it already has, and nothing else (`reason`
-    /// explains why).
-    Fixed(&'static str),
     /// An integer in a range.
     Int { min: i64, max: i64 },
     /// Any string.
@@ -56,10 +62,8 @@ fn config(s: &ServerState) -> std::sync::RwLockReadGuard<'_, resplite_core::Serv
     s.config.read().expect("config lock")
 }
 
-const ON_DISK: &str = "resplite writes every change to SQLite's WAL; snapshots and the AOF \
-                       do not exist, only the reported value is accepted";
-
-static PARAMS: &[Param] = &[
+/// The parameters resplite acts on (or, for paths and ports, reports truly).
+static ACTING: &[Param] = &[
     param!("bind", Kind::Immutable, |s| config(s).bind.clone()),
     param!("port", Kind::Immutable, |s| config(s).port.to_string()),
     param!(
@@ -90,9 +94,6 @@ static PARAMS: &[Param] = &[
     param!("protected-mode", Kind::Bool, |s| yes_no(
         config(s).protected_mode
     )),
-    param!("save", Kind::Fixed(ON_DISK), |_s| String::new()),
-    param!("appendonly", Kind::Fixed(ON_DISK), |_s| "no".into()),
-    param!("appendfsync", Kind::Fixed(ON_DISK), |_s| "everysec".into()),
     param!("databases", Kind::Immutable, |s| config(s)
         .databases
         .to_string()),
@@ -116,16 +117,6 @@ static PARAMS: &[Param] = &[
     param!("client-query-buffer-limit", Kind::Immutable, |s| config(s)
         .max_query_buffer
         .to_string()),
-    param!(
-        "maxmemory",
-        Kind::Fixed("resplite keeps its data on disk: no memory limit applies"),
-        |_s| "0".into()
-    ),
-    param!(
-        "maxmemory-policy",
-        Kind::Fixed("resplite never evicts keys"),
-        |_s| "noeviction".into()
-    ),
     param!("dir", Kind::Immutable, |s| {
         let path = config(s).db_path.clone();
         let abs = std::path::absolute(&path).unwrap_or(path);
@@ -172,20 +163,6 @@ static PARAMS: &[Param] = &[
         },
         |s| s.script_busy.threshold_ms().to_string()
     ),
-    // Redis' older name for busy-reply-threshold.
-    param!(
-        "lua-time-limit",
-        Kind::Int {
-            min: 0,
-            max: i64::MAX
-        },
-        |s| s.script_busy.threshold_ms().to_string()
-    ),
-    param!(
-        "latency-monitor-threshold",
-        Kind::Fixed("resplite has no latency monitor"),
-        |_s| "0".into()
-    ),
     param!(
         "stream-node-max-entries",
         Kind::Int {
@@ -223,10 +200,38 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
-fn find(name: &[u8]) -> Option<&'static Param> {
-    PARAMS
-        .iter()
-        .find(|p| p.name.as_bytes().eq_ignore_ascii_case(name))
+/// A parameter by name or alias, case-insensitively.
+fn spec(name: &[u8]) -> Option<&'static Spec> {
+    REDIS_PARAMS.iter().find(|p| {
+        p.name.as_bytes().eq_ignore_ascii_case(name)
+            || p.alias
+                .is_some_and(|a| a.as_bytes().eq_ignore_ascii_case(name))
+    })
+}
+
+fn acting(name: &str) -> Option<&'static Param> {
+    ACTING.iter().find(|p| p.name == name)
+}
+
+/// A parameter's current value, as CONFIG GET prints it.
+pub fn value(state: &ServerState, name: &str) -> String {
+    if let Some(p) = acting(name) {
+        return (p.get)(state);
+    }
+    let settings = state.settings.read().expect("settings lock");
+    match settings.params.get(name) {
+        Some(v) => v.clone(),
+        None => REDIS_PARAMS
+            .iter()
+            .find(|p| p.name == name)
+            .map_or_else(String::new, |p| p.default.to_string()),
+    }
+}
+
+/// An integer parameter's value (encoding thresholds), `default` if unset
+/// or not a number.
+pub fn number(state: &ServerState, name: &str, default: i64) -> i64 {
+    value(state, name).parse().unwrap_or(default)
 }
 
 /// A validated CONFIG SET value, ready to apply.
@@ -242,7 +247,8 @@ enum Change {
     BusyThreshold(u64),
     StreamNodeEntries(u64),
     StreamNodeBytes(u64),
-    Nothing,
+    /// A parameter stored as CONFIG GET will print it.
+    Store(&'static str, String),
 }
 
 enum Config {
@@ -298,18 +304,48 @@ impl Command for ConfigCmd {
         match self.0 {
             Config::Get(patterns) => Ok(get(state, &patterns)),
             Config::Set(pairs) => {
-                let mut changes = Vec::with_capacity(pairs.len());
-                for (i, (name, value)) in pairs.iter().enumerate() {
-                    let Some(param) = find(name) else {
-                        return Err(CommandError::other(format!(
-                            "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
-                            String::from_utf8_lossy(name)
-                        )));
+                // Names first, as Redis does: an unknown or fixed name is
+                // reported before any value is looked at.
+                let mut found: Vec<(&'static Spec, &'static str)> = Vec::new();
+                for (name, _) in &pairs {
+                    let typed = String::from_utf8_lossy(name);
+                    let fail = |reason: &str| set_failed(&typed, reason);
+                    let (p, spelling) = match spec(name) {
+                        Some(p) if p.name.as_bytes().eq_ignore_ascii_case(name) => (p, p.name),
+                        Some(p) => (p, p.alias.expect("matched the alias")),
+                        // resplite's own parameters, all fixed at start-up.
+                        None if ACTING.iter().any(|p| p.name.as_bytes() == &name[..]) => {
+                            return Err(fail("can't set immutable config"))
+                        }
+                        None => {
+                            return Err(CommandError::other(format!(
+                            "ERR Unknown option or number of arguments for CONFIG SET - '{typed}'"
+                        )))
+                        }
                     };
-                    if pairs[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
-                        return Err(set_failed(param.name, "duplicate parameter"));
+                    if !p.mutable {
+                        return Err(fail("can't set immutable config"));
                     }
-                    changes.push(validate(state, param, value)?);
+                    if p.protected {
+                        return Err(fail("can't set protected config"));
+                    }
+                    // Redis 7.0 tells a name from its alias here: both may
+                    // be set at once, the later one winning.
+                    if found.iter().any(|(_, s)| *s == spelling) {
+                        return Err(fail("duplicate parameter"));
+                    }
+                    found.push((p, spelling));
+                }
+                let mut changes = Vec::with_capacity(pairs.len());
+                for ((name, value), (p, _)) in pairs.iter().zip(found) {
+                    let fail = |reason: &str| set_failed(&String::from_utf8_lossy(name), reason);
+                    changes.push(match acting(p.name) {
+                        Some(param) => validate(param, value).map_err(|e| fail(&e))?,
+                        None => Change::Store(
+                            p.name,
+                            special(p, &String::from_utf8_lossy(value)).map_err(|e| fail(&e))?,
+                        ),
+                    });
                 }
                 for change in changes {
                     apply(state, change);
@@ -341,18 +377,48 @@ impl Command for ConfigCmd {
     }
 }
 
-/// Every parameter matching any pattern, once, in table order.
+/// Every parameter matching a pattern, once, in table order. A pattern
+/// without glob characters is a name (hidden parameters included) and
+/// answers under the name as typed, as Redis does.
 fn get(state: &ServerState, patterns: &[Bytes]) -> Reply {
-    let pairs = PARAMS
-        .iter()
-        .filter(|p| {
-            patterns
+    let mut pairs: Vec<(String, &'static str)> = Vec::new();
+    let mut add = |key: String, name: &'static str| {
+        if !pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+            pairs.push((key, name));
+        }
+    };
+    for pat in patterns {
+        if !pat.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) {
+            if let Some(p) = spec(pat) {
+                add(String::from_utf8_lossy(pat).into_owned(), p.name);
+            } else if let Some(p) = ACTING
                 .iter()
-                .any(|pat| glob_match(pat, p.name.as_bytes(), true))
-        })
-        .map(|p| (Reply::bulk(p.name), Reply::bulk((p.get)(state))))
-        .collect();
-    Reply::Map(pairs)
+                .find(|p| p.name.as_bytes().eq_ignore_ascii_case(pat))
+            {
+                add(p.name.to_string(), p.name);
+            }
+            continue;
+        }
+        for p in REDIS_PARAMS.iter().filter(|p| !p.hidden) {
+            for key in std::iter::once(p.name).chain(p.alias) {
+                if glob_match(pat, key.as_bytes(), true) {
+                    add(key.to_string(), p.name);
+                }
+            }
+        }
+        // resplite's own parameters.
+        for p in ACTING.iter().filter(|p| spec(p.name.as_bytes()).is_none()) {
+            if glob_match(pat, p.name.as_bytes(), true) {
+                add(p.name.to_string(), p.name);
+            }
+        }
+    }
+    Reply::Map(
+        pairs
+            .into_iter()
+            .map(|(key, name)| (Reply::bulk(key), Reply::bulk(value(state, name))))
+            .collect(),
+    )
 }
 
 fn set_failed(name: &str, reason: &str) -> CommandError {
@@ -361,18 +427,63 @@ fn set_failed(name: &str, reason: &str) -> CommandError {
     ))
 }
 
-fn validate(state: &ServerState, param: &Param, value: &[u8]) -> Result<Change, CommandError> {
-    let fail = |reason: &str| set_failed(param.name, reason);
+/// A stored parameter's value checked as Redis checks it; the form CONFIG
+/// GET prints.
+fn special(p: &Spec, text: &str) -> Result<String, String> {
+    if !matches!(p.kind, spec::Kind::Special) {
+        return spec::parse(p.kind, text);
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match p.name {
+        // Pairs of `<seconds ≥ 1> <changes ≥ 0>`, or "".
+        "save" => {
+            let ok = words.len().is_multiple_of(2)
+                && words.iter().enumerate().all(|(i, w)| {
+                    w.parse::<i64>()
+                        .is_ok_and(|n| n >= if i % 2 == 0 { 1 } else { 0 })
+                });
+            if !ok {
+                return Err("Invalid save parameters".into());
+            }
+            Ok(words.join(" "))
+        }
+        "oom-score-adj-values" => {
+            if words.len() != 3 {
+                return Err("wrong number of arguments".into());
+            }
+            if !words
+                .iter()
+                .all(|w| w.parse::<i64>().is_ok_and(|n| (-2000..=2000).contains(&n)))
+            {
+                return Err(
+                    "Invalid oom-score-adj-values, elements must be between -2000 and 2000.".into(),
+                );
+            }
+            Ok(words.join(" "))
+        }
+        "latency-tracking-info-percentiles" => {
+            for w in &words {
+                match w.parse::<f64>() {
+                    Ok(x) if (0.0..=100.0).contains(&x) => {}
+                    Ok(_) => {
+                        return Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into())
+                    }
+                    Err(_) => {
+                        return Err("Invalid latency-tracking-info-percentiles parameters".into())
+                    }
+                }
+            }
+            Ok(words.join(" "))
+        }
+        _ => Ok(text.to_string()),
+    }
+}
+
+fn validate(param: &Param, value: &[u8]) -> Result<Change, String> {
+    let fail = |reason: &str| reason.to_string();
     let text = String::from_utf8_lossy(value).into_owned();
     match param.kind {
         Kind::Immutable => Err(fail("can't set immutable config")),
-        Kind::Fixed(reason) => {
-            if text.eq_ignore_ascii_case(&(param.get)(state)) {
-                Ok(Change::Nothing)
-            } else {
-                Err(fail(reason))
-            }
-        }
         Kind::Int { min, max } => {
             let n = parse_i64(value)
                 .ok_or_else(|| fail("argument couldn't be parsed into an integer"))?;
@@ -386,7 +497,7 @@ fn validate(state: &ServerState, param: &Param, value: &[u8]) -> Result<Change, 
                 "timeout" => Change::Timeout(n as u64),
                 "slowlog-log-slower-than" => Change::SlowlogSlowerThan(n),
                 "slowlog-max-len" => Change::SlowlogMaxLen(n as u64),
-                "busy-reply-threshold" | "lua-time-limit" => Change::BusyThreshold(n as u64),
+                "busy-reply-threshold" => Change::BusyThreshold(n as u64),
                 "stream-node-max-entries" => Change::StreamNodeEntries(n as u64),
                 "stream-node-max-bytes" => Change::StreamNodeBytes(n as u64),
                 other => unreachable!("integer parameter {other} has no setter"),
@@ -431,7 +542,9 @@ fn apply(state: &ServerState, change: Change) {
         Change::BusyThreshold(ms) => state.script_busy.set_threshold_ms(ms),
         Change::StreamNodeEntries(n) => settings().stream_node_max_entries = n,
         Change::StreamNodeBytes(n) => settings().stream_node_max_bytes = n,
-        Change::Nothing => {}
+        Change::Store(name, value) => {
+            settings().params.insert(name, value);
+        }
     }
 }
 
@@ -452,8 +565,8 @@ fn output_limit(text: &str) -> Result<Option<OutputLimit>, &'static str> {
             return Err("Invalid client class specified in buffer limit configuration.");
         }
         let bad = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
-        let hard = memory_size(group[1]).ok_or(bad)?;
-        let soft = memory_size(group[2]).ok_or(bad)?;
+        let hard = memtoull(group[1]).ok_or(bad)?;
+        let soft = memtoull(group[2]).ok_or(bad)?;
         let soft_seconds = group[3].parse::<u64>().map_err(|_| bad)?;
         if class == "pubsub" {
             pubsub = Some(OutputLimit {
@@ -464,27 +577,6 @@ fn output_limit(text: &str) -> Result<Option<OutputLimit>, &'static str> {
         }
     }
     Ok(pubsub)
-}
-
-/// Redis' `memtoull`: `1k` is 1000, `1kb` 1024, and so on; no sign.
-fn memory_size(word: &str) -> Option<u64> {
-    let lower = word.to_ascii_lowercase();
-    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = &lower[digits.len()..];
-    let mul: u64 = match unit {
-        "" | "b" => 1,
-        "k" => 1000,
-        "kb" => 1024,
-        "m" => 1000 * 1000,
-        "mb" => 1024 * 1024,
-        "g" => 1000 * 1000 * 1000,
-        "gb" => 1024 * 1024 * 1024,
-        _ => return None,
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse::<u64>().ok()?.checked_mul(mul)
 }
 
 register_command!(ConfigCmd);
@@ -508,9 +600,16 @@ mod tests {
 
     #[test]
     fn parameter_names_are_unique_and_lower_case() {
-        for (i, p) in PARAMS.iter().enumerate() {
+        for (i, p) in ACTING.iter().enumerate() {
             assert_eq!(p.name, p.name.to_ascii_lowercase());
-            assert!(PARAMS[..i].iter().all(|q| q.name != p.name), "{}", p.name);
+            assert!(ACTING[..i].iter().all(|q| q.name != p.name), "{}", p.name);
+        }
+        for (i, p) in REDIS_PARAMS.iter().enumerate() {
+            assert!(
+                REDIS_PARAMS[..i].iter().all(|q| q.name != p.name),
+                "{}",
+                p.name
+            );
         }
     }
 }
