@@ -344,7 +344,8 @@ async fn object_and_connection_commands() {
         q::<String>(&mut c, &[b"OBJECT", b"ENCODING", b"h"])
             .await
             .unwrap(),
-        "hashtable"
+        "listpack",
+        "one short field: Redis' small encoding"
     );
     assert!(
         q::<i64>(&mut c, &[b"OBJECT", b"IDLETIME", b"s"])
