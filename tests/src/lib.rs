@@ -155,6 +155,21 @@ impl Resplite {
         self.log.lock().expect("log lock").clone()
     }
 
+    /// The log once `n` of its lines satisfy `matches` (or after 10 s): a
+    /// line is written before the reply it concerns, but reaches this
+    /// process through a pipe and a reader thread, possibly after the reply.
+    pub async fn log_when(&self, n: usize, matches: impl Fn(&str) -> bool) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            if log.iter().filter(|l| matches(l)).count() >= n || std::time::Instant::now() > deadline
+            {
+                return log;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     pub fn url(&self) -> String {
         format!("redis://{}/", self.addr)
     }

@@ -317,7 +317,7 @@ async fn auth_failures_are_rate_limited_per_address_and_logged() {
 
     let info = text(&other.call(&["INFO", "stats"]).await);
     assert!(info.contains("total_error_replies:"), "{info}");
-    let log = server.log();
+    let log = server.log_when(9, |l| l.contains("AUTH failed")).await;
     let failures = log.iter().filter(|l| l.contains("AUTH failed")).count();
     assert_eq!(failures, 9, "{log:#?}");
     assert!(
