@@ -162,7 +162,8 @@ impl Resplite {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let log = self.log();
-            if log.iter().filter(|l| matches(l)).count() >= n || std::time::Instant::now() > deadline
+            if log.iter().filter(|l| matches(l)).count() >= n
+                || std::time::Instant::now() > deadline
             {
                 return log;
             }

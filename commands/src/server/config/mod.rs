@@ -314,7 +314,10 @@ impl Command for ConfigCmd {
                         Some(p) if p.name.as_bytes().eq_ignore_ascii_case(name) => (p, p.name),
                         Some(p) => (p, p.alias.expect("matched the alias")),
                         // resplite's own parameters, all fixed at start-up.
-                        None if ACTING.iter().any(|p| p.name.as_bytes() == &name[..]) => {
+                        None if ACTING
+                            .iter()
+                            .any(|p| p.name.as_bytes().eq_ignore_ascii_case(name)) =>
+                        {
                             return Err(fail("can't set immutable config"))
                         }
                         None => {
