@@ -108,6 +108,17 @@ pub fn parse_timeout(arg: &[u8]) -> Result<Option<std::time::Duration>, CommandE
         .then(|| std::time::Duration::from_micros((secs * 1_000_000.0) as u64)))
 }
 
+/// A timeout in milliseconds (XREAD's BLOCK, WAIT), 0 = forever (`None`),
+/// with Redis' errors (`getTimeoutFromObjectOrReply`).
+pub fn parse_ms_timeout(arg: &[u8]) -> Result<Option<std::time::Duration>, CommandError> {
+    let ms = resplite_core::util::number::parse_i64(arg)
+        .ok_or_else(|| CommandError::other("ERR timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(CommandError::other("ERR timeout is negative"));
+    }
+    Ok((ms > 0).then(|| std::time::Duration::from_millis(ms as u64)))
+}
+
 /// `numkeys key [key ...]` of the *MPOP commands.
 pub fn parse_numkeys(args: &mut Args) -> Result<Vec<Bytes>, CommandError> {
     // Not a number or not positive: one message (getRangeLongFromObjectOrReply).

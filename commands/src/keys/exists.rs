@@ -6,6 +6,11 @@ pub struct Exists(Vec<Bytes>);
 /// TYPE key
 pub struct Type(Bytes);
 
+/// TOUCH key [key ...]: how many exist. Redis updates their access time;
+/// resplite keeps no access time (OBJECT IDLETIME counts from the last
+/// write), so this only counts, as EXISTS does.
+pub struct Touch(Exists);
+
 impl Command for Exists {
     const SPEC: CommandSpec =
         CommandSpec::new("exists", -2, Flags::READONLY.union(Flags::FAST), "generic")
@@ -22,6 +27,22 @@ impl Command for Exists {
             n += i64::from(ctx.engine.meta(key)?.is_some());
         }
         Ok(Reply::Int(n))
+    }
+}
+
+impl Command for Touch {
+    const SPEC: CommandSpec =
+        CommandSpec::new("touch", -2, Flags::READONLY.union(Flags::FAST), "generic")
+            .keys(1, -1, 1)
+            .summary("Returns the number of existing keys out of those specified after updating the time they were last accessed.")
+            .since("3.2.1");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        Exists::parse(args).map(Touch)
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        self.0.apply(ctx)
     }
 }
 
@@ -44,4 +65,4 @@ impl Command for Type {
     }
 }
 
-register_command!(Exists, Type);
+register_command!(Exists, Type, Touch);

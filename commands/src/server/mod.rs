@@ -15,3 +15,4 @@ mod sqlite_info;
 pub mod subcommand;
 mod swapdb;
 mod time;
+mod wait;

@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use crate::common::parse_ms_timeout;
 use resplite_core::engine::stream::{
     Delivery, GroupInfo, PendingQuery, StreamEntry, StreamId, StreamMeta,
 };
@@ -33,16 +34,6 @@ pub struct Read {
     ids: Vec<Bytes>,
 }
 
-/// A BLOCK timeout in milliseconds (`getTimeoutFromObjectOrReply`).
-fn parse_block(arg: &[u8]) -> Result<Option<Duration>, CommandError> {
-    let ms = resplite_core::util::number::parse_i64(arg)
-        .ok_or_else(|| CommandError::other("ERR timeout is not an integer or out of range"))?;
-    if ms < 0 {
-        return Err(CommandError::other("ERR timeout is negative"));
-    }
-    Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
-}
-
 fn parse_read(args: &mut Args, group_cmd: bool) -> Result<Read, CommandError> {
     let mut read = Read {
         group: None,
@@ -58,7 +49,7 @@ fn parse_read(args: &mut Args, group_cmd: bool) -> Result<Read, CommandError> {
         args.bytes()?;
         let word = opt.to_ascii_uppercase();
         match &word[..] {
-            b"BLOCK" if more > 0 => read.block = Some(parse_block(&args.bytes()?)?),
+            b"BLOCK" if more > 0 => read.block = Some(parse_ms_timeout(&args.bytes()?)?),
             b"COUNT" if more > 0 => read.count = args.i64()?.max(0),
             b"STREAMS" if more > 0 => {
                 let rest = args.rest();

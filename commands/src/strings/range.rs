@@ -51,6 +51,24 @@ impl Command for GetRange {
     }
 }
 
+/// SUBSTR key start end: GETRANGE's old name, still served by Redis 7.
+pub struct Substr(GetRange);
+
+impl Command for Substr {
+    const SPEC: CommandSpec = CommandSpec::new("substr", 4, Flags::READONLY, "string")
+        .keys(1, 1, 1)
+        .summary("Returns a substring from a string value.")
+        .since("1.0.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        GetRange::parse(args).map(Substr)
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        self.0.apply(ctx)
+    }
+}
+
 impl Command for SetRange {
     const SPEC: CommandSpec =
         CommandSpec::new("setrange", 4, Flags::WRITE.union(Flags::DENYOOM), "string")
@@ -93,4 +111,4 @@ impl Command for SetRange {
     }
 }
 
-register_command!(GetRange, SetRange);
+register_command!(GetRange, SetRange, Substr);
