@@ -544,7 +544,9 @@ impl Worker {
             // Replies whose client hung up before the courier came.
             let returned = self.inbox.outbox.take_returned().concat();
             if !returned.is_empty() {
+                // Giving back may serve other blocked clients: their replies too.
                 self.give_back(returned);
+                self.inbox.outbox.flush();
             }
             if std::mem::take(&mut self.coord.checkpoint) {
                 if let Err(e) = self.engine.checkpoint() {
