@@ -16,7 +16,7 @@ mod connection;
 mod state;
 
 pub use busy::{stats_reply, Interrupt, ScriptBusy, ScriptStats, DEFAULT_LUA_MEMORY_LIMIT};
-pub use state::{ClientInfo, ServerState, Stats};
+pub use state::{ClientInfo, LiveSettings, ServerState, Stats};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

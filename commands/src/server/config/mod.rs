@@ -62,6 +62,12 @@ fn config(s: &ServerState) -> std::sync::RwLockReadGuard<'_, resplite_core::Serv
     s.config.read().expect("config lock")
 }
 
+fn settings(
+    s: &ServerState,
+) -> std::sync::RwLockReadGuard<'_, resplite_core::server::LiveSettings> {
+    s.settings.read().expect("settings lock")
+}
+
 /// The parameters resplite acts on (or, for paths and ports, reports truly).
 static ACTING: &[Param] = &[
     param!("bind", Kind::Immutable, |s| config(s).bind.clone()),
@@ -80,12 +86,7 @@ static ACTING: &[Param] = &[
             min: 0,
             max: i32::MAX as i64
         },
-        |s| s
-            .settings
-            .read()
-            .expect("settings lock")
-            .timeout
-            .to_string()
+        |s| settings(s).timeout.to_string()
     ),
     param!("requirepass", Kind::Str, |s| config(s)
         .requirepass
@@ -97,10 +98,7 @@ static ACTING: &[Param] = &[
     param!("databases", Kind::Immutable, |s| config(s)
         .databases
         .to_string()),
-    param!("notify-keyspace-events", Kind::Events, |s| s
-        .settings
-        .read()
-        .expect("settings lock")
+    param!("notify-keyspace-events", Kind::Events, |s| settings(s)
         .notify_keyspace_events
         .clone()),
     param!("client-output-buffer-limit", Kind::OutputLimit, |s| {
@@ -135,12 +133,7 @@ static ACTING: &[Param] = &[
             min: -1,
             max: i64::MAX
         },
-        |s| s
-            .settings
-            .read()
-            .expect("settings lock")
-            .slowlog_log_slower_than
-            .to_string()
+        |s| settings(s).slowlog_log_slower_than.to_string()
     ),
     param!(
         "slowlog-max-len",
@@ -148,12 +141,7 @@ static ACTING: &[Param] = &[
             min: 0,
             max: i64::MAX
         },
-        |s| s
-            .settings
-            .read()
-            .expect("settings lock")
-            .slowlog_max_len
-            .to_string()
+        |s| settings(s).slowlog_max_len.to_string()
     ),
     param!(
         "busy-reply-threshold",
@@ -169,12 +157,7 @@ static ACTING: &[Param] = &[
             min: 0,
             max: i64::MAX
         },
-        |s| s
-            .settings
-            .read()
-            .expect("settings lock")
-            .stream_node_max_entries
-            .to_string()
+        |s| settings(s).stream_node_max_entries.to_string()
     ),
     param!(
         "stream-node-max-bytes",
@@ -182,12 +165,7 @@ static ACTING: &[Param] = &[
             min: 0,
             max: i64::MAX
         },
-        |s| s
-            .settings
-            .read()
-            .expect("settings lock")
-            .stream_node_max_bytes
-            .to_string()
+        |s| settings(s).stream_node_max_bytes.to_string()
     ),
     param!("cluster-enabled", Kind::Immutable, |_s| "no".into()),
     param!("pragma-template", Kind::Immutable, |s| config(s)
@@ -218,8 +196,7 @@ pub fn value(state: &ServerState, name: &str) -> String {
     if let Some(p) = acting(name) {
         return (p.get)(state);
     }
-    let settings = state.settings.read().expect("settings lock");
-    match settings.params.get(name) {
+    match settings(state).params.get(name) {
         Some(v) => v.clone(),
         None => REDIS_PARAMS
             .iter()
