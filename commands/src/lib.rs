@@ -1,9 +1,12 @@
 //! resplite's built-in commands. Each module declares its commands' static specs
 //! and registers them with `register_command!`; nothing central lists them.
 
+mod bitmaps;
 pub mod common;
 mod connection;
+mod geo;
 mod hashes;
+mod hll;
 mod keys;
 mod lists;
 mod pubsub;

@@ -793,7 +793,9 @@ impl Worker {
         if before == ReplyMode::On && session.reply_mode == ReplyMode::On {
             return step;
         }
-        let silenced = before == ReplyMode::Skip || session.reply_mode == ReplyMode::Off;
+        // CLIENT REPLY ON answers even the command a SKIP was meant for.
+        let silenced = (before == ReplyMode::Skip && session.reply_mode != ReplyMode::On)
+            || session.reply_mode == ReplyMode::Off;
         match session.reply_mode {
             ReplyMode::Skip => session.reply_mode = ReplyMode::On,
             ReplyMode::SkipNext => session.reply_mode = ReplyMode::Skip,
@@ -937,7 +939,7 @@ impl Worker {
                 ext: &mut self.ext,
                 inbox: &mut self.inbox,
             };
-            (entry.run)(&mut Args::new(&argv[1..]), &mut ctx)
+            (entry.run)(&mut Args::command(argv), &mut ctx)
         }));
         let (result, broken) = match outcome {
             Ok(Err(CommandError::Internal(e))) => (Err(CommandError::Internal(e)), true),

@@ -29,7 +29,9 @@ pub use inventory;
 pub mod prelude {
     pub use crate::blocking::BlockRequest;
     pub use crate::command::{Args, Class, Command, CommandError, CommandSpec, Ctx, Flags};
-    pub use crate::engine::{Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, ZSetOps};
+    pub use crate::engine::{
+        Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, StringOps, ZSetOps,
+    };
     pub use crate::protocol::Reply;
     pub use crate::register_command;
     pub use bytes::Bytes;

@@ -178,7 +178,9 @@ fn expected_frame(reply: &Reply) -> OwnedFrame {
         ),
         Reply::Double(d) => OwnedFrame::BulkString(format_double(*d).into_bytes()),
         Reply::Bool(b) => OwnedFrame::Integer(i64::from(*b)),
-        Reply::BigNumber(b) | Reply::Verbatim(_, b) => OwnedFrame::BulkString(b.to_vec()),
+        Reply::BigNumber(b) | Reply::Verbatim(_, b) | Reply::DoubleText(b) => {
+            OwnedFrame::BulkString(b.to_vec())
+        }
     }
 }
 

@@ -83,6 +83,13 @@ pub fn reply_to_lua(lua: &Lua, reply: &Reply, resp3: bool) -> mlua::Result<Value
         }
         Reply::Double(d) if resp3 => wrap(lua, "double", Value::Number(*d))?,
         Reply::Double(d) => Value::String(lua.create_string(format_double(*d))?),
+        Reply::DoubleText(text) if resp3 => {
+            let d = std::str::from_utf8(text)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0.0);
+            wrap(lua, "double", Value::Number(d))?
+        }
         Reply::Bool(b) if resp3 => Value::Boolean(*b),
         Reply::Bool(b) => Value::Number(f64::from(u8::from(*b))),
         Reply::BigNumber(n) if resp3 => {
@@ -94,7 +101,7 @@ pub fn reply_to_lua(lua: &Lua, reply: &Reply, resp3: bool) -> mlua::Result<Value
             v.raw_set("string", lua.create_string(text)?)?;
             wrap(lua, "verbatim_string", Value::Table(v))?
         }
-        Reply::BigNumber(text) | Reply::Verbatim(_, text) => {
+        Reply::BigNumber(text) | Reply::Verbatim(_, text) | Reply::DoubleText(text) => {
             Value::String(lua.create_string(text)?)
         }
         // Several replies for one command: only subscription commands, which

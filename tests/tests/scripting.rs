@@ -457,6 +457,47 @@ async fn a_long_read_only_script_answers_busy_and_can_be_killed() {
     );
 }
 
+/// EXEC arriving while a script is busy aborts the transaction (Redis'
+/// execCommandAbort): EXECABORT with the BUSY line, and the client has left
+/// MULTI, so nothing of it runs after SCRIPT KILL.
+#[tokio::test]
+async fn exec_during_a_busy_script_discards_the_transaction() {
+    let server = Resplite::start();
+    let mut admin = server.client().await;
+    let _: () = q(
+        &mut admin,
+        &[b"CONFIG", b"SET", b"busy-reply-threshold", b"50"],
+    )
+    .await
+    .unwrap();
+    let _: () = q(&mut admin, &[b"SET", b"xx", b"1"]).await.unwrap();
+    let mut tx = server.raw().await;
+    assert_eq!(
+        tx.call(&["MULTI"]).await,
+        BytesFrame::SimpleString("OK".into())
+    );
+    assert_eq!(
+        tx.call(&["INCR", "xx"]).await,
+        BytesFrame::SimpleString("QUEUED".into())
+    );
+    let (mut runner, _) = run_until_busy(&server, &mut admin, "while true do end").await;
+    let busy = tx.call(&["INCR", "xx"]).await;
+    assert!(format!("{busy:?}").contains("BUSY"), "{busy:?}");
+    let exec = tx.call(&["EXEC"]).await;
+    assert!(
+        matches!(&exec, BytesFrame::Error(e) if e.starts_with("EXECABORT Transaction discarded because of: BUSY")),
+        "{exec:?}"
+    );
+    let _: () = q(&mut admin, &[b"SCRIPT", b"KILL"]).await.unwrap();
+    runner.read().await.expect("the script's reply");
+    assert_eq!(
+        tx.call(&["PING", "asdf"]).await,
+        BytesFrame::BulkString("asdf".into())
+    );
+    let xx: i64 = q(&mut admin, &[b"GET", b"xx"]).await.unwrap();
+    assert_eq!(xx, 1);
+}
+
 #[tokio::test]
 async fn a_script_that_wrote_is_unkillable_and_shutdown_nosave_drops_its_writes() {
     let mut server = Resplite::start();

@@ -54,6 +54,20 @@ async fn pubsub_confirmations_pass_client_reply_off() {
     .await;
 }
 
+/// CLIENT REPLY ON right after SKIP is answered (it is the command the SKIP
+/// applied to, but it turns replies back on first).
+#[tokio::test]
+async fn client_reply_on_after_skip_is_answered() {
+    same(|addr| async move {
+        let mut c = RawClient::connect(addr).await;
+        c.send(&encode_command(&["CLIENT", "REPLY", "SKIP"])).await;
+        c.send(&encode_command(&["CLIENT", "REPLY", "ON"])).await;
+        let on = c.read().await.expect("reply to CLIENT REPLY ON");
+        vec![on, c.call(&["PING"]).await]
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn incrbyfloat_checks_the_type_before_its_argument() {
     same(|addr| async move {

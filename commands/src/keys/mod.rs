@@ -8,4 +8,5 @@ mod object;
 mod pattern;
 mod rename;
 mod scan;
+mod sort;
 mod ttl;

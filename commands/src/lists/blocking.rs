@@ -227,6 +227,7 @@ pub struct BlmPop(MPop);
 
 impl Command for LmPop {
     const SPEC: CommandSpec = CommandSpec::new("lmpop", -4, Flags::WRITE, "list")
+        .key_finder(resplite_core::command::finders::numkeys_first)
         .summary("Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.")
         .since("7.0.0");
 
@@ -241,6 +242,7 @@ impl Command for LmPop {
 
 impl Command for BlmPop {
     const SPEC: CommandSpec = CommandSpec::new("blmpop", -5, BLOCKING, "list")
+        .key_finder(resplite_core::command::finders::numkeys_second)
         .summary("Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
         .since("7.0.0");
 

@@ -9,6 +9,7 @@ pub enum CommandCmd {
     Info(Vec<Bytes>),
     Docs(Vec<Bytes>),
     List,
+    GetKeys(Vec<Bytes>),
 }
 
 impl Command for CommandCmd {
@@ -29,6 +30,8 @@ impl Command for CommandCmd {
             "COUNT" => return Err(arity("count")),
             "INFO" => CommandCmd::Info(args.rest()),
             "DOCS" => CommandCmd::Docs(args.rest()),
+            "GETKEYS" if args.remaining() >= 2 => CommandCmd::GetKeys(args.rest()),
+            "GETKEYS" => return Err(arity("getkeys")),
             // FILTERBY is accepted and ignored: every command is listed.
             "LIST" => {
                 args.rest();
@@ -78,6 +81,7 @@ impl Command for CommandCmd {
                 )
             }
             CommandCmd::List => Reply::bulks(registry.named().map(|(n, _)| n.to_owned())),
+            CommandCmd::GetKeys(argv) => get_keys(registry, &argv)?,
         })
     }
 }
@@ -85,7 +89,10 @@ impl Command for CommandCmd {
 /// One COMMAND INFO entry, in Redis 7's ten-field shape.
 fn info(name: &str, entry: &'static CommandEntry) -> Reply {
     let spec = entry.spec;
-    let flags = spec.flags.names().map(Reply::simple).collect();
+    let mut flags: Vec<Reply> = spec.flags.names().map(Reply::simple).collect();
+    if spec.key_finder.is_some() {
+        flags.push(Reply::simple("movablekeys"));
+    }
     let mut categories = vec![Reply::simple(category(spec.group))];
     if spec.is_write() {
         categories.push(Reply::simple("@write"));
@@ -133,3 +140,25 @@ fn docs(entry: &'static CommandEntry) -> Reply {
 }
 
 register_command!(CommandCmd);
+
+/// COMMAND GETKEYS: the keys a command line would touch, with Redis' errors.
+fn get_keys(
+    registry: &resplite_core::command::Registry,
+    argv: &[Bytes],
+) -> Result<Reply, CommandError> {
+    let Some(entry) = registry.get(&argv[0]) else {
+        return Err(CommandError::other("ERR Invalid command specified"));
+    };
+    let spec = &entry.spec;
+    if !spec.arity_ok(argv.len()) {
+        return Err(CommandError::other(
+            "ERR Invalid number of arguments specified for command",
+        ));
+    }
+    match spec.key_positions(argv) {
+        None => Err(CommandError::other("ERR The command has no key arguments")),
+        Some(positions) => Ok(Reply::bulks(
+            positions.into_iter().filter_map(|i| argv.get(i).cloned()),
+        )),
+    }
+}

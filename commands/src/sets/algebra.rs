@@ -103,6 +103,7 @@ pub struct SInterCard {
 impl Command for SInterCard {
     // Keys are found through numkeys (movable keys): no fixed positions.
     const SPEC: CommandSpec = CommandSpec::new("sintercard", -3, Flags::READONLY, "set")
+        .key_finder(resplite_core::command::finders::numkeys_first)
         .summary("Returns the number of members of the intersect of multiple sets.")
         .since("7.0.0");
 

@@ -383,6 +383,7 @@ pub struct XReadGroup(Read);
 
 impl Command for XRead {
     const SPEC: CommandSpec = CommandSpec::new("xread", -4, Flags::READONLY.union(Flags::BLOCKING), "stream")
+        .key_finder(resplite_core::command::finders::streams)
         .summary("Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.")
         .since("5.0.0");
 
@@ -397,6 +398,7 @@ impl Command for XRead {
 
 impl Command for XReadGroup {
     const SPEC: CommandSpec = CommandSpec::new("xreadgroup", -7, Flags::WRITE.union(Flags::BLOCKING), "stream")
+        .key_finder(resplite_core::command::finders::streams)
         .summary("Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.")
         .since("5.0.0");
 

@@ -2,6 +2,7 @@ mod append;
 mod get;
 mod getex;
 mod incr;
+mod lcs;
 mod mget;
 mod mset;
 mod range;

@@ -31,8 +31,11 @@ impl Command for GetRange {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        let value = ctx.engine.get_string(&self.key)?.unwrap_or_default();
-        let len = value.len() as i64;
+        // Only the range is read: a slice of a large value costs its length.
+        let Some(len) = ctx.engine.string_len(&self.key)? else {
+            return Ok(Reply::bulk(""));
+        };
+        let len = len as i64;
         let (mut start, mut end) = (self.start, self.end);
         if start < 0 && end < 0 && start > end {
             return Ok(Reply::bulk(""));
@@ -47,7 +50,11 @@ impl Command for GetRange {
         if len == 0 || start > end {
             return Ok(Reply::bulk(""));
         }
-        Ok(Reply::bulk(value[start as usize..=end as usize].to_vec()))
+        let bytes = ctx
+            .engine
+            .read_string_range(&self.key, start as usize, (end - start + 1) as usize)?
+            .unwrap_or_default();
+        Ok(Reply::bulk(bytes))
     }
 }
 
@@ -89,25 +96,14 @@ impl Command for SetRange {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        let current = ctx.engine.get_string(&self.key)?;
-        if self.value.is_empty() {
-            // Nothing to write: report the length, create nothing.
-            return Ok(Reply::Int(current.map_or(0, |v| v.len() as i64)));
+        // Within the current length the value changes in place.
+        let len = ctx
+            .engine
+            .write_string_range(&self.key, self.offset, &self.value)?;
+        if !self.value.is_empty() {
+            ctx.notify(Class::STRING, "setrange", &self.key);
         }
-        let existed = current.is_some();
-        let mut value = current.unwrap_or_default();
-        let end = self.offset + self.value.len();
-        if value.len() < end {
-            value.resize(end, 0);
-        }
-        value[self.offset..end].copy_from_slice(&self.value);
-        if existed {
-            ctx.engine.update_string(&self.key, &value)?;
-        } else {
-            ctx.engine.set_string(&self.key, &value, None)?;
-        }
-        ctx.notify(Class::STRING, "setrange", &self.key);
-        Ok(Reply::Int(value.len() as i64))
+        Ok(Reply::Int(len as i64))
     }
 }
 

@@ -149,6 +149,7 @@ pub struct BzmPop(ZmPop);
 
 impl Command for ZmPopCmd {
     const SPEC: CommandSpec = CommandSpec::new("zmpop", -4, Flags::WRITE, "sorted-set")
+        .key_finder(resplite_core::command::finders::numkeys_first)
         .summary("Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.")
         .since("7.0.0");
 
@@ -163,6 +164,7 @@ impl Command for ZmPopCmd {
 
 impl Command for BzmPop {
     const SPEC: CommandSpec = CommandSpec::new("bzmpop", -5, BLOCKING, "sorted-set")
+        .key_finder(resplite_core::command::finders::numkeys_second)
         .summary("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.")
         .since("7.0.0");
 

@@ -146,8 +146,10 @@ macro_rules! combine_command {
             const SPEC: CommandSpec = if $store {
                 CommandSpec::new($name, -4, Flags::WRITE.union(Flags::DENYOOM), "sorted-set")
                     .keys(1, 1, 1)
+                    .key_finder(resplite_core::command::finders::destination_then_numkeys)
             } else {
                 CommandSpec::new($name, -3, Flags::READONLY, "sorted-set")
+                    .key_finder(resplite_core::command::finders::numkeys_first)
             }
             .summary($summary)
             .since($since);
@@ -218,6 +220,7 @@ pub struct ZInterCard(Combine);
 impl Command for ZInterCard {
     // Keys are found through numkeys (movable keys): no fixed positions.
     const SPEC: CommandSpec = CommandSpec::new("zintercard", -3, Flags::READONLY, "sorted-set")
+        .key_finder(resplite_core::command::finders::numkeys_first)
         .summary("Returns the number of members of the intersect of multiple sorted sets.")
         .since("7.0.0");
 

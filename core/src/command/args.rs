@@ -8,11 +8,31 @@ use crate::util::number::{parse_f64, parse_i64};
 pub struct Args<'a> {
     items: &'a [Bytes],
     pos: usize,
+    name: &'a [u8],
 }
 
 impl<'a> Args<'a> {
     pub fn new(items: &'a [Bytes]) -> Self {
-        Args { items, pos: 0 }
+        Args {
+            items,
+            pos: 0,
+            name: &[],
+        }
+    }
+
+    /// A whole command line: the arguments after `argv[0]`, the name.
+    pub fn command(argv: &'a [Bytes]) -> Self {
+        Args {
+            items: argv.get(1..).unwrap_or_default(),
+            pos: 0,
+            name: argv.first().map_or(&[], |n| &n[..]),
+        }
+    }
+
+    /// The command's name as the client typed it (a few Redis errors quote
+    /// it); empty for nested argument lists.
+    pub fn name(&self) -> &'a [u8] {
+        self.name
     }
 
     pub fn remaining(&self) -> usize {

@@ -80,7 +80,7 @@ impl Ctx<'_> {
         let in_script = std::mem::replace(&mut self.coord.in_script, true);
         let resp = std::mem::replace(&mut self.session.resp, opts.resp);
         let events_before = self.coord.events.len();
-        let result = (entry.run)(&mut Args::new(&argv[1..]), self);
+        let result = (entry.run)(&mut Args::command(argv), self);
         self.session.resp = resp;
         self.coord.may_block = may_block;
         self.coord.in_script = in_script;

@@ -74,6 +74,10 @@ impl std::ops::BitOr for Flags {
     }
 }
 
+/// Positions of a command line's keys (name at 0), for commands whose keys
+/// first/last/step cannot describe.
+pub type KeyFinder = fn(&[bytes::Bytes]) -> Vec<usize>;
+
 /// The static description of a command: drives dispatch, arity checks, key
 /// extraction and `COMMAND` introspection.
 #[derive(Debug)]
@@ -91,6 +95,10 @@ pub struct CommandSpec {
     pub group: &'static str,
     pub summary: &'static str,
     pub since: &'static str,
+    /// For commands whose keys the positions above cannot describe (an
+    /// option names one, as SORT's STORE): the positions of the keys in a
+    /// command line (name at 0). COMMAND GETKEYS asks.
+    pub key_finder: Option<KeyFinder>,
 }
 
 impl CommandSpec {
@@ -106,7 +114,38 @@ impl CommandSpec {
             group,
             summary: "",
             since: "1.0.0",
+            key_finder: None,
         }
+    }
+
+    /// Sets a key finder (see [`key_finder`](Self::key_finder)).
+    pub const fn key_finder(mut self, f: KeyFinder) -> Self {
+        self.key_finder = Some(f);
+        self
+    }
+
+    /// The positions of the keys in `argv` (name at 0): the key finder's, or
+    /// first/last/step. `None` for a command without keys.
+    pub fn key_positions(&self, argv: &[bytes::Bytes]) -> Option<Vec<usize>> {
+        if let Some(find) = self.key_finder {
+            return Some(find(argv));
+        }
+        if self.first_key <= 0 {
+            return None;
+        }
+        let argc = argv.len() as i64;
+        let last = if self.last_key < 0 {
+            argc + i64::from(self.last_key)
+        } else {
+            i64::from(self.last_key)
+        };
+        let step = i64::from(self.step.max(1));
+        Some(
+            (i64::from(self.first_key)..=last.min(argc - 1))
+                .step_by(step as usize)
+                .map(|i| i as usize)
+                .collect(),
+        )
     }
 
     /// Sets the key positions (first, last, step).
@@ -150,3 +189,43 @@ pub struct CommandEntry {
 }
 
 inventory::collect!(CommandEntry);
+
+/// Key finders shared by the commands whose keys a count or a keyword
+/// places (Redis' "movable keys").
+pub mod finders {
+    use bytes::Bytes;
+
+    use crate::util::number::parse_i64;
+
+    /// The keys counted by the `numkeys` argument at `at`.
+    fn counted(argv: &[Bytes], at: usize) -> Vec<usize> {
+        let n = argv.get(at).and_then(|a| parse_i64(a)).unwrap_or(0).max(0) as usize;
+        (at + 1..(at + 1).saturating_add(n).min(argv.len())).collect()
+    }
+
+    /// `CMD numkeys key ...` (ZUNION, SINTERCARD, LMPOP, ...).
+    pub fn numkeys_first(argv: &[Bytes]) -> Vec<usize> {
+        counted(argv, 1)
+    }
+
+    /// `CMD x numkeys key ...` (EVAL, FCALL, BLMPOP, BZMPOP).
+    pub fn numkeys_second(argv: &[Bytes]) -> Vec<usize> {
+        counted(argv, 2)
+    }
+
+    /// `CMD destination numkeys key ...` (ZUNIONSTORE and the like).
+    pub fn destination_then_numkeys(argv: &[Bytes]) -> Vec<usize> {
+        let mut keys = vec![1];
+        keys.extend(counted(argv, 2));
+        keys
+    }
+
+    /// XREAD/XREADGROUP: the first half of what follows `STREAMS`.
+    pub fn streams(argv: &[Bytes]) -> Vec<usize> {
+        let Some(at) = argv.iter().position(|a| a.eq_ignore_ascii_case(b"streams")) else {
+            return Vec::new();
+        };
+        let n = (argv.len() - at - 1) / 2;
+        (at + 1..at + 1 + n).collect()
+    }
+}

@@ -7,6 +7,7 @@ mod list;
 mod set;
 pub mod sqlite;
 pub mod stream;
+mod string;
 mod zset;
 
 pub use functions::FunctionStore;
@@ -15,6 +16,7 @@ pub use list::ListOps;
 pub use set::SetOps;
 pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
 pub use stream::StreamOps;
+pub use string::StringOps;
 pub use zset::{
     Aggregate, LexBound, LexRange, ScoreBound, ScoreRange, Scored, SetOp, ZAddCounts, ZAddFlags,
     ZIncr, ZRange, ZRangeBy, ZSetOps, ZSource,
@@ -131,7 +133,9 @@ impl DbKey {
 /// Object-safe so commands, migration and downstream crates share `&mut dyn Engine`.
 /// Each data type's operations live in their own trait (`HashOps`, `SetOps`,
 /// `ListOps`, `ZSetOps`, `StreamOps`), all part of `Engine`.
-pub trait Engine: HashOps + SetOps + ListOps + ZSetOps + StreamOps + FunctionStore {
+pub trait Engine:
+    HashOps + SetOps + ListOps + ZSetOps + StreamOps + StringOps + FunctionStore
+{
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);
     fn now_ms(&self) -> i64;

@@ -27,6 +27,9 @@ pub enum Reply {
     Set(Vec<Reply>),
     /// RESP3 double; a bulk string in RESP2.
     Double(f64),
+    /// A RESP3 double whose digits the command wrote (Redis' "human" long
+    /// double text, as GEOPOS sends); a bulk string in RESP2.
+    DoubleText(Bytes),
     /// RESP3 boolean; the integer 1 or 0 in RESP2.
     Bool(bool),
     /// RESP3 big number (digits); a bulk string in RESP2.
@@ -133,6 +136,7 @@ impl Reply {
                     bulk(out, text.as_bytes());
                 }
             }
+            Reply::DoubleText(text) if resp3 => line(out, b',', text),
             Reply::Bool(b) if resp3 => out.put_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
             Reply::Bool(b) => int_line(out, b':', i64::from(*b)),
             Reply::BigNumber(n) if resp3 => line(out, b'(', n),
@@ -144,7 +148,9 @@ impl Reply {
                 out.put_slice(text);
                 out.put_slice(b"\r\n");
             }
-            Reply::BigNumber(text) | Reply::Verbatim(_, text) => bulk(out, text),
+            Reply::BigNumber(text) | Reply::Verbatim(_, text) | Reply::DoubleText(text) => {
+                bulk(out, text)
+            }
         }
     }
 }

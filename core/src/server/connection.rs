@@ -453,11 +453,16 @@ impl Connection {
         let reply = state.script_busy.answer(&state.script_stats, name, argv)?;
         if let Reply::Error(line) = &reply {
             if line.starts_with("BUSY") {
+                self.shared.state.stats.record_rejected(name);
+                self.shared.state.stats.record_error(line);
+                if name == "exec" && self.multi.take().is_some() {
+                    // As Redis' execCommandAbort: the transaction is gone.
+                    let line = format!("EXECABORT Transaction discarded because of: {line}");
+                    return Some(Request::Reply(Reply::error(line)));
+                }
                 if let Some(multi) = &mut self.multi {
                     multi.aborted = true;
                 }
-                self.shared.state.stats.record_rejected(name);
-                self.shared.state.stats.record_error(line);
             }
         }
         Some(Request::Reply(reply))

@@ -44,6 +44,7 @@ const fn spec(name: &'static str, ro: bool, summary: &'static str) -> CommandSpe
         flags.union(Flags::MAY_WRITE)
     };
     CommandSpec::new(name, -3, flags, "scripting")
+        .key_finder(resplite_core::command::finders::numkeys_second)
         .summary(summary)
         .since(if ro { "7.0.0" } else { "2.6.0" })
 }

@@ -291,10 +291,12 @@ impl<const RO: bool> Command for FCall<RO> {
             .union(Flags::NO_MANDATORY_KEYS);
         if RO {
             CommandSpec::new("fcall_ro", -3, flags.union(Flags::READONLY), "scripting")
+                .key_finder(resplite_core::command::finders::numkeys_second)
                 .summary("Invokes a read-only function.")
                 .since("7.0.0")
         } else {
             CommandSpec::new("fcall", -3, flags.union(Flags::MAY_WRITE), "scripting")
+                .key_finder(resplite_core::command::finders::numkeys_second)
                 .summary("Invokes a function.")
                 .since("7.0.0")
         }

@@ -10,6 +10,7 @@ mod pragma;
 mod schema;
 mod set;
 mod stream;
+mod string;
 mod zset;
 
 use std::collections::HashMap;
