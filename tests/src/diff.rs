@@ -111,6 +111,15 @@ pub fn agree(check: Check, redis: &BytesFrame, ours: &BytesFrame) -> bool {
     }
 }
 
+/// Sends each line of `script` (one command per line, arguments split on
+/// whitespace) to both servers and fails on the first differing reply.
+pub async fn assert_same_replies(ours: &mut RawClient, redis: &mut RawClient, script: &str) {
+    for line in script.lines().filter(|l| !l.trim().is_empty()) {
+        let cmd: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(ours.call(&cmd).await, redis.call(&cmd).await, "{cmd:?}");
+    }
+}
+
 pub struct Pair {
     pub redis: RawClient,
     pub ours: RawClient,

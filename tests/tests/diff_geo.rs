@@ -3,7 +3,7 @@
 //! order), then the errors and edge cases one by one, RESP3, TTL and restart.
 
 use redis::Value;
-use resplite_tests::diff::{Check, Cmd, Pair, Rng};
+use resplite_tests::diff::{assert_same_replies, Check, Cmd, Pair, Rng};
 use resplite_tests::{q, RawClient, RedisServer, Resplite};
 
 fn coord(rng: &mut Rng, span: f64) -> String {
@@ -163,406 +163,81 @@ async fn geo_edge_cases_match_redis() {
     let ours = Resplite::start();
     let mut a = RawClient::connect(ours.addr).await;
     let mut b = RawClient::connect(redis.addr).await;
-    let script: &[&[&str]] = &[
-        &[
-            "GEOADD",
-            "s",
-            "13.361389",
-            "38.115556",
-            "Palermo",
-            "15.087269",
-            "37.502669",
-            "Catania",
-        ],
-        &[
-            "GEOADD",
-            "s",
-            "CH",
-            "13.361389",
-            "38.115556",
-            "Palermo",
-            "2",
-            "2",
-            "new",
-        ],
-        &["GEOADD", "s", "NX", "XX", "1", "1", "x"],
-        &["GEOADD", "s", "CH", "CH", "CH"],
-        &["GEOADD", "s", "1", "1"],
-        &["GEOADD", "s", "200", "1", "x"],
-        &["GEOADD", "s", "1", "86", "x"],
-        &["GEOADD", "s", "x", "1", "x"],
-        &["GEOADD", "s", "GT", "1", "1", "x"],
-        &["GEOADD", "s", "XX", "3", "3", "never"],
-        &["RPUSH", "l", "x"],
-        &["GEOADD", "l", "1", "1", "x"],
-        &["GEOADD", "l", "181", "1", "x"],
-        &["GEOPOS", "l", "x"],
-        &["GEOPOS", "nokey", "a", "b"],
-        &["GEOPOS", "s"],
-        &["GEOHASH", "nokey", "a"],
-        &["GEOHASH", "s", "Palermo", "nope", "new"],
-        &["GEODIST", "s", "Palermo", "Catania", "yd"],
-        &["GEODIST", "nokey", "a", "b", "yd"],
-        &["GEODIST", "s", "Palermo", "Catania", "km", "x"],
-        &["GEODIST", "s", "Palermo", "nope"],
-        &["GEODIST", "nokey", "a", "b"],
-        &["GEODIST", "l", "a", "b"],
-        &["GEODIST", "s", "Palermo", "Palermo"],
-        &[
-            "GEOSEARCH",
-            "l",
-            "FROMLONLAT",
-            "x",
-            "1",
-            "BYRADIUS",
-            "1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "x",
-            "1",
-            "BYRADIUS",
-            "1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "-1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "x",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "1",
-            "yd",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYBOX",
-            "x",
-            "1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYBOX",
-            "1",
-            "x",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYBOX",
-            "-1",
-            "1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMMEMBER",
-            "nope",
-            "BYBOX",
-            "1",
-            "1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "nokey",
-            "FROMMEMBER",
-            "nope",
-            "BYBOX",
-            "1",
-            "1",
-            "km",
-        ],
-        &["geoSearch", "s", "BYRADIUS", "200", "km", "ASC"],
-        &["GEOSEARCH", "s", "FROMLONLAT", "15", "37", "ASC", "DESC"],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMMEMBER",
-            "Palermo",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "BYBOX",
-            "1",
-            "1",
-            "km",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "ANY",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "COUNT",
-            "0",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "COUNT",
-            "x",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "STORE",
-            "d",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "STOREDIST",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "COUNT",
-            "1",
-            "ANY",
-            "WITHDIST",
-        ],
-        &[
-            "GEOSEARCH",
-            "s",
-            "FROMMEMBER",
-            "Palermo",
-            "BYBOX",
-            "400",
-            "400",
-            "km",
-            "DESC",
-            "WITHCOORD",
-            "WITHHASH",
-            "WITHDIST",
-        ],
-        &[
-            "GEOSEARCHSTORE",
-            "d",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "WITHDIST",
-        ],
-        &[
-            "GEOSEARCHSTORE",
-            "d",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "STOREDIST",
-        ],
-        &["ZRANGE", "d", "0", "-1", "WITHSCORES"],
-        &[
-            "GEOSEARCHSTORE",
-            "d",
-            "s",
-            "FROMLONLAT",
-            "-15",
-            "-37",
-            "BYRADIUS",
-            "1",
-            "km",
-        ],
-        &["EXISTS", "d"],
-        &["SET", "d", "string"],
-        &[
-            "GEOSEARCHSTORE",
-            "d",
-            "nokey",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "1",
-            "km",
-        ],
-        &["EXISTS", "d"],
-        &[
-            "GEOSEARCHSTORE",
-            "s",
-            "s",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "100",
-            "km",
-        ],
-        &["ZRANGE", "s", "0", "-1", "WITHSCORES"],
-        &[
-            "GEOADD",
-            "s",
-            "13.361389",
-            "38.115556",
-            "Palermo",
-            "15.087269",
-            "37.502669",
-            "Catania",
-        ],
-        &["GEORADIUS", "l", "15", "37", "200", "km"],
-        &["GEORADIUS", "s", "15", "37", "200", "km", "WITHDIST", "ASC"],
-        &[
-            "GEORADIUS",
-            "s",
-            "15",
-            "37",
-            "200",
-            "km",
-            "STORE",
-            "d2",
-            "WITHDIST",
-        ],
-        &["GEORADIUS", "s", "15", "37", "200", "km", "STOREDIST", "d2"],
-        &["ZRANGE", "d2", "0", "-1", "WITHSCORES"],
-        &["GEORADIUS_RO", "s", "15", "37", "200", "km", "STORE", "d2"],
-        &[
-            "GEORADIUS",
-            "s",
-            "15",
-            "37",
-            "200",
-            "km",
-            "FROMLONLAT",
-            "1",
-            "1",
-        ],
-        &["GEORADIUSBYMEMBER", "s", "nope", "200", "km"],
-        &["GEORADIUSBYMEMBER", "nokey", "nope", "x", "yd"],
-        &[
-            "GEORADIUSBYMEMBER",
-            "nokey",
-            "nope",
-            "x",
-            "yd",
-            "STORE",
-            "d2",
-        ],
-        &["EXISTS", "d2"],
-        &[
-            "GEORADIUSBYMEMBER",
-            "s",
-            "Palermo",
-            "200",
-            "km",
-            "WITHCOORD",
-            "COUNT",
-            "1",
-        ],
-        &["GEORADIUSBYMEMBER_RO", "s", "Palermo", "x", "km"],
-        &[
-            "GEORADIUS",
-            "s",
-            "15",
-            "37",
-            "200",
-            "km",
-            "COUNT",
-            "1",
-            "ANY",
-            "DESC",
-        ],
-    ];
-    for cmd in script {
-        assert_eq!(a.call(cmd).await, b.call(cmd).await, "{cmd:?}");
-    }
+    // One command per line, arguments split on spaces (none has one).
+    let script = "\
+        GEOADD s 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+        GEOADD s CH 13.361389 38.115556 Palermo 2 2 new
+        GEOADD s NX XX 1 1 x
+        GEOADD s CH CH CH
+        GEOADD s 1 1
+        GEOADD s 200 1 x
+        GEOADD s 1 86 x
+        GEOADD s x 1 x
+        GEOADD s GT 1 1 x
+        GEOADD s XX 3 3 never
+        RPUSH l x
+        GEOADD l 1 1 x
+        GEOADD l 181 1 x
+        GEOPOS l x
+        GEOPOS nokey a b
+        GEOPOS s
+        GEOHASH nokey a
+        GEOHASH s Palermo nope new
+        GEODIST s Palermo Catania yd
+        GEODIST nokey a b yd
+        GEODIST s Palermo Catania km x
+        GEODIST s Palermo nope
+        GEODIST nokey a b
+        GEODIST l a b
+        GEODIST s Palermo Palermo
+        GEOSEARCH l FROMLONLAT x 1 BYRADIUS 1 km
+        GEOSEARCH s FROMLONLAT x 1 BYRADIUS 1 km
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS -1 km
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS x km
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 1 yd
+        GEOSEARCH s FROMLONLAT 15 37 BYBOX x 1 km
+        GEOSEARCH s FROMLONLAT 15 37 BYBOX 1 x km
+        GEOSEARCH s FROMLONLAT 15 37 BYBOX -1 1 km
+        GEOSEARCH s FROMMEMBER nope BYBOX 1 1 km
+        GEOSEARCH nokey FROMMEMBER nope BYBOX 1 1 km
+        geoSearch s BYRADIUS 200 km ASC
+        GEOSEARCH s FROMLONLAT 15 37 ASC DESC
+        GEOSEARCH s FROMMEMBER Palermo FROMLONLAT 15 37 BYRADIUS 200 km
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km BYBOX 1 1 km
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km ANY
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km COUNT 0
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km COUNT x
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km STORE d
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km COUNT 1 ANY WITHDIST
+        GEOSEARCH s FROMMEMBER Palermo BYBOX 400 400 km DESC WITHCOORD WITHHASH WITHDIST
+        GEOSEARCHSTORE d s FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST
+        GEOSEARCHSTORE d s FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST
+        ZRANGE d 0 -1 WITHSCORES
+        GEOSEARCHSTORE d s FROMLONLAT -15 -37 BYRADIUS 1 km
+        EXISTS d
+        SET d string
+        GEOSEARCHSTORE d nokey FROMLONLAT 15 37 BYRADIUS 1 km
+        EXISTS d
+        GEOSEARCHSTORE s s FROMLONLAT 15 37 BYRADIUS 100 km
+        ZRANGE s 0 -1 WITHSCORES
+        GEOADD s 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+        GEORADIUS l 15 37 200 km
+        GEORADIUS s 15 37 200 km WITHDIST ASC
+        GEORADIUS s 15 37 200 km STORE d2 WITHDIST
+        GEORADIUS s 15 37 200 km STOREDIST d2
+        ZRANGE d2 0 -1 WITHSCORES
+        GEORADIUS_RO s 15 37 200 km STORE d2
+        GEORADIUS s 15 37 200 km FROMLONLAT 1 1
+        GEORADIUSBYMEMBER s nope 200 km
+        GEORADIUSBYMEMBER nokey nope x yd
+        GEORADIUSBYMEMBER nokey nope x yd STORE d2
+        EXISTS d2
+        GEORADIUSBYMEMBER s Palermo 200 km WITHCOORD COUNT 1
+        GEORADIUSBYMEMBER_RO s Palermo x km
+        GEORADIUS s 15 37 200 km COUNT 1 ANY DESC
+    ";
+    assert_same_replies(&mut a, &mut b, script).await;
 }
 
 /// Coordinates are RESP3 doubles with Redis' digits; a geo set keeps its

@@ -407,6 +407,12 @@ async fn run_until_busy(
     (runner, busy)
 }
 
+/// Scripts answer BUSY to others after 50 ms.
+async fn busy_after_50ms(admin: &mut redis::aio::MultiplexedConnection) {
+    let set = [&b"CONFIG"[..], b"SET", b"busy-reply-threshold", b"50"];
+    let _: () = q(admin, &set).await.unwrap();
+}
+
 /// Polls (the onset of BUSY is not an event a client can wait on).
 async fn until_busy(con: &mut redis::aio::MultiplexedConnection) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -423,12 +429,7 @@ async fn until_busy(con: &mut redis::aio::MultiplexedConnection) -> String {
 async fn a_long_read_only_script_answers_busy_and_can_be_killed() {
     let server = Resplite::start();
     let mut admin = server.client().await;
-    let _: () = q(
-        &mut admin,
-        &[b"CONFIG", b"SET", b"busy-reply-threshold", b"50"],
-    )
-    .await
-    .unwrap();
+    busy_after_50ms(&mut admin).await;
     let (mut runner, busy) = run_until_busy(
         &server,
         &mut admin,
@@ -464,12 +465,7 @@ async fn a_long_read_only_script_answers_busy_and_can_be_killed() {
 async fn exec_during_a_busy_script_discards_the_transaction() {
     let server = Resplite::start();
     let mut admin = server.client().await;
-    let _: () = q(
-        &mut admin,
-        &[b"CONFIG", b"SET", b"busy-reply-threshold", b"50"],
-    )
-    .await
-    .unwrap();
+    busy_after_50ms(&mut admin).await;
     let _: () = q(&mut admin, &[b"SET", b"xx", b"1"]).await.unwrap();
     let mut tx = server.raw().await;
     assert_eq!(
@@ -737,12 +733,7 @@ async fn slowlog_shows_scripts_like_redis() {
 async fn sigterm_stops_a_runaway_script() {
     let mut server = Resplite::start();
     let mut admin = server.client().await;
-    let _: () = q(
-        &mut admin,
-        &[b"CONFIG", b"SET", b"busy-reply-threshold", b"50"],
-    )
-    .await
-    .unwrap();
+    busy_after_50ms(&mut admin).await;
     run_until_busy(
         &server,
         &mut admin,
