@@ -112,12 +112,44 @@ pub fn agree(check: Check, redis: &BytesFrame, ours: &BytesFrame) -> bool {
 }
 
 /// Sends each line of `script` (one command per line, arguments split on
-/// whitespace) to both servers and fails on the first differing reply.
+/// whitespace, `\xNN` for any other byte: `\x20` is a space, `\x00` a NUL,
+/// `""` an empty argument) to both servers and fails on the first differing
+/// reply.
 pub async fn assert_same_replies(ours: &mut RawClient, redis: &mut RawClient, script: &str) {
     for line in script.lines().filter(|l| !l.trim().is_empty()) {
-        let cmd: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(ours.call(&cmd).await, redis.call(&cmd).await, "{cmd:?}");
+        let cmd: Vec<Vec<u8>> = line.split_whitespace().map(unescape).collect();
+        assert_eq!(ours.call(&cmd).await, redis.call(&cmd).await, "{line}");
     }
+}
+
+/// One script argument: `\xNN` escapes decoded, `""` the empty string.
+fn unescape(arg: &str) -> Vec<u8> {
+    if arg == "\"\"" {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(arg.len());
+    let bytes = arg.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 2..i + 4)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (
+            bytes[i],
+            bytes.get(i + 1),
+            hex.and_then(|h| u8::from_str_radix(h, 16).ok()),
+        ) {
+            (b'\\', Some(b'x'), Some(b)) => {
+                out.push(b);
+                i += 4;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 pub struct Pair {
@@ -266,4 +298,18 @@ pub async fn random_streams<S: Stream>(
         }
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    #[test]
+    fn script_arguments_unescape() {
+        assert_eq!(unescape("a\\x20b"), b"a b");
+        assert_eq!(unescape("\\xff\\x00"), [0xff, 0]);
+        assert_eq!(unescape("\"\""), b"");
+        assert_eq!(unescape("\\xzz"), b"\\xzz");
+        assert_eq!(unescape("plain"), b"plain");
+    }
 }

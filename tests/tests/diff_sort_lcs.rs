@@ -2,7 +2,7 @@
 //! queries over lists, sets and sorted sets with BY/GET patterns, then the
 //! edge cases of both commands.
 
-use resplite_tests::diff::{Check, Cmd, Pair, Rng};
+use resplite_tests::diff::{assert_same_replies, Check, Cmd, Pair, Rng};
 use resplite_tests::{q, RawClient, RedisServer, Resplite};
 
 const SETUP: &[&[&str]] = &[
@@ -102,162 +102,71 @@ async fn sort_and_lcs_edge_cases_match_redis() {
     let ours = Resplite::start();
     let mut a = RawClient::connect(ours.addr).await;
     let mut b = RawClient::connect(redis.addr).await;
-    let script: &[&[&str]] = &[
-        &["RPUSH", "l", "3", "x", "1"],
-        &["SORT", "l"],
-        &["SORT", "l", "ALPHA"],
-        &["SORT", "l", "LIMIT", "x", "1"],
-        &["SORT", "l", "LIMIT", "1"],
-        &["SORT", "l", "BOGUS"],
-        &["SORT_RO", "l", "ALPHA", "STORE", "d"],
-        &["SET", "s", "v"],
-        &["SORT", "s"],
-        &["SORT", "s", "BOGUS"],
-        &["SORT", "nokey", "STORE", "d"],
-        &["SET", "d", "old"],
-        &["SORT", "nokey", "STORE", "d"],
-        &["EXISTS", "d"],
-        &["SORT", "l", "ALPHA", "STORE", "l"],
-        &["LRANGE", "l", "0", "-1"],
-        &["SORT", "l", "BY", "nosort", "DESC", "LIMIT", "1", "5"],
-        &["SADD", "set", "c", "a", "b"],
-        &["SORT", "set", "BY", "nosort", "STORE", "d"],
-        &["LRANGE", "d", "0", "-1"],
-        &["SET", "k1", "b"],
-        &["SET", "k2", "a\u{0}b"],
-        &["LCS", "k1", "k2"],
-        &["SET", "k1", "ohmytext"],
-        &["SET", "k2", "mynewtext"],
-        &["LCS", "k1", "k2"],
-        &["LCS", "k1", "k2", "LEN"],
-        &["LCS", "k1", "k2", "IDX"],
-        &["LCS", "k1", "k2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"],
-        &[
-            "LCS",
-            "k1",
-            "k2",
-            "IDX",
-            "MINMATCHLEN",
-            "-4",
-            "WITHMATCHLEN",
-        ],
-        &["LCS", "k1", "k2", "IDX", "LEN"],
-        &["LCS", "k1", "k2", "MINMATCHLEN"],
-        &["LCS", "k1", "k2", "MINMATCHLEN", "x"],
-        &["LCS", "k1", "nokey"],
-        &["LCS", "k1", "nokey", "IDX"],
-        &["LCS", "k1", "set"],
-        &["LCS", "set", "k1", "BOGUS"],
-        &["LCS", "k1", "k2", "BOGUS"],
-        &[
-            "COMMAND", "GETKEYS", "sort", "abc", "store", "invalid", "store", "stillbad", "store",
-            "def",
-        ],
-        &[
-            "COMMAND", "GETKEYS", "SORT", "abc", "BY", "store", "LIMIT", "0", "1", "GET", "x",
-        ],
-        &["COMMAND", "GETKEYS", "sort_ro", "abc"],
-        &["COMMAND", "GETKEYS", "get", "key"],
-        &["COMMAND", "GETKEYS", "mset", "a", "1", "b", "2"],
-        &["COMMAND", "GETKEYS", "lcs", "key1", "key2"],
-        &["COMMAND", "GETKEYS", "ping"],
-        &["COMMAND", "GETKEYS", "ping", "x"],
-        &["COMMAND", "GETKEYS", "nosuch", "x"],
-        &["COMMAND", "GETKEYS", "get"],
-        &["COMMAND", "GETKEYS"],
-        &[
-            "COMMAND", "GETKEYS", "eval", "return 1", "2", "k1", "k2", "arg",
-        ],
-        &["COMMAND", "GETKEYS", "eval", "return 1", "0"],
-        &["COMMAND", "GETKEYS", "fcall", "f", "1", "k1"],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "zunionstore",
-            "dst",
-            "2",
-            "a",
-            "b",
-            "WEIGHTS",
-            "1",
-            "2",
-        ],
-        &["COMMAND", "GETKEYS", "zinter", "2", "a", "b"],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "sintercard",
-            "2",
-            "a",
-            "b",
-            "LIMIT",
-            "1",
-        ],
-        &["COMMAND", "GETKEYS", "blmpop", "0", "2", "a", "b", "LEFT"],
-        &[
-            "COMMAND", "GETKEYS", "xread", "COUNT", "2", "STREAMS", "s1", "s2", "0", "0",
-        ],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "xreadgroup",
-            "GROUP",
-            "g",
-            "c",
-            "STREAMS",
-            "s1",
-            ">",
-        ],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "georadius",
-            "g",
-            "1",
-            "2",
-            "3",
-            "km",
-            "STORE",
-            "d1",
-            "STOREDIST",
-            "d2",
-        ],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "georadiusbymember",
-            "g",
-            "store",
-            "3",
-            "km",
-        ],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "georadiusbymember",
-            "g",
-            "m",
-            "3",
-            "km",
-            "STORE",
-            "a",
-            "STORE",
-            "b",
-        ],
-        &[
-            "COMMAND",
-            "GETKEYS",
-            "georadius_ro",
-            "g",
-            "1",
-            "2",
-            "3",
-            "km",
-        ],
-    ];
-    for cmd in script {
-        assert_eq!(a.call(cmd).await, b.call(cmd).await, "{cmd:?}");
-    }
+    let script = r#"
+        RPUSH l 3 x 1
+        SORT l
+        SORT l ALPHA
+        SORT l LIMIT x 1
+        SORT l LIMIT 1
+        SORT l BOGUS
+        SORT_RO l ALPHA STORE d
+        SET s v
+        SORT s
+        SORT s BOGUS
+        SORT nokey STORE d
+        SET d old
+        SORT nokey STORE d
+        EXISTS d
+        SORT l ALPHA STORE l
+        LRANGE l 0 -1
+        SORT l BY nosort DESC LIMIT 1 5
+        SADD set c a b
+        SORT set BY nosort STORE d
+        LRANGE d 0 -1
+        SET k1 b
+        SET k2 a\x00b
+        LCS k1 k2
+        SET k1 ohmytext
+        SET k2 mynewtext
+        LCS k1 k2
+        LCS k1 k2 LEN
+        LCS k1 k2 IDX
+        LCS k1 k2 IDX MINMATCHLEN 4 WITHMATCHLEN
+        LCS k1 k2 IDX MINMATCHLEN -4 WITHMATCHLEN
+        LCS k1 k2 IDX LEN
+        LCS k1 k2 MINMATCHLEN
+        LCS k1 k2 MINMATCHLEN x
+        LCS k1 nokey
+        LCS k1 nokey IDX
+        LCS k1 set
+        LCS set k1 BOGUS
+        LCS k1 k2 BOGUS
+        COMMAND GETKEYS sort abc store invalid store stillbad store def
+        COMMAND GETKEYS SORT abc BY store LIMIT 0 1 GET x
+        COMMAND GETKEYS sort_ro abc
+        COMMAND GETKEYS get key
+        COMMAND GETKEYS mset a 1 b 2
+        COMMAND GETKEYS lcs key1 key2
+        COMMAND GETKEYS ping
+        COMMAND GETKEYS ping x
+        COMMAND GETKEYS nosuch x
+        COMMAND GETKEYS get
+        COMMAND GETKEYS
+        COMMAND GETKEYS eval return\x201 2 k1 k2 arg
+        COMMAND GETKEYS eval return\x201 0
+        COMMAND GETKEYS fcall f 1 k1
+        COMMAND GETKEYS zunionstore dst 2 a b WEIGHTS 1 2
+        COMMAND GETKEYS zinter 2 a b
+        COMMAND GETKEYS sintercard 2 a b LIMIT 1
+        COMMAND GETKEYS blmpop 0 2 a b LEFT
+        COMMAND GETKEYS xread COUNT 2 STREAMS s1 s2 0 0
+        COMMAND GETKEYS xreadgroup GROUP g c STREAMS s1 >
+        COMMAND GETKEYS georadius g 1 2 3 km STORE d1 STOREDIST d2
+        COMMAND GETKEYS georadiusbymember g store 3 km
+        COMMAND GETKEYS georadiusbymember g m 3 km STORE a STORE b
+        COMMAND GETKEYS georadius_ro g 1 2 3 km
+    "#;
+    assert_same_replies(&mut a, &mut b, script).await;
 }
 
 /// COMMAND INFO marks the commands whose keys move with their arguments
