@@ -5,42 +5,60 @@
 
 use rusqlite::{params, OptionalExtension, MAIN_DB};
 
-use super::{Row, SqliteEngine};
-use crate::engine::{EngineError, KeyType, Result, StringOps};
+use super::{key_type, Row, SqliteEngine};
+use crate::engine::{EngineError, KeyMeta, KeyType, Result, StringOps};
 
 /// Bytes handed to a scan's callback at a time: bounded memory for a scan
 /// of a value of any size.
 const SCAN_CHUNK: usize = 1 << 20;
 
 impl SqliteEngine {
-    /// The row of a live string; `WrongType` for other types.
-    fn string_row(&mut self, key: &[u8]) -> Result<Option<Row>> {
-        match self.row(key)? {
-            Some(row) if row.meta.key_type != KeyType::String => Err(EngineError::WrongType),
-            row => Ok(row),
-        }
-    }
-
-    /// The length of string `id`'s value; SQLite's `length()` of a blob
-    /// reads the record header, not the bytes.
-    fn value_len(&mut self, id: i64) -> Result<usize> {
-        let len: Option<i64> = self
+    /// A live string's id and length in one lookup (SQLite's `length()` of a
+    /// blob reads the record header, not the bytes); `WrongType` for other
+    /// types.
+    fn string_row(&mut self, key: &[u8]) -> Result<Option<(i64, usize)>> {
+        let found = self
             .conn
-            .prepare_cached("SELECT length(value) FROM redis_keys WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .flatten();
-        len.map(|n| n as usize)
-            .ok_or_else(|| EngineError::Corrupt("string key without a value".into()))
+            .prepare_cached(
+                "SELECT id, type, expires_at, length(value) FROM redis_keys \
+                 WHERE db = ?1 AND key = ?2",
+            )?
+            .query_row(params![self.phys, key], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, code, expires_at, len)) = found else {
+            return Ok(None);
+        };
+        let row = Row {
+            id,
+            meta: KeyMeta {
+                key_type: key_type(code)?,
+                expires_at,
+                updated_at: 0,
+            },
+            count: 0,
+        };
+        if self.expire_if_due(self.phys, key, &row)? {
+            return Ok(None);
+        }
+        if row.meta.key_type != KeyType::String {
+            return Err(EngineError::WrongType);
+        }
+        // A string key without a value is damage, not an empty string.
+        let len = len.ok_or_else(|| EngineError::Corrupt("string key without a value".into()))?;
+        Ok(Some((id, len as usize)))
     }
 }
 
 impl StringOps for SqliteEngine {
     fn string_len(&mut self, key: &[u8]) -> Result<Option<usize>> {
-        match self.string_row(key)? {
-            Some(row) => self.value_len(row.id).map(Some),
-            None => Ok(None),
-        }
+        Ok(self.string_row(key)?.map(|(_, len)| len))
     }
 
     fn read_string_range(
@@ -49,17 +67,16 @@ impl StringOps for SqliteEngine {
         offset: usize,
         len: usize,
     ) -> Result<Option<Vec<u8>>> {
-        let Some(row) = self.string_row(key)? else {
+        let Some((id, total)) = self.string_row(key)? else {
             return Ok(None);
         };
-        let total = self.value_len(row.id)?;
         let end = offset.saturating_add(len).min(total);
         if offset >= end {
             return Ok(Some(Vec::new()));
         }
         let blob = self
             .conn
-            .blob_open(MAIN_DB, c"redis_keys", c"value", row.id, true)?;
+            .blob_open(MAIN_DB, c"redis_keys", c"value", id, true)?;
         let mut buf = vec![0; end - offset];
         blob.read_at_exact(&mut buf, offset)?;
         Ok(Some(buf))
@@ -72,10 +89,9 @@ impl StringOps for SqliteEngine {
         len: usize,
         f: &mut dyn FnMut(&[u8]) -> bool,
     ) -> Result<bool> {
-        let Some(row) = self.string_row(key)? else {
+        let Some((id, total)) = self.string_row(key)? else {
             return Ok(false);
         };
-        let total = self.value_len(row.id)?;
         let end = offset.saturating_add(len).min(total);
         if offset >= end {
             return Ok(true);
@@ -85,7 +101,7 @@ impl StringOps for SqliteEngine {
         // chain from the start each time.
         let blob = self
             .conn
-            .blob_open(MAIN_DB, c"redis_keys", c"value", row.id, true)?;
+            .blob_open(MAIN_DB, c"redis_keys", c"value", id, true)?;
         let mut buf = vec![0; SCAN_CHUNK.min(end - offset)];
         let mut at = offset;
         while at < end {
@@ -100,7 +116,7 @@ impl StringOps for SqliteEngine {
     }
 
     fn write_string_range(&mut self, key: &[u8], offset: usize, bytes: &[u8]) -> Result<usize> {
-        let Some(row) = self.string_row(key)? else {
+        let Some((id, total)) = self.string_row(key)? else {
             if bytes.is_empty() {
                 return Ok(0);
             }
@@ -110,7 +126,6 @@ impl StringOps for SqliteEngine {
             self.insert_key(self.phys, key, KeyType::String, None, Some(&value))?;
             return Ok(value.len());
         };
-        let total = self.value_len(row.id)?;
         if bytes.is_empty() {
             return Ok(total);
         }
@@ -119,19 +134,19 @@ impl StringOps for SqliteEngine {
         if end <= total {
             let mut blob = self
                 .conn
-                .blob_open(MAIN_DB, c"redis_keys", c"value", row.id, false)?;
+                .blob_open(MAIN_DB, c"redis_keys", c"value", id, false)?;
             blob.write_all_at(bytes, offset)?;
             return Ok(total);
         }
         let mut value: Vec<u8> = self
             .conn
             .prepare_cached("SELECT value FROM redis_keys WHERE id = ?1")?
-            .query_row([row.id], |r| r.get(0))?;
+            .query_row([id], |r| r.get(0))?;
         value.resize(end, 0);
         value[offset..].copy_from_slice(bytes);
         self.conn
             .prepare_cached("UPDATE redis_keys SET value = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![row.id, value, self.now])?;
+            .execute(params![id, value, self.now])?;
         Ok(end)
     }
 }
