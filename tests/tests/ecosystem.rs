@@ -1002,9 +1002,11 @@ fn redis_cli_stat_bigkeys_and_memkeys() {
 
 /// `redis-cli` in interactive mode (stdin a terminal: `script` provides one;
 /// TERM=dumb keeps linenoise from querying the cursor), one line at a time.
+/// Each line is typed only once its prompt is on screen: the terminal echoes
+/// what is typed at once, so typing early would interleave echo and reply.
 /// Returns what it printed, with the prompt's port replaced by `PORT`.
 fn redis_cli_interactive(port: u16, lines: &[&str]) -> String {
-    use std::io::Write;
+    use std::io::{Read, Write};
     let mut child = Command::new("script")
         .args([
             "-qec",
@@ -1018,16 +1020,41 @@ fn redis_cli_interactive(port: u16, lines: &[&str]) -> String {
         .spawn()
         .expect("script(1) and redis-cli must be installed");
     let mut stdin = child.stdin.take().expect("stdin");
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    for line in lines {
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            if tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let prompt = format!("127.0.0.1:{port}>");
+    let mut out = Vec::new();
+    let limit = std::time::Duration::from_secs(20);
+    for (i, line) in lines.iter().chain(std::iter::once(&"quit")).enumerate() {
+        while String::from_utf8_lossy(&out).matches(&prompt).count() <= i {
+            let chunk = rx.recv_timeout(limit).unwrap_or_else(|e| {
+                panic!(
+                    "no prompt {} from redis-cli ({e}): {}",
+                    i + 1,
+                    String::from_utf8_lossy(&out)
+                )
+            });
+            out.extend(chunk);
+        }
         writeln!(stdin, "{line}").expect("write to redis-cli");
-        std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    writeln!(stdin, "quit").expect("write to redis-cli");
     drop(stdin);
-    let out = child.wait_with_output().expect("redis-cli ran");
-    String::from_utf8_lossy(&out.stdout)
-        .replace(&format!("127.0.0.1:{port}>"), "PORT>")
+    // The reader ends (and the channel closes) when redis-cli exits.
+    while let Ok(chunk) = rx.recv_timeout(limit) {
+        out.extend(chunk);
+    }
+    child.wait().expect("redis-cli ran");
+    reader.join().expect("reader thread");
+    String::from_utf8_lossy(&out)
+        .replace(&prompt, "PORT>")
         .replace('\r', "")
 }
 
