@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Node.js and tests/node's packages (BullMQ), for the BullMQ contract test.
+# Node.js and tests/node's packages (BullMQ, socket.io and its sharded Redis
+# adapter, node-redis), for tests/tests/node_contract.rs.
 # Installs Debian's nodejs/npm when missing, then `npm ci` when node_modules is
 # missing or older than the lock file.
 set -euo pipefail

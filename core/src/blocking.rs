@@ -104,6 +104,9 @@ pub struct Coordination {
     pub(crate) in_script: bool,
     /// Messages (PUBLISH, keyspace events) waiting for the commit.
     pub(crate) events: Vec<crate::pubsub::Routed>,
+    /// Keys the running command created whose `new` event waits for the
+    /// command's first event on them (Redis publishes `new` just before).
+    pub(crate) created: Vec<DbKey>,
     /// The running command's sequence number (tags its messages).
     pub(crate) seq: u64,
 }

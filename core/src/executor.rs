@@ -28,7 +28,7 @@ use crate::blocking::{
     BlockRequest, Coordination, MAX_KEYS_PER_WAIT, MAX_TOTAL_WAITERS, MAX_WAITERS_PER_KEY,
 };
 use crate::command::{
-    push_expired, Args, Class, CommandEntry, CommandError, Ctx, Registry, ReplyMode, Session,
+    push_engine_events, Args, Class, CommandEntry, CommandError, Ctx, Registry, ReplyMode, Session,
 };
 use crate::engine::{DbKey, Engine, EngineError, SqliteEngine};
 use crate::protocol::Reply;
@@ -158,7 +158,12 @@ fn read_lookup_positions(
         "zunionstore" | "zinterstore" | "zdiffstore" => numkeys(2),
         "sinterstore" | "sunionstore" | "sdiffstore" => (2..argv.len()).step_by(1),
         "zrangestore" => (2..3.min(argv.len())).step_by(1),
-        "getdel" | "getex" | "getset" => (1..2.min(argv.len())).step_by(1),
+        "getdel" | "getex" | "getset" | "sort" | "copy" | "georadius" | "georadiusbymember" => {
+            (1..2.min(argv.len())).step_by(1)
+        }
+        "geosearchstore" => (2..3.min(argv.len())).step_by(1),
+        "bitop" => (3..argv.len()).step_by(1),
+        "pfmerge" => (1..argv.len()).step_by(1),
         "set" if argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get")) => (1..2).step_by(1),
         _ if spec.flags.contains(crate::command::Flags::READONLY) && spec.first_key > 0 => {
             let argc = argv.len() as i64;
@@ -178,11 +183,13 @@ fn read_lookup_positions(
 }
 
 /// What a RESP2 client with subscriptions may run (Redis' list).
-const SUBSCRIBED_MODE: [&str; 7] = [
+const SUBSCRIBED_MODE: [&str; 9] = [
     "subscribe",
     "unsubscribe",
     "psubscribe",
     "punsubscribe",
+    "ssubscribe",
+    "sunsubscribe",
     "ping",
     "quit",
     "reset",
@@ -905,7 +912,8 @@ impl Worker {
         self.engine
             .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
         let events_before = self.coord.events.len();
-        self.engine.set_report_expired(self.wants_expired());
+        let (expired, created) = self.wants_key_events();
+        self.engine.set_key_reports(expired, created);
         crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
         self.coord.client = session.id;
         self.coord.may_block = may_block;
@@ -962,8 +970,10 @@ impl Worker {
         }
         if broken {
             self.engine.take_expired();
+            self.engine.take_created();
+            self.coord.created.clear();
         } else {
-            push_expired(&mut self.engine, &self.server, &mut self.coord);
+            push_engine_events(&mut self.engine, &self.server, &mut self.coord, None);
         }
         if savepoint {
             let done = if broken {
@@ -1029,12 +1039,32 @@ impl Worker {
     /// INFO `keyspace_hits`/`keyspace_misses`: the keys `entry` looks up for
     /// reading (Redis' `lookupKeyRead`; write lookups do not count), checked
     /// before it runs. Returns (hits, misses).
+    /// A miss is a `keymiss` event (class `m`) on the running client's
+    /// database.
     fn read_lookups(&mut self, entry: &'static CommandEntry, argv: &[Bytes]) -> (u64, u64) {
         let (mut hits, mut misses) = (0, 0);
+        let flags = self.server.pubsub.notify_flags();
+        // OBJECT's lookups count but never notify (Redis' LOOKUP_NONOTIFY).
+        let keymiss = flags & Class::KEY_MISS.0 != 0
+            && self.server.pubsub.has_subscribers()
+            && entry.spec.name != "object";
         for i in read_lookup_positions(entry.spec, argv) {
             match self.engine.meta(&argv[i]) {
                 Ok(Some(_)) => hits += 1,
-                Ok(None) => misses += 1,
+                Ok(None) => {
+                    misses += 1;
+                    if keymiss {
+                        let db = self.engine.selected();
+                        crate::command::push_event(
+                            &self.server,
+                            &mut self.coord,
+                            flags,
+                            "keymiss",
+                            db,
+                            &argv[i],
+                        );
+                    }
+                }
                 Err(_) => {}
             }
         }
@@ -1103,11 +1133,16 @@ impl Worker {
 
     /// Does anyone listen for `expired` events (so the engine must name the
     /// keys it expires)?
-    fn wants_expired(&self) -> bool {
+    /// Would `expired` / `new` events be published? The engine records
+    /// those keys only then.
+    fn wants_key_events(&self) -> (bool, bool) {
         let flags = self.server.pubsub.notify_flags();
-        flags & Class::EXPIRED.0 != 0
-            && flags & (Class::KEYSPACE.0 | Class::KEYEVENT.0) != 0
-            && self.server.pubsub.has_subscribers()
+        let on = flags & (Class::KEYSPACE.0 | Class::KEYEVENT.0) != 0
+            && self.server.pubsub.has_subscribers();
+        (
+            on && flags & Class::EXPIRED.0 != 0,
+            on && flags & Class::NEW.0 != 0,
+        )
     }
 
     /// After a commit, before its replies are released: hands the messages
@@ -1327,12 +1362,13 @@ impl Worker {
     fn sweep(&mut self) {
         self.last_sweep = Instant::now();
         self.engine.set_clock(crate::util::now_ms());
-        self.engine.set_report_expired(self.wants_expired());
+        self.engine
+            .set_key_reports(self.wants_key_events().0, false);
         self.coord.seq = self.server.pubsub.next_seq();
         if let Err(e) = self.engine.sweep_expired(SWEEP_LIMIT) {
             tracing::warn!(error = %e, "expiry sweep failed");
         }
-        push_expired(&mut self.engine, &self.server, &mut self.coord);
+        push_engine_events(&mut self.engine, &self.server, &mut self.coord, None);
         let modified = self.engine.take_modified();
         self.coord.modified(&modified.keys);
     }

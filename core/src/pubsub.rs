@@ -133,6 +133,42 @@ pub fn notify_flags_to_string(flags: u32) -> String {
 pub struct Message {
     pub channel: Bytes,
     pub payload: Bytes,
+    /// Published with SPUBLISH: delivered as `smessage`.
+    pub sharded: bool,
+}
+
+/// The three subscription kinds: SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubKind {
+    Channel,
+    Pattern,
+    Shard,
+}
+
+/// One client's subscriptions, counted (CLIENT LIST `sub`/`psub`/`ssub`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SubCounts {
+    pub channels: usize,
+    pub patterns: usize,
+    pub shards: usize,
+    /// Output bytes waiting for the client (`omem`).
+    pub pending: usize,
+}
+
+impl SubCounts {
+    /// Any subscription at all: the client is in Redis' pub/sub context.
+    pub fn total(&self) -> usize {
+        self.channels + self.patterns + self.shards
+    }
+
+    /// What a (un)subscribe confirmation of `kind` counts: Redis counts
+    /// shard channels apart from channels and patterns.
+    pub fn of(&self, kind: SubKind) -> usize {
+        match kind {
+            SubKind::Shard => self.shards,
+            _ => self.channels + self.patterns,
+        }
+    }
 }
 
 /// What a client's mailbox holds: a pub/sub message or a MONITOR line.
@@ -177,7 +213,14 @@ impl Delivery {
         match pattern {
             None => {
                 out.put_slice(&[head, b'3', b'\r', b'\n']);
-                bulk(out, b"message");
+                bulk(
+                    out,
+                    if message.sharded {
+                        b"smessage"
+                    } else {
+                        b"message"
+                    },
+                );
             }
             Some(p) => {
                 out.put_slice(&[head, b'4', b'\r', b'\n']);
@@ -366,15 +409,46 @@ struct Subscriber {
     mailbox: Arc<Mailbox>,
     channels: HashSet<Bytes>,
     patterns: HashSet<Bytes>,
+    shards: HashSet<Bytes>,
+}
+
+impl Subscriber {
+    fn counts(&self) -> SubCounts {
+        SubCounts {
+            channels: self.channels.len(),
+            patterns: self.patterns.len(),
+            shards: self.shards.len(),
+            pending: self.mailbox.pending_bytes(),
+        }
+    }
+
+    fn names(&mut self, kind: SubKind) -> &mut HashSet<Bytes> {
+        match kind {
+            SubKind::Channel => &mut self.channels,
+            SubKind::Pattern => &mut self.patterns,
+            SubKind::Shard => &mut self.shards,
+        }
+    }
 }
 
 #[derive(Default)]
 struct Hub {
     channels: HashMap<Bytes, HashSet<u64>>,
     patterns: HashMap<Bytes, HashSet<u64>>,
+    shards: HashMap<Bytes, HashSet<u64>>,
     clients: HashMap<u64, Subscriber>,
     /// MONITOR clients, in the order they started (Redis feeds them so).
     monitors: Vec<u64>,
+}
+
+impl Hub {
+    fn index(&mut self, kind: SubKind) -> &mut HashMap<Bytes, HashSet<u64>> {
+        match kind {
+            SubKind::Channel => &mut self.channels,
+            SubKind::Pattern => &mut self.patterns,
+            SubKind::Shard => &mut self.shards,
+        }
+    }
 }
 
 /// The server's pub/sub hub.
@@ -427,6 +501,7 @@ impl PubSub {
                 mailbox: mailbox.clone(),
                 channels: HashSet::new(),
                 patterns: HashSet::new(),
+                shards: HashSet::new(),
             },
         );
         mailbox
@@ -496,92 +571,84 @@ impl PubSub {
 
     /// Drops every subscription of `client` (RESET, disconnect).
     pub fn unsubscribe_all(&self, client: u64) {
-        let mut hub = self.hub();
-        let (channels, patterns): (Vec<Bytes>, Vec<Bytes>) = match hub.clients.get_mut(&client) {
-            Some(s) => (s.channels.drain().collect(), s.patterns.drain().collect()),
-            None => return,
-        };
-        for c in &channels {
-            remove_member(&mut hub.channels, c, client);
+        for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
+            for name in self.subscribed(client, kind) {
+                self.unsubscribe(client, &name, kind);
+            }
         }
-        for p in &patterns {
-            remove_member(&mut hub.patterns, p, client);
-        }
-        self.subscriptions
-            .fetch_sub(channels.len() + patterns.len(), Ordering::Relaxed);
     }
 
-    /// SUBSCRIBE one channel; returns the client's subscription count after it.
-    pub fn subscribe(&self, client: u64, channel: &Bytes, pattern: bool) -> usize {
+    /// Subscribes one name; returns the client's counts after it.
+    pub fn subscribe(&self, client: u64, name: &Bytes, kind: SubKind) -> SubCounts {
         let mut hub = self.hub();
-        let hub = &mut *hub;
         let Some(sub) = hub.clients.get_mut(&client) else {
-            return 0;
+            return SubCounts::default();
         };
-        let (mine, index) = if pattern {
-            (&mut sub.patterns, &mut hub.patterns)
-        } else {
-            (&mut sub.channels, &mut hub.channels)
-        };
-        if mine.insert(channel.clone()) {
-            index.entry(channel.clone()).or_default().insert(client);
-            self.subscriptions.fetch_add(1, Ordering::Relaxed);
+        if !sub.names(kind).insert(name.clone()) {
+            return sub.counts();
         }
-        sub.channels.len() + sub.patterns.len()
+        let counts = sub.counts();
+        hub.index(kind)
+            .entry(name.clone())
+            .or_default()
+            .insert(client);
+        self.subscriptions.fetch_add(1, Ordering::Relaxed);
+        counts
     }
 
-    /// UNSUBSCRIBE one channel (or pattern); returns the count after it.
-    pub fn unsubscribe(&self, client: u64, channel: &[u8], pattern: bool) -> usize {
+    /// Unsubscribes one name (subscribed or not); returns the counts after it.
+    pub fn unsubscribe(&self, client: u64, name: &[u8], kind: SubKind) -> SubCounts {
         let mut hub = self.hub();
-        let hub = &mut *hub;
         let Some(sub) = hub.clients.get_mut(&client) else {
-            return 0;
+            return SubCounts::default();
         };
-        let (mine, index) = if pattern {
-            (&mut sub.patterns, &mut hub.patterns)
-        } else {
-            (&mut sub.channels, &mut hub.channels)
-        };
-        if mine.remove(channel) {
-            remove_member(index, channel, client);
-            self.subscriptions.fetch_sub(1, Ordering::Relaxed);
+        if !sub.names(kind).remove(name) {
+            return sub.counts();
         }
-        sub.channels.len() + sub.patterns.len()
+        let counts = sub.counts();
+        remove_member(hub.index(kind), name, client);
+        self.subscriptions.fetch_sub(1, Ordering::Relaxed);
+        counts
     }
 
-    /// The client's channels (or patterns), for UNSUBSCRIBE without arguments.
-    pub fn subscribed(&self, client: u64, pattern: bool) -> Vec<Bytes> {
-        let hub = self.hub();
-        let Some(sub) = hub.clients.get(&client) else {
+    /// The client's names of one kind, sorted (UNSUBSCRIBE without arguments).
+    pub fn subscribed(&self, client: u64, kind: SubKind) -> Vec<Bytes> {
+        let mut hub = self.hub();
+        let Some(sub) = hub.clients.get_mut(&client) else {
             return Vec::new();
         };
-        let set = if pattern {
-            &sub.patterns
-        } else {
-            &sub.channels
-        };
-        let mut list: Vec<Bytes> = set.iter().cloned().collect();
+        let mut list: Vec<Bytes> = sub.names(kind).iter().cloned().collect();
         list.sort();
         list
     }
 
-    /// `(channels, patterns, pending output bytes)` of one client.
-    pub fn client_counts(&self, client: u64) -> (usize, usize, usize) {
-        let hub = self.hub();
-        hub.clients.get(&client).map_or((0, 0, 0), |s| {
-            (
-                s.channels.len(),
-                s.patterns.len(),
-                s.mailbox.pending_bytes(),
-            )
-        })
+    /// One client's subscription counts and pending output.
+    pub fn client_counts(&self, client: u64) -> SubCounts {
+        self.hub()
+            .clients
+            .get(&client)
+            .map_or_else(SubCounts::default, Subscriber::counts)
     }
 
     /// Resolves who receives a message on `channel`: channel subscribers first,
     /// then pattern subscribers, as Redis delivers. Delivery waits for
     /// [`deliver`].
     pub fn route(&self, channel: Bytes, payload: Bytes) -> Routed {
-        let message = Arc::new(Message { channel, payload });
+        self.route_kind(channel, payload, false)
+    }
+
+    /// SPUBLISH: only the shard channel's subscribers receive it (patterns
+    /// never match shard channels).
+    pub fn route_sharded(&self, channel: Bytes, payload: Bytes) -> Routed {
+        self.route_kind(channel, payload, true)
+    }
+
+    fn route_kind(&self, channel: Bytes, payload: Bytes, sharded: bool) -> Routed {
+        let message = Arc::new(Message {
+            channel,
+            payload,
+            sharded,
+        });
         let mut to = Vec::new();
         if self.subscriptions.load(Ordering::Relaxed) == 0 {
             return Routed {
@@ -591,12 +658,20 @@ impl PubSub {
             };
         }
         let hub = self.hub();
-        if let Some(clients) = hub.channels.get(&message.channel) {
+        let direct = if sharded { &hub.shards } else { &hub.channels };
+        if let Some(clients) = direct.get(&message.channel) {
             for id in clients {
                 if let Some(s) = hub.clients.get(id) {
                     to.push((s.mailbox.clone(), None));
                 }
             }
+        }
+        if sharded {
+            return Routed {
+                content: Content::Message(message),
+                to,
+                seq: 0,
+            };
         }
         for (pattern, clients) in &hub.patterns {
             if glob_match(pattern, &message.channel, false) {
@@ -619,11 +694,12 @@ impl PubSub {
         self.subscriptions.load(Ordering::Relaxed) > 0
     }
 
-    /// Channels with at least one subscriber matching `pattern` (all when `None`).
-    pub fn channels(&self, pattern: Option<&[u8]>) -> Vec<Bytes> {
+    /// Channels (or shard channels) with at least one subscriber matching
+    /// `pattern` (all when `None`).
+    pub fn channels(&self, pattern: Option<&[u8]>, sharded: bool) -> Vec<Bytes> {
         let hub = self.hub();
-        let mut list: Vec<Bytes> = hub
-            .channels
+        let index = if sharded { &hub.shards } else { &hub.channels };
+        let mut list: Vec<Bytes> = index
             .keys()
             .filter(|c| pattern.is_none_or(|p| glob_match(p, c, false)))
             .cloned()
@@ -632,9 +708,12 @@ impl PubSub {
         list
     }
 
-    /// Subscribers of one channel (PUBSUB NUMSUB).
-    pub fn numsub(&self, channel: &[u8]) -> usize {
-        self.hub().channels.get(channel).map_or(0, HashSet::len)
+    /// Subscribers of one channel (PUBSUB NUMSUB) or shard channel
+    /// (SHARDNUMSUB).
+    pub fn numsub(&self, channel: &[u8], sharded: bool) -> usize {
+        let hub = self.hub();
+        let index = if sharded { &hub.shards } else { &hub.channels };
+        index.get(channel).map_or(0, HashSet::len)
     }
 
     /// Distinct patterns subscribed to (PUBSUB NUMPAT, INFO `pubsub_patterns`).
@@ -645,6 +724,11 @@ impl PubSub {
     /// Channels with subscribers (INFO `pubsub_channels`).
     pub fn numchannels(&self) -> usize {
         self.hub().channels.len()
+    }
+
+    /// Shard channels with subscribers (INFO `pubsubshard_channels`).
+    pub fn numshardchannels(&self) -> usize {
+        self.hub().shards.len()
     }
 
     /// The sequence number of the last command run.
@@ -729,13 +813,32 @@ mod tests {
         let kill = Arc::new(Notify::new());
         let a = hub.register(1, kill.clone());
         let _b = hub.register(2, kill);
-        assert_eq!(hub.subscribe(1, &Bytes::from("news"), false), 1);
-        assert_eq!(hub.subscribe(1, &Bytes::from("n*"), true), 2);
-        assert_eq!(hub.subscribe(2, &Bytes::from("n*"), true), 1);
+        let count = |c: SubCounts, kind| c.of(kind);
+        let news = Bytes::from("news");
+        assert_eq!(
+            count(hub.subscribe(1, &news, SubKind::Channel), SubKind::Channel),
+            1
+        );
+        let p = Bytes::from("n*");
+        assert_eq!(
+            count(hub.subscribe(1, &p, SubKind::Pattern), SubKind::Pattern),
+            2
+        );
+        assert_eq!(
+            count(hub.subscribe(2, &p, SubKind::Pattern), SubKind::Pattern),
+            1
+        );
+        // A shard channel of the same name is counted apart and never
+        // reached by PUBLISH or patterns.
+        let c = hub.subscribe(2, &news, SubKind::Shard);
+        assert_eq!((c.of(SubKind::Shard), c.total()), (1, 2));
         let routed = hub.route(Bytes::from("news"), Bytes::from("hi"));
         assert_eq!(routed.receivers(), 3);
+        assert_eq!(hub.route_sharded(news.clone(), news.clone()).receivers(), 1);
         assert_eq!(hub.numpat(), 1);
-        assert_eq!(hub.numsub(b"news"), 1);
+        assert_eq!(hub.numsub(b"news", false), 1);
+        assert_eq!(hub.numsub(b"news", true), 1);
+        assert_eq!(hub.channels(None, true), vec![news.clone()]);
         let mut routed = routed;
         routed.seq = 5;
         deliver(vec![routed]);
@@ -746,9 +849,11 @@ mod tests {
         a.written(bytes);
         assert_eq!(a.pending_bytes(), 0);
         hub.unregister(1);
-        assert_eq!(hub.numsub(b"news"), 0);
+        assert_eq!(hub.numsub(b"news", false), 0);
         assert_eq!(hub.numpat(), 1);
-        assert!(hub.has_subscribers());
+        hub.unregister(2);
+        assert!(!hub.has_subscribers());
+        assert_eq!(hub.numshardchannels(), 0);
     }
 
     #[test]
@@ -791,7 +896,7 @@ mod tests {
         });
         let kill = Arc::new(Notify::new());
         let a = hub.register(1, kill);
-        hub.subscribe(1, &Bytes::from("c"), false);
+        hub.subscribe(1, &Bytes::from("c"), SubKind::Channel);
         for _ in 0..100 {
             deliver(vec![hub.route(Bytes::from("c"), Bytes::from(vec![0; 100]))]);
         }
@@ -804,7 +909,7 @@ mod tests {
         let hub = PubSub::default();
         let kill = Arc::new(Notify::new());
         let a = hub.register(1, kill);
-        hub.subscribe(1, &Bytes::from("c"), false);
+        hub.subscribe(1, &Bytes::from("c"), SubKind::Channel);
         let send = || deliver(vec![hub.route(Bytes::from("c"), Bytes::from(vec![0; 100]))]);
         // Over a soft limit held for an hour: kept.
         hub.set_output_limit(OutputLimit {

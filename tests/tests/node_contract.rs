@@ -1,6 +1,10 @@
-//! BullMQ (npm) against the real binary: tests/node/bullmq_contract.mjs (a
-//! Queue, a Worker processing 100 jobs, a delayed job, retries, QueueEvents)
-//! first against a real redis-server, then against resplite.
+//! Node.js frameworks (npm) against the real binary, each first against a real
+//! redis-server, then against resplite, with the same output:
+//! - tests/node/bullmq_contract.mjs: BullMQ (a Queue, a Worker processing 100
+//!   jobs, a delayed job, retries, QueueEvents);
+//! - tests/node/socketio_sharded_contract.mjs: socket.io's sharded Redis
+//!   adapter (SSUBSCRIBE/SPUBLISH/PUBSUB SHARDNUMSUB between two servers).
+//!
 //! scripts/ensure-node.sh provides node and the packages.
 
 use std::path::PathBuf;
@@ -15,25 +19,25 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-fn bullmq(node: &str, addr: std::net::SocketAddr) -> String {
+/// Runs one contract script against `addr`; its output ("N passed, 0 failed").
+fn contract(node: &str, script: &str, addr: std::net::SocketAddr) -> String {
     let out = Command::new(node)
-        .arg(repo().join("tests/node/bullmq_contract.mjs"))
+        .arg(repo().join("tests/node").join(script))
         .args([addr.ip().to_string(), addr.port().to_string()])
         .output()
         .expect("run bullmq_contract.mjs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "bullmq_contract.mjs against {addr}:\n{stdout}\n{}",
+        "{script} against {addr}:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     stdout
 }
 
-/// BullMQ's scripts call XADD and QueueEvents reads with XREAD BLOCK.
-#[tokio::test]
-async fn bullmq_processes_jobs_against_redis_and_resplite() {
+/// node and the packages, installed when missing; the path of node.
+fn ensure_node() -> String {
     let out = Command::new(repo().join("scripts/ensure-node.sh"))
         .output()
         .expect("run scripts/ensure-node.sh");
@@ -42,10 +46,29 @@ async fn bullmq_processes_jobs_against_redis_and_resplite() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let node = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The script's output against redis-server and against resplite.
+async fn both(script: &str) -> (String, String) {
+    let node = ensure_node();
     let redis = RedisServer::start().await;
-    let theirs = bullmq(&node, redis.addr);
+    let theirs = contract(&node, script, redis.addr);
     let server = Resplite::start();
-    let ours = bullmq(&node, server.addr);
+    let ours = contract(&node, script, server.addr);
+    (theirs, ours)
+}
+
+/// BullMQ's scripts call XADD and QueueEvents reads with XREAD BLOCK.
+#[tokio::test]
+async fn bullmq_processes_jobs_against_redis_and_resplite() {
+    let (theirs, ours) = both("bullmq_contract.mjs").await;
+    assert_eq!(ours, theirs);
+}
+
+/// The sharded socket.io adapter joins servers through shard channels.
+#[tokio::test]
+async fn socketio_sharded_adapter_against_redis_and_resplite() {
+    let (theirs, ours) = both("socketio_sharded_contract.mjs").await;
     assert_eq!(ours, theirs);
 }

@@ -349,6 +349,101 @@ async fn introspection_counts_match_redis() {
     assert!(normal.contains(" sub=0 psub=0 ") && !normal.contains("flags=P"));
 }
 
+/// Sharded pub/sub (SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, PUBSUB SHARD*): every
+/// reply, push and count as redis-server gives it, in RESP2 and RESP3. A shard
+/// channel is its own namespace: PUBLISH and patterns never reach it, and its
+/// confirmations count shard channels apart from the others.
+#[tokio::test]
+async fn sharded_pubsub_matches_redis() {
+    let redis = RedisServer::start().await;
+    let ours = Resplite::start();
+    let mut results = Vec::new();
+    for addr in [redis.addr, ours.addr] {
+        let mut out = Vec::new();
+        let mut s1 = Raw::connect(addr).await;
+        let mut s3 = Raw::connect(addr).await;
+        s3.call(&["HELLO", "3"]).await;
+        let mut c = Raw::connect(addr).await;
+        for (cmd, n) in [
+            (&["SSUBSCRIBE", "a", "b\x00bin"][..], 2),
+            (&["SSUBSCRIBE", "a"], 1),
+            (&["SUBSCRIBE", "a"], 1),
+            (&["PSUBSCRIBE", "*"], 1),
+            // Subscribed mode (RESP2): only the (P|S)(UN)SUBSCRIBE family.
+            (&["SPUBLISH", "a", "x"], 1),
+            (&["GET", "k"], 1),
+        ] {
+            s1.send(cmd).await;
+            out.push(format!("{cmd:?} {}", list(&s1.frames(n).await)));
+        }
+        out.push(show(&s3.call(&["SSUBSCRIBE", "a"]).await));
+        for cmd in [
+            &["SPUBLISH", "a", "m1"][..],
+            &["PUBLISH", "a", "m2"],
+            &["SPUBLISH", "b\x00bin", "m3"],
+            &["SPUBLISH", "nobody", "m4"],
+            &["SPUBLISH", "a"],
+            &["PUBSUB", "SHARDCHANNELS", "a*"],
+            &["PUBSUB", "SHARDCHANNELS", "z*"],
+            &["PUBSUB", "SHARDCHANNELS", "a", "b"],
+            &["PUBSUB", "SHARDNUMSUB", "a", "b\x00bin", "c"],
+            &["PUBSUB", "SHARDNUMSUB"],
+            &["PUBSUB", "NUMSUB", "a"],
+            &["PUBSUB", "CHANNELS"],
+            &["PUBSUB", "NUMPAT"],
+            &["COMMAND", "GETKEYS", "SPUBLISH", "a", "m"],
+            &["COMMAND", "GETKEYS", "SSUBSCRIBE", "a", "b"],
+            &["MULTI"],
+            &["SSUBSCRIBE", "x"],
+            &["EXEC"],
+        ] {
+            out.push(format!("{cmd:?} {}", show(&c.call(cmd).await)));
+        }
+        let mut channels = match c.call(&["PUBSUB", "SHARDCHANNELS"]).await {
+            Frame::Array { data, .. } => data.iter().map(show).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        channels.sort();
+        out.push(channels.join(","));
+        let info = show(&c.call(&["INFO", "stats"]).await);
+        let line = info.lines().find(|l| l.starts_with("pubsubshard_channels"));
+        out.push(line.expect("pubsubshard_channels").trim().to_string());
+        // The messages, in publishing order; a pattern never sees SPUBLISH.
+        out.push(list(&s1.frames(4).await));
+        out.push(list(&s3.frames(1).await));
+        for (cmd, n) in [
+            (&["SUNSUBSCRIBE", "a", "zz"][..], 2),
+            (&["SUNSUBSCRIBE"], 1),
+            (&["SUNSUBSCRIBE"], 1),
+            (&["UNSUBSCRIBE"], 1),
+            (&["PUNSUBSCRIBE"], 1),
+            (&["GET", "k"], 1),
+        ] {
+            s1.send(cmd).await;
+            out.push(format!("{cmd:?} {}", list(&s1.frames(n).await)));
+        }
+        s3.send(&["SPUBLISH", "a", "self"]).await;
+        out.push(list(&s3.frames(2).await));
+        out.push(show(&s3.call(&["SUNSUBSCRIBE"]).await));
+        results.push(out);
+    }
+    assert_eq!(results[0], results[1], "redis-server vs resplite");
+    assert!(
+        results[1][0].contains("ssubscribe, a, 1"),
+        "{:?}",
+        results[1]
+    );
+
+    // CLIENT LIST counts shard subscriptions (`ssub`) and flags the client P.
+    let mut s = Raw::connect(ours.addr).await;
+    s.send(&["SSUBSCRIBE", "a", "b"]).await;
+    s.frames(2).await;
+    let mut c = Raw::connect(ours.addr).await;
+    let listed = show(&c.call(&["CLIENT", "LIST", "TYPE", "pubsub"]).await);
+    assert!(listed.contains(" sub=0 psub=0 ssub=2 "), "{listed}");
+    assert!(listed.contains(" flags=P "), "{listed}");
+}
+
 /// Reads RESP2 `message` pushes fast (a debug-build redis-protocol decoder
 /// would dominate a million-message test): returns payloads.
 struct MessageReader {
@@ -540,9 +635,9 @@ async fn a_subscriber_that_stops_reading_is_disconnected_at_its_limit() {
 
 /// Runs `commands` on `addr` with a `PSUBSCRIBE *` listener and returns every
 /// keyspace/keyevent message it saw, in order, until a final marker.
-async fn keyspace_events(addr: SocketAddr, commands: &[Vec<&str>]) -> Vec<String> {
+async fn keyspace_events(addr: SocketAddr, flags: &str, commands: &[Vec<&str>]) -> Vec<String> {
     let mut admin = Raw::connect(addr).await;
-    let set = ["CONFIG", "SET", "notify-keyspace-events", "KEA"];
+    let set = ["CONFIG", "SET", "notify-keyspace-events", flags];
     assert_eq!(show(&admin.call(&set).await), "OK");
     let mut listener = Raw::connect(addr).await;
     listener.call(&["PSUBSCRIBE", "*"]).await;
@@ -607,13 +702,12 @@ fn write_stream() -> Vec<Vec<&'static str>> {
         .collect()
 }
 
-#[tokio::test]
-async fn keyspace_events_of_every_write_command_match_redis() {
+/// Every event `commands` cause under `flags`, the same as redis-server's.
+async fn assert_same_events(flags: &str, stream: &[Vec<&str>]) -> usize {
     let redis = RedisServer::start().await;
     let ours = Resplite::start();
-    let stream = write_stream();
-    let want = keyspace_events(redis.addr, &stream).await;
-    let got = keyspace_events(ours.addr, &stream).await;
+    let want = keyspace_events(redis.addr, flags, stream).await;
+    let got = keyspace_events(ours.addr, flags, stream).await;
     for (i, (w, g)) in want.iter().zip(&got).enumerate() {
         assert_eq!(
             w,
@@ -623,7 +717,58 @@ async fn keyspace_events_of_every_write_command_match_redis() {
         );
     }
     assert_eq!(want.len(), got.len(), "{want:#?}\n{got:#?}");
-    assert!(want.len() > 200, "the stream exercises the events");
+    want.len()
+}
+
+#[tokio::test]
+async fn keyspace_events_of_every_write_command_match_redis() {
+    let n = assert_same_events("KEA", &write_stream()).await;
+    assert!(n > 200, "the stream exercises the events");
+}
+
+/// The `n` class: `new` as a key appears (before the command's own event),
+/// by whatever command creates it, renames, moves or copies it there.
+#[tokio::test]
+async fn new_key_events_match_redis() {
+    let mut stream = write_stream();
+    for cmd in [
+        "SET x 1",
+        "MOVE x 1",
+        "SET y 1",
+        "COPY y y2",
+        "COPY y y2 REPLACE",
+        "COPY y y3 DB 2",
+        "SELECT 1",
+        "RENAME x x9",
+        "SET e2 1 PX 1",
+    ] {
+        stream.insert(stream.len() - 1, cmd.split(' ').collect());
+    }
+    stream.extend(
+        ["SLEEP 20", "SET e2 2", "SET e2 3", "SORT l STORE sorted"].map(|c| c.split(' ').collect()),
+    );
+    let n = assert_same_events("KEAn", &stream).await;
+    assert!(n > 250, "the stream exercises the events");
+    assert!(
+        assert_same_events("En", &stream).await > 30,
+        "new keys only"
+    );
+}
+
+/// The `m` class: `keymiss` when a read looks a key up and finds nothing.
+#[tokio::test]
+async fn keymiss_events_match_redis() {
+    let text = "SET s 1|GET nope|GET s|MGET a s b|HGET nope f|EXISTS nope|TYPE nope|TTL nope|\
+        LRANGE nope 0 -1|SMEMBERS nope|ZSCORE nope a|GETDEL nope|SET x 1 GET|SET x 2 GET|\
+        STRLEN nope|SINTERSTORE d nope s2|XRANGE nope - +|SORT nope|PFCOUNT nope|GETBIT nope 0|\
+        BITCOUNT nope|GEOPOS nope a|LCS nope nope2|DEL nope|EXPIRE nope 10|SCARD nope|\
+        SRANDMEMBER nope|ZRANGE nope 0 -1|HGETALL nope|LLEN nope|LINDEX nope 0|ZCARD nope|\
+        XLEN nope|TOUCH nope|OBJECT ENCODING nope|GETRANGE nope 0 1|HMGET nope a|SISMEMBER nope a|\
+        SORT nope STORE d2|COPY nope d3|BITOP OR d4 nope s|PFMERGE d5 nope|GEOSEARCHSTORE d6 nope \
+        FROMLONLAT 0 0 BYRADIUS 1 km|GEORADIUS nope 0 0 1 km|GEORADIUSBYMEMBER nope a 1 km";
+    let stream: Vec<Vec<&str>> = text.split('|').map(|c| c.split(' ').collect()).collect();
+    assert!(assert_same_events("KEm", &stream).await > 20);
+    assert!(assert_same_events("Em", &stream).await > 10);
 }
 
 #[tokio::test]

@@ -39,8 +39,7 @@ impl Filter {
     fn matches(&self, ctx: &Ctx, c: &ClientInfo) -> bool {
         let kind_ok = || {
             self.kind.is_none_or(|kind| {
-                let (channels, patterns, _) = ctx.server.pubsub.client_counts(c.id);
-                let subscribed = channels + patterns > 0;
+                let subscribed = ctx.server.pubsub.client_counts(c.id).total() > 0;
                 match kind {
                     Kind::Normal => !subscribed,
                     Kind::PubSub => subscribed,
@@ -488,12 +487,13 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
     } else {
         now.saturating_duration_since(c.last_command_at).as_secs()
     };
-    let (sub, psub, omem) = ctx.server.pubsub.client_counts(c.id);
+    let subs = ctx.server.pubsub.client_counts(c.id);
+    let (sub, psub, ssub, omem) = (subs.channels, subs.patterns, subs.shards, subs.pending);
     let mut flags = String::new();
     if ctx.server.pubsub.is_monitor(c.id) {
         flags.push('O');
     }
-    if sub + psub > 0 {
+    if subs.total() > 0 {
         flags.push('P');
     }
     if ctx.coord.is_blocked(c.id) {
@@ -510,7 +510,7 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
     }
     format!(
         "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db={db} sub={sub} \
-         psub={psub} ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
+         psub={psub} ssub={ssub} multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
          obl=0 oll=0 omem={omem} tot-mem=32768 events=r cmd={cmd} user={} redir=-1 resp={resp} \
          lib-name={} lib-ver={}",
         c.id,

@@ -35,6 +35,7 @@ impl Command for Move {
         if !ctx.engine.move_key(&self.0, db)? {
             return Ok(Reply::Int(0));
         }
+        ctx.notify_created();
         ctx.notify(Class::GENERIC, "move_from", &self.0);
         ctx.notify_in(db, Class::GENERIC, "move_to", &self.0);
         Ok(Reply::Int(1))

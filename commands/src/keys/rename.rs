@@ -51,6 +51,7 @@ impl Command for RenameNx {
 /// a key is renamed to itself, as in Redis).
 fn notify_rename(ctx: &mut Ctx, from: &[u8], to: &[u8]) {
     if from != to {
+        ctx.notify_created();
         ctx.notify(Class::GENERIC, "rename_from", from);
         ctx.notify(Class::GENERIC, "rename_to", to);
     }

@@ -1,4 +1,5 @@
 use resplite_core::prelude::*;
+use resplite_core::pubsub::SubKind;
 
 /// PSUBSCRIBE pattern [pattern ...]
 pub struct Psubscribe(Vec<Bytes>);
@@ -13,7 +14,7 @@ impl Command for Psubscribe {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Ok(super::subscribe(ctx, self.0, true))
+        Ok(super::subscribe(ctx, self.0, SubKind::Pattern))
     }
 }
 

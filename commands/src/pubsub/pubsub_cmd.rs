@@ -6,14 +6,13 @@ enum Pubsub {
     Channels(Option<Bytes>),
     NumSub(Vec<Bytes>),
     NumPat,
-    ShardChannels,
+    ShardChannels(Option<Bytes>),
     ShardNumSub(Vec<Bytes>),
     Help,
 }
 
 /// PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT |
-/// SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] | HELP. resplite has no
-/// shard channels: those answer as an idle Redis does.
+/// SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] | HELP.
 pub struct PubsubCmd(Pubsub);
 
 impl Command for PubsubCmd {
@@ -32,7 +31,7 @@ impl Command for PubsubCmd {
                 if sub.name == "channels" {
                     Pubsub::Channels(pattern)
                 } else {
-                    Pubsub::ShardChannels
+                    Pubsub::ShardChannels(pattern)
                 }
             }
             "numsub" => Pubsub::NumSub(args.rest()),
@@ -53,29 +52,11 @@ impl Command for PubsubCmd {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let hub = &ctx.server.pubsub;
         Ok(match self.0 {
-            Pubsub::Channels(pattern) => Reply::Array(
-                hub.channels(pattern.as_deref())
-                    .into_iter()
-                    .map(Reply::Bulk)
-                    .collect(),
-            ),
-            Pubsub::NumSub(channels) => Reply::Array(
-                channels
-                    .into_iter()
-                    .flat_map(|c| {
-                        let n = hub.numsub(&c) as i64;
-                        [Reply::Bulk(c), Reply::Int(n)]
-                    })
-                    .collect(),
-            ),
+            Pubsub::Channels(pattern) => channel_list(hub.channels(pattern.as_deref(), false)),
+            Pubsub::ShardChannels(pattern) => channel_list(hub.channels(pattern.as_deref(), true)),
+            Pubsub::NumSub(channels) => numsub(hub, channels, false),
+            Pubsub::ShardNumSub(channels) => numsub(hub, channels, true),
             Pubsub::NumPat => Reply::Int(hub.numpat() as i64),
-            Pubsub::ShardChannels => Reply::Array(Vec::new()),
-            Pubsub::ShardNumSub(channels) => Reply::Array(
-                channels
-                    .into_iter()
-                    .flat_map(|c| [Reply::Bulk(c), Reply::Int(0)])
-                    .collect(),
-            ),
             Pubsub::Help => help(
                 "PUBSUB",
                 &[
@@ -94,6 +75,23 @@ impl Command for PubsubCmd {
             ),
         })
     }
+}
+
+fn channel_list(channels: Vec<Bytes>) -> Reply {
+    Reply::Array(channels.into_iter().map(Reply::Bulk).collect())
+}
+
+/// NUMSUB / SHARDNUMSUB: a flat name, count array (in RESP3 too).
+fn numsub(hub: &resplite_core::pubsub::PubSub, channels: Vec<Bytes>, sharded: bool) -> Reply {
+    Reply::Array(
+        channels
+            .into_iter()
+            .flat_map(|c| {
+                let n = hub.numsub(&c, sharded) as i64;
+                [Reply::Bulk(c), Reply::Int(n)]
+            })
+            .collect(),
+    )
 }
 
 register_command!(PubsubCmd);

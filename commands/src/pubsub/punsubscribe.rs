@@ -1,4 +1,5 @@
 use resplite_core::prelude::*;
+use resplite_core::pubsub::SubKind;
 
 /// PUNSUBSCRIBE [pattern [pattern ...]]
 pub struct Punsubscribe(Vec<Bytes>);
@@ -18,7 +19,7 @@ impl Command for Punsubscribe {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Ok(super::unsubscribe(ctx, self.0, true))
+        Ok(super::unsubscribe(ctx, self.0, SubKind::Pattern))
     }
 }
 

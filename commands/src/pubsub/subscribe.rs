@@ -1,4 +1,5 @@
 use resplite_core::prelude::*;
+use resplite_core::pubsub::SubKind;
 
 /// SUBSCRIBE channel [channel ...]
 pub struct Subscribe(Vec<Bytes>);
@@ -13,7 +14,7 @@ impl Command for Subscribe {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Ok(super::subscribe(ctx, self.0, false))
+        Ok(super::subscribe(ctx, self.0, SubKind::Channel))
     }
 }
 

@@ -1,4 +1,5 @@
 use resplite_core::prelude::*;
+use resplite_core::pubsub::SubKind;
 
 /// UNSUBSCRIBE [channel [channel ...]]
 pub struct Unsubscribe(Vec<Bytes>);
@@ -13,7 +14,7 @@ impl Command for Unsubscribe {
     }
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Ok(super::unsubscribe(ctx, self.0, false))
+        Ok(super::unsubscribe(ctx, self.0, SubKind::Channel))
     }
 }
 

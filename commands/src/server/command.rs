@@ -156,6 +156,11 @@ fn get_keys(
         ));
     }
     match spec.key_positions(argv) {
+        Some(positions)
+            if positions.is_empty() && !spec.flags.contains(Flags::NO_MANDATORY_KEYS) =>
+        {
+            Err(CommandError::other("ERR The command has no key arguments"))
+        }
         None => Err(CommandError::other("ERR The command has no key arguments")),
         Some(positions) => Ok(Reply::bulks(
             positions.into_iter().filter_map(|i| argv.get(i).cloned()),

@@ -336,8 +336,8 @@ fn stats(ctx: &mut Ctx, l: &mut Lines) {
     l.add("keyspace_misses", Stats::get(&s.keyspace_misses));
     l.add("pubsub_channels", state.pubsub.numchannels());
     l.add("pubsub_patterns", state.pubsub.numpat());
+    l.add("pubsubshard_channels", state.pubsub.numshardchannels());
     l.zeros(&[
-        "pubsubshard_channels",
         "latest_fork_usec",
         "total_forks",
         "migrate_cached_sockets",

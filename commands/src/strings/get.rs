@@ -21,7 +21,7 @@ impl Command for Get {
 
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         let value = ctx.engine.get_string(&self.0);
-        ctx.count_lookup(!matches!(value, Ok(None)));
+        ctx.count_lookup(&self.0, !matches!(value, Ok(None)));
         Ok(Reply::opt_bulk(value?))
     }
 }

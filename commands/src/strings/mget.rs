@@ -18,7 +18,7 @@ impl Command for MGet {
         let mut out = Vec::with_capacity(self.0.len());
         for key in &self.0 {
             let value = ctx.engine.get_string(key);
-            ctx.count_lookup(!matches!(value, Ok(None)));
+            ctx.count_lookup(key, !matches!(value, Ok(None)));
             out.push(match value {
                 Ok(v) => Reply::opt_bulk(v),
                 Err(EngineError::WrongType) => Reply::Nil,

@@ -101,12 +101,23 @@ impl Ctx<'_> {
     pub fn notify_in(&mut self, db: u32, class: Class, event: &'static str, key: &[u8]) {
         let pubsub = &self.server.pubsub;
         let flags = pubsub.notify_flags();
-        if flags & class.0 == 0 || !pubsub.has_subscribers() {
+        let wanted = flags & class.0 != 0;
+        if !(wanted || flags & Class::NEW.0 != 0) || !pubsub.has_subscribers() {
             return;
         }
-        // Keys that expired while this command looked them up come first.
-        self.notify_expired();
-        self.push_event(flags, event, db, key);
+        // Keys that expired while this command looked them up come first,
+        // then `new` if it created this key, as Redis publishes them (MSET:
+        // new a, set a, new b, set b), whether or not this event's class is on.
+        push_engine_events(self.engine, self.server, self.coord, Some((db, key)));
+        if wanted {
+            self.push_event(flags, event, db, key);
+        }
+    }
+
+    /// Publishes now the `new` events of the keys created so far: RENAME and
+    /// MOVE create their destination before they name their source.
+    pub fn notify_created(&mut self) {
+        push_engine_events(self.engine, self.server, self.coord, None);
     }
 
     /// Would an event of `class` be published (for commands that must look
@@ -119,13 +130,15 @@ impl Ctx<'_> {
     /// INFO `keyspace_hits`/`keyspace_misses`: a key this command looked up
     /// for reading was found (of any type) or not. A read command that calls
     /// this spares the executor its own lookup of each key before the command
-    /// runs, a query per key: hot read commands (GET, MGET) do.
-    pub fn count_lookup(&mut self, found: bool) {
+    /// runs, a query per key: hot read commands (GET, MGET) do. A miss is
+    /// a `keymiss` event (class `m`).
+    pub fn count_lookup(&mut self, key: &[u8], found: bool) {
         let (hits, misses) = self.coord.lookups.get_or_insert((0, 0));
         if found {
             *hits += 1;
         } else {
             *misses += 1;
+            self.notify(Class::KEY_MISS, "keymiss", key);
         }
     }
 
@@ -140,11 +153,6 @@ impl Ctx<'_> {
         }
     }
 
-    /// `expired` events for the keys the engine expired so far.
-    pub fn notify_expired(&mut self) {
-        push_expired(self.engine, self.server, self.coord);
-    }
-
     fn push_event(&mut self, flags: u32, event: &'static str, db: u32, key: &[u8]) {
         push_event(self.server, self.coord, flags, event, db, key);
     }
@@ -152,7 +160,18 @@ impl Ctx<'_> {
     /// PUBLISH: the number of clients that will receive the message, delivered
     /// once the group has committed (in order with keyspace events).
     pub fn publish(&mut self, channel: bytes::Bytes, message: bytes::Bytes) -> usize {
-        let mut routed = self.server.pubsub.route(channel, message);
+        let routed = self.server.pubsub.route(channel, message);
+        self.hold(routed)
+    }
+
+    /// SPUBLISH: as [`publish`](Self::publish), to shard channel subscribers.
+    pub fn spublish(&mut self, channel: bytes::Bytes, message: bytes::Bytes) -> usize {
+        let routed = self.server.pubsub.route_sharded(channel, message);
+        self.hold(routed)
+    }
+
+    /// Holds a routed message for delivery after the commit; its receivers.
+    fn hold(&mut self, mut routed: crate::pubsub::Routed) -> usize {
         let n = routed.receivers();
         if n > 0 {
             routed.seq = self.coord.seq;
@@ -162,26 +181,43 @@ impl Ctx<'_> {
     }
 }
 
-/// `expired` events for the keys `engine` expired since it was last asked.
-pub(crate) fn push_expired(
+/// `expired` events for the keys `engine` expired since it was last asked,
+/// then `new` events for the keys it created: only `until` when given (the
+/// key of the event about to be published; commands may write in another
+/// order than they notify), else all.
+pub(crate) fn push_engine_events(
     engine: &mut dyn Engine,
     server: &crate::server::ServerState,
     coord: &mut crate::blocking::Coordination,
+    until: Option<(u32, &[u8])>,
 ) {
-    let expired = engine.take_expired();
-    if expired.is_empty() {
-        return;
-    }
     let flags = server.pubsub.notify_flags();
-    if flags & Class::EXPIRED.0 == 0 {
-        return;
+    let expired = engine.take_expired();
+    if flags & Class::EXPIRED.0 != 0 {
+        for key in expired {
+            push_event(server, coord, flags, "expired", key.db, &key.key);
+        }
     }
-    for key in expired {
-        push_event(server, coord, flags, "expired", key.db, &key.key);
+    coord.created.extend(engine.take_created());
+    let created: Vec<_> = match until {
+        None => std::mem::take(&mut coord.created),
+        Some((db, key)) => match coord
+            .created
+            .iter()
+            .position(|k| k.db == db && k.key == key)
+        {
+            Some(at) => vec![coord.created.remove(at)],
+            None => Vec::new(),
+        },
+    };
+    if flags & Class::NEW.0 != 0 {
+        for key in created {
+            push_event(server, coord, flags, "new", key.db, &key.key);
+        }
     }
 }
 
-fn push_event(
+pub(crate) fn push_event(
     server: &crate::server::ServerState,
     coord: &mut crate::blocking::Coordination,
     flags: u32,

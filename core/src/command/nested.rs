@@ -96,7 +96,7 @@ impl Ctx<'_> {
                 e.to_reply()
             }
         };
-        crate::command::push_expired(self.engine, self.server, self.coord);
+        crate::command::push_engine_events(self.engine, self.server, self.coord, None);
         let usec = started.elapsed().as_micros() as u64;
         crate::server::Stats::add(&self.server.stats.total_commands_processed, 1);
         // As Redis: a script's slow commands are logged too, from no client.

@@ -91,6 +91,9 @@ pub struct CommandSpec {
     /// Negative counts from the end (`-1` = last argument).
     pub last_key: i32,
     pub step: i32,
+    /// The positions above name shard channels, not keys (Redis' `not_key`
+    /// key spec): COMMAND INFO shows them, COMMAND GETKEYS does not.
+    pub not_key: bool,
     /// COMMAND DOCS group (`string`, `generic`, `connection`, `server`, ...).
     pub group: &'static str,
     pub summary: &'static str,
@@ -111,6 +114,7 @@ impl CommandSpec {
             first_key: 0,
             last_key: 0,
             step: 0,
+            not_key: false,
             group,
             summary: "",
             since: "1.0.0",
@@ -130,7 +134,7 @@ impl CommandSpec {
         if let Some(find) = self.key_finder {
             return Some(find(argv));
         }
-        if self.first_key <= 0 {
+        if self.first_key <= 0 || self.not_key {
             return None;
         }
         let argc = argv.len() as i64;
@@ -153,6 +157,12 @@ impl CommandSpec {
         self.first_key = first;
         self.last_key = last;
         self.step = step;
+        self
+    }
+
+    /// Marks the key positions as channel names (see `not_key`).
+    pub const fn not_key(mut self) -> Self {
+        self.not_key = true;
         self
     }
 

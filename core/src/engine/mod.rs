@@ -195,4 +195,9 @@ pub trait Engine:
     fn take_expired(&mut self) -> Vec<DbKey> {
         Vec::new()
     }
+    /// The keys created since the last call (keyspace `new` events), while
+    /// the executor asks for them; else empty.
+    fn take_created(&mut self) -> Vec<DbKey> {
+        Vec::new()
+    }
 }

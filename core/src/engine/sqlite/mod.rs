@@ -60,6 +60,13 @@ pub struct SqliteEngine {
     /// `report_expired` is on (someone listens to `expired` events).
     report_expired: bool,
     expired: Vec<(i64, Vec<u8>)>,
+    /// Keys created since the last `take_created`, kept only while
+    /// `report_created` is on (someone listens to `new` events).
+    report_created: bool,
+    created: Vec<(i64, Vec<u8>)>,
+    /// Keys the running command deleted (not expired), while
+    /// `report_created`: writing one again is Redis' overwrite, not a new key.
+    replaced: Vec<(i64, Vec<u8>)>,
 }
 
 /// A live key's row.
@@ -132,6 +139,9 @@ impl SqliteEngine {
             modified: Vec::new(),
             report_expired: false,
             expired: Vec::new(),
+            report_created: false,
+            created: Vec::new(),
+            replaced: Vec::new(),
         };
         engine.load_db_map()?;
         Ok(engine)
@@ -201,11 +211,34 @@ impl SqliteEngine {
         }
     }
 
-    /// Turns recording of expired keys on or off (off costs nothing).
-    pub fn set_report_expired(&mut self, on: bool) {
-        self.report_expired = on;
-        if !on {
+    /// Turns recording of expired and of created keys on or off (off costs
+    /// nothing).
+    pub fn set_key_reports(&mut self, expired: bool, created: bool) {
+        self.report_expired = expired;
+        if !expired {
             self.expired.clear();
+        }
+        self.report_created = created;
+        if !created {
+            self.created.clear();
+        }
+        self.replaced.clear();
+    }
+
+    /// A key appeared in physical database `phys` (Redis' `dbAdd`), unless
+    /// the running command deleted it first (a store over it: Redis'
+    /// `setKey` overwrites).
+    fn note_created(&mut self, phys: i64, key: &[u8]) {
+        if self.report_created && !self.replaced.iter().any(|(p, k)| *p == phys && k == key) {
+            self.created.push((phys, key.to_vec()));
+        }
+    }
+
+    /// As [`note_created`](Self::note_created), for RENAME and MOVE, which
+    /// Redis always reports as new at their destination.
+    fn note_added(&mut self, phys: i64, key: &[u8]) {
+        if self.report_created {
+            self.created.push((phys, key.to_vec()));
         }
     }
 
@@ -341,6 +374,7 @@ impl SqliteEngine {
         if let Some(n) = self.key_counts.get_mut(&phys) {
             *n += 1;
         }
+        self.note_created(phys, key);
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -359,6 +393,7 @@ impl SqliteEngine {
         self.pending.clear();
         self.cached_ends.clear();
         self.expired.clear();
+        self.created.clear();
         self.pending_at_savepoint = None;
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
@@ -422,6 +457,15 @@ impl SqliteEngine {
 
     /// Deletes a key's row and its contents.
     fn remove(&mut self, phys: i64, key: &[u8], id: i64, key_type: KeyType) -> Result<()> {
+        if self.report_created {
+            self.replaced.push((phys, key.to_vec()));
+        }
+        self.remove_row(phys, key, id, key_type)
+    }
+
+    /// [`remove`](Self::remove), for expiry (a key written after it expired
+    /// is new).
+    fn remove_row(&mut self, phys: i64, key: &[u8], id: i64, key_type: KeyType) -> Result<()> {
         if self.tracking {
             self.modified.push((phys, key.to_vec()));
         }
@@ -451,7 +495,7 @@ impl SqliteEngine {
         if !self.is_expired(row.meta.expires_at) {
             return Ok(false);
         }
-        self.remove(phys, key, row.id, row.meta.key_type)?;
+        self.remove_row(phys, key, row.id, row.meta.key_type)?;
         self.expired_keys += 1;
         if self.report_expired {
             self.expired.push((phys, key.to_vec()));
@@ -668,6 +712,7 @@ impl Engine for SqliteEngine {
         self.conn
             .prepare_cached("UPDATE redis_keys SET key = ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(params![row.id, to, self.now])?;
+        self.note_added(self.phys, to);
         Ok(true)
     }
 
@@ -692,6 +737,7 @@ impl Engine for SqliteEngine {
         if let Some(n) = self.key_counts.get_mut(&to) {
             *n += 1;
         }
+        self.note_added(to, key);
         Ok(true)
     }
 
@@ -708,6 +754,8 @@ impl Engine for SqliteEngine {
                 return Ok(true);
             }
             self.remove(to, dst, old.id, old.meta.key_type)?;
+            // Redis deletes, then adds: COPY ... REPLACE reports a new key.
+            self.replaced.retain(|(p, k)| !(*p == to && k == dst));
         }
         if self.tracking {
             self.modified.push((to, dst.to_vec()));
@@ -923,7 +971,7 @@ impl Engine for SqliteEngine {
             })?
             .collect::<rusqlite::Result<_>>()?;
         for (id, phys, key, code) in &due {
-            self.remove(*phys, key, *id, key_type(*code)?)?;
+            self.remove_row(*phys, key, *id, key_type(*code)?)?;
         }
         let n = due.len();
         self.expired_keys += n as u64;
@@ -950,6 +998,13 @@ impl Engine for SqliteEngine {
 
     fn take_expired(&mut self) -> Vec<DbKey> {
         std::mem::take(&mut self.expired)
+            .into_iter()
+            .map(|(phys, key)| DbKey::new(self.logical(phys), key))
+            .collect()
+    }
+
+    fn take_created(&mut self) -> Vec<DbKey> {
+        std::mem::take(&mut self.created)
             .into_iter()
             .map(|(phys, key)| DbKey::new(self.logical(phys), key))
             .collect()
