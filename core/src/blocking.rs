@@ -104,6 +104,10 @@ pub struct Coordination {
     pub(crate) in_script: bool,
     /// Messages (PUBLISH, keyspace events) waiting for the commit.
     pub(crate) events: Vec<crate::pubsub::Routed>,
+    /// CLIENT TRACKING: who caches which keys.
+    pub tracking: crate::tracking::Tracking,
+    /// The running script called a read-only command (its keys are tracked).
+    pub(crate) script_read: bool,
     /// Keys the running command created whose `new` event waits for the
     /// command's first event on them (Redis publishes `new` just before).
     pub(crate) created: Vec<DbKey>,

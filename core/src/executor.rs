@@ -572,6 +572,7 @@ impl Worker {
 
     fn client_closed(&mut self, client: u64) {
         self.coord.unwatch_client(client);
+        self.coord.tracking.disable(client);
         if let Some(id) = self.waiters.by_client.get(&client).copied() {
             self.waiters.remove(id);
             self.coord.blocked.remove(&client);
@@ -589,9 +590,11 @@ impl Worker {
         // with a savepoint per write command, so only that command fails.
         let watches_before = self.coord.watches.clone();
         let mut ready = Vec::new();
+        let mut rolled_back = false;
         let outcome = match self.attempt(&mut group, false, &mut ready) {
             Ok(Some(outcomes)) => Ok(outcomes),
             Ok(None) => {
+                rolled_back = true;
                 let _ = self.engine.rollback();
                 self.coord.events.clear();
                 self.coord.watches = watches_before.clone();
@@ -605,6 +608,7 @@ impl Worker {
         let outcomes = outcome.unwrap_or_else(|e| {
             // Nothing of this group is durable: no client may be told otherwise.
             tracing::error!(error = %e, "group transaction failed; rolled back");
+            rolled_back = true;
             let _ = self.engine.rollback();
             self.coord.events.clear();
             self.coord.watches = watches_before;
@@ -623,6 +627,7 @@ impl Worker {
                 })
                 .collect()
         });
+        self.tracking_group_done(rolled_back);
         self.publish_events();
         let mut give_back = Vec::new();
         for (job, outcome) in group.into_iter().zip(outcomes) {
@@ -793,6 +798,9 @@ impl Worker {
     ) -> Step {
         let before = session.reply_mode;
         let step = self.run_request_inner(req, session, safe, may_block, ready);
+        if self.coord.tracking.active() {
+            self.tracking_request_done(req, session.id);
+        }
         // MONITOR shows EXEC after the commands it ran, whatever it answered.
         if let (Request::Exec { argv, .. }, Step::Reply(_)) = (req, &step) {
             self.feed_monitors(None, argv, session, None);
@@ -909,8 +917,8 @@ impl Worker {
         let started = self.clock.last;
         self.engine.set_clock(self.clock.wall_ms(started));
         self.engine.select(session.db);
-        self.engine
-            .set_tracking(self.coord.has_watchers() || !self.waiters.is_empty());
+        self.engine.set_tracking(self.wants_modified());
+        self.coord.script_read = false;
         let events_before = self.coord.events.len();
         let (expired, created) = self.wants_key_events();
         self.engine.set_key_reports(expired, created);
@@ -994,6 +1002,9 @@ impl Worker {
             }
         }
         let modified = self.engine.take_modified();
+        if self.coord.tracking.active() {
+            self.track(entry, argv, session.id, &modified);
+        }
         if !modified.keys.is_empty() {
             self.coord.modified(&modified.keys);
             ready.extend(
@@ -1159,6 +1170,109 @@ impl Worker {
         self.server.pubsub.seq()
     }
 
+    /// Does anyone need the keys a command modifies (WATCH, blocked clients,
+    /// CLIENT TRACKING)? The engine records them only then.
+    fn wants_modified(&self) -> bool {
+        self.coord.has_watchers() || !self.waiters.is_empty() || self.coord.tracking.active()
+    }
+
+    /// CLIENT TRACKING after a command: the keys a tracking client read are
+    /// remembered (a script's declared keys when it read anything), and
+    /// every modified key is invalidated: now for other clients, after the
+    /// reply for the running one.
+    fn track(
+        &mut self,
+        entry: &'static CommandEntry,
+        argv: &[Bytes],
+        client: u64,
+        modified: &crate::engine::sqlite::Modified,
+    ) {
+        let flags = entry.spec.flags;
+        let reads = if flags.contains(crate::command::Flags::RUNS_SCRIPT) {
+            self.coord.script_read
+        } else {
+            flags.contains(crate::command::Flags::READONLY)
+                && !flags.contains(crate::command::Flags::PUBSUB)
+        };
+        if reads {
+            if let Some(positions) = entry.spec.key_positions(argv) {
+                let keys = positions.into_iter().filter_map(|i| argv.get(i));
+                self.coord.tracking.remember(client, keys);
+            }
+        }
+        let mut sends = Vec::new();
+        for (key, expired) in modified.keys.iter().zip(&modified.expired) {
+            let by = (!expired).then_some(client);
+            sends.extend(self.coord.tracking.invalidate(&key.key, by, client, true));
+        }
+        let seq = self.coord.seq;
+        crate::tracking::route(
+            &mut self.coord.tracking,
+            &self.server.pubsub,
+            sends,
+            seq,
+            &mut self.coord.events,
+        );
+    }
+
+    /// After a top-level request: CLIENT CACHING's effect ends (unless the
+    /// request was CLIENT itself), and the client's own invalidations follow
+    /// its reply: numbered after it, before its next command's.
+    fn tracking_request_done(&mut self, req: &Request, client: u64) {
+        if !matches!(req, Request::Run { entry, .. } if entry.spec.name == "client") {
+            self.coord.tracking.command_done(client);
+        }
+        self.tracking_flush_pending();
+    }
+
+    /// Routes the running client's own invalidations, numbered after the
+    /// reply just made.
+    fn tracking_flush_pending(&mut self) {
+        let pending = self.coord.tracking.take_pending();
+        if !pending.is_empty() {
+            let seq = self.server.pubsub.seq() + 1;
+            crate::tracking::route(
+                &mut self.coord.tracking,
+                &self.server.pubsub,
+                pending,
+                seq,
+                &mut self.coord.events,
+            );
+        }
+    }
+
+    /// At the end of a group: BCAST prefixes' keys, and the keys forgotten
+    /// over `tracking-table-max-keys`; numbered after every reply of the
+    /// group. After a rolled-back group, every tracking client is told to
+    /// drop everything (what the replay no longer invalidates).
+    fn tracking_group_done(&mut self, rolled_back: bool) {
+        if !self.coord.tracking.active() {
+            return;
+        }
+        let max = self
+            .server
+            .settings
+            .read()
+            .expect("settings lock")
+            .params
+            .get("tracking-table-max-keys")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000_000);
+        let mut sends = self.coord.tracking.broadcast();
+        sends.extend(self.coord.tracking.evict(max));
+        if rolled_back {
+            sends.extend(self.coord.tracking.flush(0));
+        }
+        let seq = self.server.pubsub.seq() + 1;
+        crate::tracking::route(
+            &mut self.coord.tracking,
+            &self.server.pubsub,
+            sends,
+            seq,
+            &mut self.coord.events,
+        );
+    }
+
     /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
     /// on keys that were written, in FIFO order per key. Runs in safe mode (a
     /// savepoint per write), in its own transaction, only when there is work.
@@ -1222,6 +1336,7 @@ impl Worker {
             }
             return;
         }
+        self.tracking_group_done(false);
         self.publish_events();
         let mut undo = Vec::new();
         for job in finished {
@@ -1303,6 +1418,8 @@ impl Worker {
         self.coord.blocked.remove(&waiter.client);
         let mut job = waiter.job;
         job.replies.push(reply, self.mark());
+        // Its own invalidations (BLMOVE into a key it reads) follow its reply.
+        self.tracking_flush_pending();
         // What the served command popped (if anything) belongs to this batch.
         job.undo.append(&mut self.undo);
         while let Some(req) = job.rest.pop_front() {
@@ -1349,10 +1466,12 @@ impl Worker {
                 None => tracing::error!("give-back command is not registered"),
             }
         }
-        if self.engine.commit().is_err() {
+        let failed = self.engine.commit().is_err();
+        if failed {
             let _ = self.engine.rollback();
             self.coord.events.clear();
         }
+        self.tracking_group_done(failed);
         self.publish_events();
         if !ready.is_empty() {
             self.serve(ready);
@@ -1364,6 +1483,7 @@ impl Worker {
         self.engine.set_clock(crate::util::now_ms());
         self.engine
             .set_key_reports(self.wants_key_events().0, false);
+        self.engine.set_tracking(self.wants_modified());
         self.coord.seq = self.server.pubsub.next_seq();
         if let Err(e) = self.engine.sweep_expired(SWEEP_LIMIT) {
             tracing::warn!(error = %e, "expiry sweep failed");
@@ -1371,6 +1491,18 @@ impl Worker {
         push_engine_events(&mut self.engine, &self.server, &mut self.coord, None);
         let modified = self.engine.take_modified();
         self.coord.modified(&modified.keys);
+        let mut sends = Vec::new();
+        for key in &modified.keys {
+            sends.extend(self.coord.tracking.invalidate(&key.key, None, 0, true));
+        }
+        let seq = self.coord.seq;
+        crate::tracking::route(
+            &mut self.coord.tracking,
+            &self.server.pubsub,
+            sends,
+            seq,
+            &mut self.coord.events,
+        );
     }
 
     fn idle_sweep(&mut self) {
@@ -1379,10 +1511,12 @@ impl Worker {
         }
         self.coord.events.clear();
         self.sweep();
-        if self.engine.commit().is_err() {
+        let failed = self.engine.commit().is_err();
+        if failed {
             let _ = self.engine.rollback();
             self.coord.events.clear();
         }
+        self.tracking_group_done(failed);
         self.publish_events();
     }
 }

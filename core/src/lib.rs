@@ -15,6 +15,7 @@ pub mod monitor;
 pub mod protocol;
 pub mod pubsub;
 pub mod server;
+pub mod tracking;
 pub mod util;
 
 pub use command::{Args, Command, CommandEntry, CommandError, CommandSpec, Ctx, Flags, Registry};

@@ -182,6 +182,16 @@ pub enum Delivery {
     /// A MONITOR line, already encoded (`+<time> [0 <addr>] "cmd" ...\r\n`),
     /// shared by every monitor.
     Line(Bytes),
+    /// Client-side caching: these keys (`None`: all, after a flush) may have
+    /// changed. A RESP3 client gets an `invalidate` push; a RESP2 one only
+    /// through a redirect while subscribed, as a `__redis__:invalidate`
+    /// message (Redis' rules).
+    Invalidate {
+        keys: Option<Arc<[Bytes]>>,
+        redirected: bool,
+    },
+    /// The client a tracking client redirects to is gone (RESP3 only).
+    RedirectBroken(u64),
 }
 
 impl Delivery {
@@ -195,17 +205,54 @@ impl Delivery {
                     + 48
             }
             Delivery::Line(line) => line.len(),
+            Delivery::Invalidate { keys, .. } => {
+                keys.as_ref()
+                    .map_or(0, |k| k.iter().map(|k| k.len() + 16).sum())
+                    + 48
+            }
+            Delivery::RedirectBroken(_) => 48,
         }
     }
 
     /// Appends the wire form: `*3 message ch payload` (RESP2) or a `>` push
     /// (RESP3); `pmessage pattern ch payload` through a pattern. A MONITOR
     /// line is a simple string in both protocols, as Redis sends it.
-    pub fn encode(&self, out: &mut BytesMut, resp3: bool) {
+    /// `subscribed`: the receiving RESP2 client has subscriptions (it may
+    /// then get invalidations as messages).
+    pub fn encode(&self, out: &mut BytesMut, resp3: bool, subscribed: bool) {
         let (pattern, message) = match self {
             Delivery::Message { pattern, message } => (pattern, message),
             Delivery::Line(line) => {
                 out.put_slice(line);
+                return;
+            }
+            Delivery::Invalidate { keys, redirected } => {
+                if resp3 {
+                    out.put_slice(b">2\r\n");
+                    bulk(out, b"invalidate");
+                } else if *redirected && subscribed {
+                    out.put_slice(b"*3\r\n");
+                    bulk(out, b"message");
+                    bulk(out, b"__redis__:invalidate");
+                } else {
+                    return;
+                }
+                match keys {
+                    None if resp3 => out.put_slice(b"_\r\n"),
+                    None => out.put_slice(b"*-1\r\n"),
+                    Some(keys) => {
+                        out.put_slice(format!("*{}\r\n", keys.len()).as_bytes());
+                        keys.iter().for_each(|k| bulk(out, k));
+                    }
+                }
+                return;
+            }
+            Delivery::RedirectBroken(id) => {
+                if resp3 {
+                    out.put_slice(b">2\r\n");
+                    bulk(out, b"tracking-redir-broken");
+                    out.put_slice(format!(":{id}\r\n").as_bytes());
+                }
                 return;
             }
         };
@@ -249,6 +296,8 @@ fn bulk(out: &mut BytesMut, data: &[u8]) {
 enum Content {
     Message(Arc<Message>),
     Line(Bytes),
+    /// For one client (tracking invalidations).
+    Direct(Delivery),
 }
 
 /// A message (or MONITOR line) with its recipients, resolved when the
@@ -569,6 +618,28 @@ impl PubSub {
         }
     }
 
+    /// `delivery` for one client (nobody if it is gone), tagged with `seq`;
+    /// delivery waits for [`deliver`] like a message's.
+    pub fn route_direct(&self, client: u64, delivery: Delivery, seq: u64) -> Routed {
+        let to = self
+            .hub()
+            .clients
+            .get(&client)
+            .map(|s| (s.mailbox.clone(), None))
+            .into_iter()
+            .collect();
+        Routed {
+            content: Content::Direct(delivery),
+            to,
+            seq,
+        }
+    }
+
+    /// Is `client` connected?
+    pub fn is_connected(&self, client: u64) -> bool {
+        self.hub().clients.contains_key(&client)
+    }
+
     /// Drops every subscription of `client` (RESET, disconnect).
     pub fn unsubscribe_all(&self, client: u64) {
         for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
@@ -783,6 +854,7 @@ pub fn deliver(messages: Vec<Routed>) {
                     message: message.clone(),
                 },
                 Content::Line(line) => Delivery::Line(line.clone()),
+                Content::Direct(d) => d.clone(),
             };
             mailbox.push(routed.seq, delivery);
         }
@@ -875,7 +947,7 @@ mod tests {
             let (got, bytes) = mailbox.take(u64::MAX, usize::MAX);
             assert_eq!(bytes, 4);
             let mut out = BytesMut::new();
-            got[0].encode(&mut out, true);
+            got[0].encode(&mut out, true, false);
             assert_eq!(&out[..], b"+x\r\n", "the same in RESP2 and RESP3");
         }
         assert!(hub.unmonitor(2));

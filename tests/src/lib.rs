@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod migrate;
+pub mod resp3;
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};

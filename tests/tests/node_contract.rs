@@ -3,7 +3,9 @@
 //! - tests/node/bullmq_contract.mjs: BullMQ (a Queue, a Worker processing 100
 //!   jobs, a delayed job, retries, QueueEvents);
 //! - tests/node/socketio_sharded_contract.mjs: socket.io's sharded Redis
-//!   adapter (SSUBSCRIBE/SPUBLISH/PUBSUB SHARDNUMSUB between two servers).
+//!   adapter (SSUBSCRIBE/SPUBLISH/PUBSUB SHARDNUMSUB between two servers);
+//! - tests/node/csc_contract.mjs: node-redis' client-side cache (RESP3
+//!   CLIENT TRACKING: cached reads, invalidation pushes, flushes).
 //!
 //! scripts/ensure-node.sh provides node and the packages.
 
@@ -70,5 +72,12 @@ async fn bullmq_processes_jobs_against_redis_and_resplite() {
 #[tokio::test]
 async fn socketio_sharded_adapter_against_redis_and_resplite() {
     let (theirs, ours) = both("socketio_sharded_contract.mjs").await;
+    assert_eq!(ours, theirs);
+}
+
+/// node-redis' client-side cache serves reads locally until invalidated.
+#[tokio::test]
+async fn node_redis_client_side_cache_against_redis_and_resplite() {
+    let (theirs, ours) = both("csc_contract.mjs").await;
     assert_eq!(ours, theirs);
 }

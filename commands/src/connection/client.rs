@@ -10,6 +10,7 @@ use std::time::Instant;
 use resplite_core::command::ReplyMode;
 use resplite_core::prelude::*;
 use resplite_core::server::ClientInfo;
+use resplite_core::tracking::{ClientTracking, TrackingOptions};
 
 use crate::server::subcommand::{help, unknown, Sub};
 
@@ -76,6 +77,12 @@ enum Client {
         value: Bytes,
     },
     GetRedir,
+    /// CLIENT TRACKING ON|OFF [options]: the ON|OFF word and the options,
+    /// checked in order when applied (a redirect's client must exist).
+    Tracking(Bytes, Vec<TrackingArg>),
+    /// CLIENT CACHING YES|NO (checked after tracking's state, as in Redis).
+    Caching(Bytes),
+    TrackingInfo,
     /// CLIENT UNBLOCK id [TIMEOUT | ERROR]: `true` for ERROR.
     Unblock(u64, bool),
     Help,
@@ -85,12 +92,12 @@ enum Client {
 pub struct ClientCmd(Client);
 
 const HELP: &[&str] = &[
-    "GETNAME",
-    "    Return the name of the current connection.",
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
     "GETREDIR",
     "    Return the client ID we are redirecting to when tracking is enabled.",
-    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-    "    Unblock the specified blocked client.",
+    "GETNAME",
+    "    Return the name of the current connection.",
     "ID",
     "    Return the ID of the current connection.",
     "INFO",
@@ -114,15 +121,22 @@ const HELP: &[&str] = &[
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
     "REPLY (ON|OFF|SKIP)",
-    "    Control the replies sent to the current connection (resplite: ON only).",
+    "    Control the replies sent to the current connection.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
     "SETINFO <option> <value>",
     "    Set client meta attr. Options are:",
     "    * LIB-NAME: the client lib name.",
     "    * LIB-VER: the client lib version.",
-    "NO-EVICT (ON|OFF)",
-    "    Protect current client connection from eviction.",
     "NO-TOUCH (ON|OFF)",
     "    Will not touch LRU/LFU stats when this mode is on.",
 ];
@@ -142,6 +156,16 @@ impl Command for ClientCmd {
             "info" => arity(args, 2).map(|_| Client::Info)?,
             "help" => arity(args, 2).map(|_| Client::Help)?,
             "getredir" => arity(args, 2).map(|_| Client::GetRedir)?,
+            "trackinginfo" => arity(args, 2).map(|_| Client::TrackingInfo)?,
+            "tracking" => {
+                arity(args, -3)?;
+                let on = args.bytes()?;
+                Client::Tracking(on, parse_tracking(args))
+            }
+            "caching" => {
+                arity(args, 3)?;
+                Client::Caching(args.bytes()?)
+            }
             "unblock" => {
                 arity(args, -3)?;
                 let id = u64::try_from(args.i64()?).map_err(|_| CommandError::NotInteger)?;
@@ -283,7 +307,41 @@ impl Command for ClientCmd {
                 });
                 Reply::ok()
             }
-            Client::GetRedir => Reply::Int(-1),
+            Client::GetRedir => Reply::Int(
+                ctx.coord
+                    .tracking
+                    .client(id)
+                    .map_or(-1, |c| c.redirect as i64),
+            ),
+            Client::Tracking(on, args) => {
+                let opts = tracking_options(ctx, args)?;
+                if on.eq_ignore_ascii_case(b"on") {
+                    ctx.coord
+                        .tracking
+                        .enable(id, opts)
+                        .map_err(CommandError::other)?;
+                } else if on.eq_ignore_ascii_case(b"off") {
+                    ctx.coord.tracking.disable(id);
+                } else {
+                    return Err(CommandError::Syntax);
+                }
+                Reply::ok()
+            }
+            Client::Caching(word) => {
+                let yes = if word.eq_ignore_ascii_case(b"yes") {
+                    Some(true)
+                } else if word.eq_ignore_ascii_case(b"no") {
+                    Some(false)
+                } else {
+                    None
+                };
+                ctx.coord
+                    .tracking
+                    .caching(id, yes)
+                    .map_err(CommandError::other)?;
+                Reply::ok()
+            }
+            Client::TrackingInfo => tracking_info(ctx.coord.tracking.client(id)),
             Client::Unblock(id, error) => Reply::from(ctx.coord.request_unblock(id, error)),
             Client::Help => help("CLIENT", HELP),
         })
@@ -426,6 +484,108 @@ fn kill_clients(ctx: &mut Ctx, kill: Kill) -> Result<Reply, CommandError> {
     Ok(Reply::Int(killed))
 }
 
+/// One CLIENT TRACKING option, as read.
+enum TrackingArg {
+    Redirect(Result<i64, CommandError>),
+    Bcast,
+    Optin,
+    Optout,
+    Noloop,
+    Prefix(Bytes),
+    /// An unknown word or a missing value: a syntax error when reached.
+    Bad,
+}
+
+/// CLIENT TRACKING's options, up to the first bad one.
+fn parse_tracking(args: &mut Args) -> Vec<TrackingArg> {
+    let mut out = Vec::new();
+    while let Ok(word) = args.keyword() {
+        let more = !args.is_empty();
+        out.push(match word.as_str() {
+            "REDIRECT" if more => TrackingArg::Redirect(args.i64()),
+            "BCAST" => TrackingArg::Bcast,
+            "OPTIN" => TrackingArg::Optin,
+            "OPTOUT" => TrackingArg::Optout,
+            "NOLOOP" => TrackingArg::Noloop,
+            "PREFIX" if more => match args.bytes() {
+                Ok(p) => TrackingArg::Prefix(p),
+                Err(_) => TrackingArg::Bad,
+            },
+            _ => TrackingArg::Bad,
+        });
+        if matches!(out.last(), Some(TrackingArg::Bad)) {
+            break;
+        }
+    }
+    out
+}
+
+/// The options in Redis' order of checks: each as it comes (a redirect's
+/// client must exist now, even for OFF), before ON|OFF is looked at.
+fn tracking_options(ctx: &Ctx, args: Vec<TrackingArg>) -> Result<TrackingOptions, CommandError> {
+    let mut opts = TrackingOptions::default();
+    for arg in args {
+        match arg {
+            TrackingArg::Redirect(id) => {
+                if opts.redirect != 0 {
+                    return Err(CommandError::other(
+                        "ERR A client can only redirect to a single other client",
+                    ));
+                }
+                let id = id?;
+                // The client may leave later: the tracking client then hears
+                // `tracking-redir-broken`.
+                match u64::try_from(id) {
+                    Ok(id) if id > 0 && ctx.server.pubsub.is_connected(id) => opts.redirect = id,
+                    _ => {
+                        return Err(CommandError::other(
+                            "ERR The client ID you want redirect to does not exist",
+                        ))
+                    }
+                }
+            }
+            TrackingArg::Bcast => opts.bcast = true,
+            TrackingArg::Optin => opts.optin = true,
+            TrackingArg::Optout => opts.optout = true,
+            TrackingArg::Noloop => opts.noloop = true,
+            TrackingArg::Prefix(p) => opts.prefixes.push(p),
+            TrackingArg::Bad => return Err(CommandError::Syntax),
+        }
+    }
+    Ok(opts)
+}
+
+/// CLIENT TRACKINGINFO: flags, redirect and prefixes, as Redis answers.
+fn tracking_info(c: Option<&ClientTracking>) -> Reply {
+    let mut flags = vec![Reply::bulk(if c.is_some() { "on" } else { "off" })];
+    if let Some(c) = c {
+        for (set, name) in [
+            (c.bcast, "bcast"),
+            (c.optin, "optin"),
+            (c.optin && c.caching, "caching-yes"),
+            (c.optout, "optout"),
+            (c.optout && c.caching, "caching-no"),
+            (c.noloop, "noloop"),
+            (c.broken_redirect, "broken_redirect"),
+        ] {
+            if set {
+                flags.push(Reply::bulk(name));
+            }
+        }
+    }
+    let prefixes = c.map_or_else(Vec::new, |c| {
+        c.prefixes.iter().cloned().map(Reply::Bulk).collect()
+    });
+    Reply::Map(vec![
+        (Reply::bulk("flags"), Reply::Set(flags)),
+        (
+            Reply::bulk("redirect"),
+            Reply::Int(c.map_or(-1, |c| c.redirect as i64)),
+        ),
+        (Reply::bulk("prefixes"), Reply::Array(prefixes)),
+    ])
+}
+
 /// Redis accepts names of printable ASCII without spaces (33..=126).
 fn valid_name(name: &[u8]) -> bool {
     name.iter().all(|&b| (b'!'..=b'~').contains(&b))
@@ -499,6 +659,17 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
     if ctx.coord.is_blocked(c.id) {
         flags.push('b');
     }
+    let tracking = ctx.coord.tracking.client(c.id);
+    if let Some(t) = tracking {
+        flags.push('t');
+        if t.broken_redirect {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
+    }
+    let redir = tracking.map_or(-1, |t| t.redirect as i64);
     if meta.no_evict {
         flags.push('e');
     }
@@ -511,7 +682,7 @@ fn client_line(ctx: &Ctx, c: &ClientInfo, now: Instant, current: &str) -> String
     format!(
         "id={} addr={} laddr={} fd=-1 name={} age={age} idle={idle} flags={flags} db={db} sub={sub} \
          psub={psub} ssub={ssub} multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 \
-         obl=0 oll=0 omem={omem} tot-mem=32768 events=r cmd={cmd} user={} redir=-1 resp={resp} \
+         obl=0 oll=0 omem={omem} tot-mem=32768 events=r cmd={cmd} user={} redir={redir} resp={resp} \
          lib-name={} lib-ver={}",
         c.id,
         c.addr,

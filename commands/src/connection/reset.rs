@@ -31,6 +31,7 @@ impl Command for Reset {
         ctx.server.pubsub.unsubscribe_all(id);
         ctx.session.subscriptions = 0;
         ctx.server.pubsub.unmonitor(id);
+        ctx.coord.tracking.disable(id);
         ctx.session.monitor = false;
         ctx.session.resp = 2;
         ctx.session.db = 0;

@@ -26,6 +26,7 @@ impl Command for FlushDb {
     fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
         touch_watched_in(ctx, ctx.session.db, None)?;
         ctx.engine.flush_db()?;
+        ctx.invalidate_tracked();
         // Blocked XREADGROUPs learn that their stream is gone.
         ctx.coord.offer_waiters_in(ctx.session.db);
         Ok(Reply::ok())
@@ -45,6 +46,7 @@ impl Command for FlushAll {
             touch_watched_in(ctx, db, None)?;
         }
         ctx.engine.flush_all()?;
+        ctx.invalidate_tracked();
         for db in 0..crate::common::databases(ctx) {
             ctx.coord.offer_waiters_in(db);
         }

@@ -173,7 +173,7 @@ fn clients(ctx: &Ctx, l: &mut Lines) {
         "blocked_clients",
         state.blocked_clients.load(Ordering::Relaxed),
     );
-    l.add("tracking_clients", 0);
+    l.add("tracking_clients", ctx.coord.tracking.client_count());
     l.add("clients_in_timeout_table", 0);
 }
 
@@ -348,11 +348,12 @@ fn stats(ctx: &mut Ctx, l: &mut Lines) {
         "active_defrag_key_misses",
         "total_active_defrag_time",
         "current_active_defrag_time",
-        "tracking_total_keys",
-        "tracking_total_items",
-        "tracking_total_prefixes",
-        "unexpected_error_replies",
     ]);
+    let tracking = &ctx.coord.tracking;
+    l.add("tracking_total_keys", tracking.total_keys());
+    l.add("tracking_total_items", tracking.total_items());
+    l.add("tracking_total_prefixes", tracking.total_prefixes());
+    l.add("unexpected_error_replies", 0);
     l.add("total_error_replies", Stats::get(&s.total_error_replies));
     l.zeros(&[
         "dump_payload_sanitizations",

@@ -7,13 +7,10 @@ pub struct MSet(Vec<(Bytes, Bytes)>);
 pub struct MSetNx(Vec<(Bytes, Bytes)>);
 
 fn set_all(ctx: &mut Ctx, pairs: &[(Bytes, Bytes)]) -> Result<(), CommandError> {
-    // Only the last value given for a key is observable (MSET is atomic), so
-    // earlier duplicates are skipped instead of written and overwritten.
-    let mut seen = std::collections::HashSet::with_capacity(pairs.len());
-    for (k, v) in pairs.iter().rev() {
-        if seen.insert(k) {
-            ctx.engine.set_string(k, v, None)?;
-        }
+    // In argument order, as Redis writes them: invalidations (CLIENT
+    // TRACKING) follow the order keys were modified.
+    for (k, v) in pairs {
+        ctx.engine.set_string(k, v, None)?;
     }
     // One `set` per argument pair, in order, as Redis notifies.
     for (k, _) in pairs {

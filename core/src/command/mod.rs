@@ -114,6 +114,23 @@ impl Ctx<'_> {
         }
     }
 
+    /// FLUSHDB / FLUSHALL: every tracking client drops all its cached keys
+    /// (a null invalidation; the running client's after its reply).
+    pub fn invalidate_tracked(&mut self) {
+        if !self.coord.tracking.active() {
+            return;
+        }
+        let sends = self.coord.tracking.flush(self.session.id);
+        let seq = self.coord.seq;
+        crate::tracking::route(
+            &mut self.coord.tracking,
+            &self.server.pubsub,
+            sends,
+            seq,
+            &mut self.coord.events,
+        );
+    }
+
     /// Publishes now the `new` events of the keys created so far: RENAME and
     /// MOVE create their destination before they name their source.
     pub fn notify_created(&mut self) {

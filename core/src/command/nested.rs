@@ -80,6 +80,8 @@ impl Ctx<'_> {
         let in_script = std::mem::replace(&mut self.coord.in_script, true);
         let resp = std::mem::replace(&mut self.session.resp, opts.resp);
         let events_before = self.coord.events.len();
+        // A script that reads has its declared keys tracked (Redis' rule).
+        self.coord.script_read |= entry.spec.flags.contains(Flags::READONLY);
         let result = (entry.run)(&mut Args::command(argv), self);
         self.session.resp = resp;
         self.coord.may_block = may_block;

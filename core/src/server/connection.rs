@@ -260,8 +260,9 @@ impl Connection {
     fn encode_messages(&mut self, before: u64) -> usize {
         let (messages, bytes) = self.mailbox.take(before, MESSAGES_PER_WRITE);
         let resp3 = self.session.resp == 3;
+        let subscribed = self.session.subscriptions > 0;
         for m in &messages {
-            m.encode(&mut self.output, resp3);
+            m.encode(&mut self.output, resp3, subscribed);
         }
         bytes
     }

@@ -55,7 +55,8 @@ pub struct SqliteEngine {
     /// (physical database, key), kept only while tracking is on (someone
     /// WATCHes or blocks on keys).
     tracking: bool,
-    modified: Vec<(i64, Vec<u8>)>,
+    /// With whether each was deleted by expiry.
+    modified: Vec<(i64, Vec<u8>, bool)>,
     /// Keys expired since the last `take_expired`, kept only while
     /// `report_expired` is on (someone listens to `expired` events).
     report_expired: bool,
@@ -82,6 +83,9 @@ struct Row {
 #[derive(Debug, Default)]
 pub struct Modified {
     pub keys: Vec<DbKey>,
+    /// `expired[i]`: `keys[i]` was deleted because its deadline passed (by
+    /// no client: NOLOOP does not hide it).
+    pub expired: Vec<bool>,
 }
 
 impl SqliteEngine {
@@ -244,17 +248,18 @@ impl SqliteEngine {
 
     /// The keys written since the last call (empty unless tracking).
     pub fn take_modified(&mut self) -> Modified {
-        let keys = std::mem::take(&mut self.modified)
-            .into_iter()
-            .map(|(phys, key)| DbKey::new(self.logical(phys), key))
-            .collect();
-        Modified { keys }
+        let mut modified = Modified::default();
+        for (phys, key, expired) in std::mem::take(&mut self.modified) {
+            modified.keys.push(DbKey::new(self.logical(phys), key));
+            modified.expired.push(expired);
+        }
+        modified
     }
 
     /// Every write funnels through here (or `add_len`, which calls it).
     fn note_modified(&mut self, key: &[u8]) {
         if self.tracking {
-            self.modified.push((self.phys, key.to_vec()));
+            self.modified.push((self.phys, key.to_vec(), false));
         }
     }
 
@@ -460,14 +465,21 @@ impl SqliteEngine {
         if self.report_created {
             self.replaced.push((phys, key.to_vec()));
         }
-        self.remove_row(phys, key, id, key_type)
+        self.remove_row(phys, key, id, key_type, false)
     }
 
-    /// [`remove`](Self::remove), for expiry (a key written after it expired
-    /// is new).
-    fn remove_row(&mut self, phys: i64, key: &[u8], id: i64, key_type: KeyType) -> Result<()> {
+    /// [`remove`](Self::remove), also for expiry (`expired`: a key written
+    /// after it expired is new, and no client modified it).
+    fn remove_row(
+        &mut self,
+        phys: i64,
+        key: &[u8],
+        id: i64,
+        key_type: KeyType,
+        expired: bool,
+    ) -> Result<()> {
         if self.tracking {
-            self.modified.push((phys, key.to_vec()));
+            self.modified.push((phys, key.to_vec(), expired));
         }
         self.pending.remove(&id);
         self.conn
@@ -495,7 +507,7 @@ impl SqliteEngine {
         if !self.is_expired(row.meta.expires_at) {
             return Ok(false);
         }
-        self.remove_row(phys, key, row.id, row.meta.key_type)?;
+        self.remove_row(phys, key, row.id, row.meta.key_type, true)?;
         self.expired_keys += 1;
         if self.report_expired {
             self.expired.push((phys, key.to_vec()));
@@ -726,7 +738,7 @@ impl Engine for SqliteEngine {
         }
         self.note_modified(key);
         if self.tracking {
-            self.modified.push((to, key.to_vec()));
+            self.modified.push((to, key.to_vec(), false));
         }
         self.conn
             .prepare_cached("UPDATE redis_keys SET db = ?2 WHERE id = ?1")?
@@ -758,7 +770,7 @@ impl Engine for SqliteEngine {
             self.replaced.retain(|(p, k)| !(*p == to && k == dst));
         }
         if self.tracking {
-            self.modified.push((to, dst.to_vec()));
+            self.modified.push((to, dst.to_vec(), false));
         }
         // The source's list ends and count as they are now.
         self.flush_list_ends()?;
@@ -971,7 +983,7 @@ impl Engine for SqliteEngine {
             })?
             .collect::<rusqlite::Result<_>>()?;
         for (id, phys, key, code) in &due {
-            self.remove_row(*phys, key, *id, key_type(*code)?)?;
+            self.remove_row(*phys, key, *id, key_type(*code)?, true)?;
         }
         let n = due.len();
         self.expired_keys += n as u64;
