@@ -29,7 +29,9 @@ pub use inventory;
 /// Everything a command module needs, in one import.
 pub mod prelude {
     pub use crate::blocking::BlockRequest;
-    pub use crate::command::{Args, Class, Command, CommandError, CommandSpec, Ctx, Flags};
+    pub use crate::command::{
+        Args, Class, Command, CommandError, CommandSpec, Ctx, Flags, SubSpec,
+    };
     pub use crate::engine::{
         Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, StringOps, ZSetOps,
     };

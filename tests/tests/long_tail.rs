@@ -80,3 +80,124 @@ async fn wait_without_replicas_times_out_with_zero() {
     );
     assert_eq!(id_conn.read().await, Some(BytesFrame::Integer(0)));
 }
+
+/// What a single node answers for replication, cluster, modules and the
+/// rest of Redis' command list: as a Redis master without replicas, with
+/// cluster support and the MODULE command disabled.
+#[tokio::test]
+async fn single_node_commands_answer_like_redis() {
+    let ours = Resplite::start();
+    let redis = RedisServer::start().await;
+    let mut a = RawClient::connect(ours.addr).await;
+    let mut b = RawClient::connect(redis.addr).await;
+    let script = r#"
+        ROLE
+        ROLE x
+        REPLICAOF NO ONE
+        REPLICAOF no one
+        SLAVEOF NO ONE
+        REPLICAOF localhost x
+        REPLICAOF localhost 99999
+        REPLICAOF NO
+        FAILOVER
+        FAILOVER ABORT
+        FAILOVER TIMEOUT 0
+        FAILOVER BOGUS
+        FAILOVER TO host
+        CLUSTER INFO
+        CLUSTER HELP
+        CLUSTER KEYSLOT a
+        CLUSTER
+        READONLY
+        READWRITE
+        ASKING
+        READONLY x
+        MODULE LIST
+        MODULE HELP
+        MODULE LOAD /nope.so
+        MODULE LOADEX /nope.so
+        MODULE UNLOAD x
+        MODULE UNLOAD
+        MODULE LIST x
+        MODULE NOPE
+        BGREWRITEAOF
+        BGREWRITEAOF x
+        LOLWUT VERSION x
+        EVAL return\x20redis.call('cluster','reset') 0
+        EVAL return\x20redis.call('role') 0
+        SET k v
+        GET k
+    "#;
+    resplite_tests::diff::assert_same_replies(&mut a, &mut b, script).await;
+    // LOLWUT: Redis draws art above the version line; resplite keeps to the
+    // line. RESP3: verbatim text; ROLE an array.
+    for addr in [ours.addr, redis.addr] {
+        let mut c = resplite_tests::resp3::Resp3Client::connect(addr).await;
+        c.call(&["HELLO", "3"]).await;
+        let role = resplite_tests::resp3::show(&c.call(&["ROLE"]).await);
+        assert_eq!(role, "[master, 0, []]");
+        let lolwut = c.call(&["LOLWUT", "VERSION", "6"]).await;
+        match lolwut {
+            redis_protocol::resp3::types::BytesFrame::VerbatimString { data, .. } => {
+                assert!(data.ends_with(b"Redis ver. 7.0.15\n"), "{data:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// COMMAND LIST names subcommands `container|sub` and filters them; GETKEYS
+/// finds a subcommand's keys (MEMORY USAGE, OBJECT, XGROUP, XINFO).
+#[tokio::test]
+async fn command_list_filters_and_subcommand_keys_match_redis() {
+    let ours = Resplite::start();
+    let redis = RedisServer::start().await;
+    let mut a = RawClient::connect(ours.addr).await;
+    let mut b = RawClient::connect(redis.addr).await;
+    let sorted: &[&[&str]] = &[
+        &["COMMAND", "LIST", "FILTERBY", "ACLCAT", "scripting"],
+        &["COMMAND", "LIST", "FILTERBY", "aclcat", "HyperLogLog"],
+        &["COMMAND", "LIST", "FILTERBY", "ACLCAT", "no_such_category"],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "config*"],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "config|*re*"],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "XGROUP*"],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "get"],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "nothing*here"],
+        &["COMMAND", "LIST", "FILTERBY", "MODULE", "x"],
+    ];
+    for cmd in sorted {
+        let (ours, theirs) = (a.call(cmd).await, b.call(cmd).await);
+        assert_eq!(
+            resplite_tests::diff::sorted(&ours),
+            resplite_tests::diff::sorted(&theirs),
+            "{cmd:?}"
+        );
+    }
+    let script = r#"
+        COMMAND LIST bad_arg
+        COMMAND LIST FILTERBY bad_arg
+        COMMAND LIST FILTERBY bad_arg bad_arg2
+        COMMAND LIST FILTERBY PATTERN
+        COMMAND GETKEYS MEMORY USAGE key
+        COMMAND GETKEYS memory usage key SAMPLES 5
+        COMMAND GETKEYS OBJECT ENCODING k\x00bin
+        COMMAND GETKEYS XGROUP CREATE key group $
+        COMMAND GETKEYS XGROUP HELP
+        COMMAND GETKEYS XINFO STREAM s FULL
+        COMMAND GETKEYS CLIENT LIST
+        COMMAND GETKEYS MEMORY NOPE key
+        COMMAND HELP
+        COMMAND HELP x
+    "#;
+    resplite_tests::diff::assert_same_replies(&mut a, &mut b, script).await;
+    let all = a.call(&["COMMAND", "LIST"]).await;
+    let text = format!("{all:?}");
+    for name in [
+        "client|list",
+        "config|get",
+        "object|encoding",
+        "xinfo|stream",
+    ] {
+        assert!(text.contains(name), "{name} in COMMAND LIST");
+    }
+}

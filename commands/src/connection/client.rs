@@ -141,9 +141,30 @@ const HELP: &[&str] = &[
     "    Will not touch LRU/LFU stats when this mode is on.",
 ];
 
+/// CLIENT's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("caching", 3),
+    SubSpec::new("getname", 2),
+    SubSpec::new("getredir", 2),
+    SubSpec::new("help", 2),
+    SubSpec::new("id", 2),
+    SubSpec::new("info", 2),
+    SubSpec::new("kill", -3),
+    SubSpec::new("list", -2),
+    SubSpec::new("no-evict", 3),
+    SubSpec::new("no-touch", 3),
+    SubSpec::new("reply", 3),
+    SubSpec::new("setinfo", 4),
+    SubSpec::new("setname", 3),
+    SubSpec::new("tracking", -3),
+    SubSpec::new("trackinginfo", 2),
+    SubSpec::new("unblock", -3),
+];
+
 impl Command for ClientCmd {
     const SPEC: CommandSpec =
         CommandSpec::new("client", -2, Flags::NOSCRIPT_SUBCOMMANDS, "connection")
+            .subcommands(SUBCOMMANDS)
             .summary("A container for client connection commands.")
             .since("2.4.0");
 

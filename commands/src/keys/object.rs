@@ -11,9 +11,19 @@ enum Sub {
 /// OBJECT IDLETIME | ENCODING | REFCOUNT | FREQ key, OBJECT HELP
 pub struct Object(Sub);
 
+/// OBJECT's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("encoding", 3).keys(2, 2, 1),
+    SubSpec::new("freq", 3).keys(2, 2, 1),
+    SubSpec::new("help", 2),
+    SubSpec::new("idletime", 3).keys(2, 2, 1),
+    SubSpec::new("refcount", 3).keys(2, 2, 1),
+];
+
 impl Command for Object {
     const SPEC: CommandSpec = CommandSpec::new("object", -2, Flags::READONLY, "generic")
         .keys(2, 2, 1)
+        .subcommands(SUBCOMMANDS)
         .summary("A container for object introspection commands.")
         .since("2.2.3");
 

@@ -15,8 +15,19 @@ enum Pubsub {
 /// SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] | HELP.
 pub struct PubsubCmd(Pubsub);
 
+/// PUBSUB's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("channels", -2),
+    SubSpec::new("help", 2),
+    SubSpec::new("numpat", 2),
+    SubSpec::new("numsub", -2),
+    SubSpec::new("shardchannels", -2),
+    SubSpec::new("shardnumsub", -2),
+];
+
 impl Command for PubsubCmd {
     const SPEC: CommandSpec = CommandSpec::new("pubsub", -2, Flags::NONE, "pubsub")
+        .subcommands(SUBCOMMANDS)
         .summary("A container for Pub/Sub commands.")
         .since("2.8.0");
 

@@ -8,13 +8,33 @@ pub enum CommandCmd {
     Count,
     Info(Vec<Bytes>),
     Docs(Vec<Bytes>),
-    List,
+    List(Option<ListFilter>),
     GetKeys(Vec<Bytes>),
+    Help,
 }
+
+/// COMMAND LIST FILTERBY's filter.
+pub enum ListFilter {
+    /// resplite loads no modules: nothing matches.
+    Module,
+    AclCat(String),
+    Pattern(Bytes),
+}
+
+/// COMMAND's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("count", 2),
+    SubSpec::new("docs", -2),
+    SubSpec::new("getkeys", -4),
+    SubSpec::new("help", 2),
+    SubSpec::new("info", -2),
+    SubSpec::new("list", -2),
+];
 
 impl Command for CommandCmd {
     const SPEC: CommandSpec =
         CommandSpec::new("command", -1, Flags::LOADING.union(Flags::STALE), "server")
+            .subcommands(SUBCOMMANDS)
             .summary("Returns detailed information about all commands.")
             .since("2.8.13");
 
@@ -32,11 +52,24 @@ impl Command for CommandCmd {
             "DOCS" => CommandCmd::Docs(args.rest()),
             "GETKEYS" if args.remaining() >= 2 => CommandCmd::GetKeys(args.rest()),
             "GETKEYS" => return Err(arity("getkeys")),
-            // FILTERBY is accepted and ignored: every command is listed.
-            "LIST" => {
-                args.rest();
-                CommandCmd::List
+            "LIST" if args.is_empty() => CommandCmd::List(None),
+            "LIST" if args.remaining() == 3 && args.eat("FILTERBY") => {
+                let filter = match args.keyword()?.as_str() {
+                    "MODULE" => {
+                        args.bytes()?;
+                        ListFilter::Module
+                    }
+                    "ACLCAT" => ListFilter::AclCat(
+                        String::from_utf8_lossy(&args.bytes()?).to_ascii_lowercase(),
+                    ),
+                    "PATTERN" => ListFilter::Pattern(args.bytes()?),
+                    _ => return Err(CommandError::Syntax),
+                };
+                CommandCmd::List(Some(filter))
             }
+            "LIST" => return Err(CommandError::Syntax),
+            "HELP" if args.is_empty() => CommandCmd::Help,
+            "HELP" => return Err(arity("help")),
             _ => {
                 return Err(CommandError::other(format!(
                     "ERR unknown subcommand '{}'. Try COMMAND HELP.",
@@ -80,8 +113,31 @@ impl Command for CommandCmd {
                         .collect(),
                 )
             }
-            CommandCmd::List => Reply::bulks(registry.named().map(|(n, _)| n.to_owned())),
+            CommandCmd::List(filter) => Reply::bulks(list(registry, filter.as_ref())),
             CommandCmd::GetKeys(argv) => get_keys(registry, &argv)?,
+            CommandCmd::Help => crate::server::subcommand::help(
+                "COMMAND",
+                &[
+                    "(no subcommand)",
+                    "    Return details about all Redis commands.",
+                    "COUNT",
+                    "    Return the total number of commands in this Redis server.",
+                    "LIST",
+                    "    Return a list of all commands in this Redis server.",
+                    "INFO [<command-name> ...]",
+                    "    Return details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
+                    "DOCS [<command-name> ...]",
+                    "    Return documentation details about multiple Redis commands.",
+                    "    If no command names are given, documentation details for all",
+                    "    commands are returned.",
+                    "GETKEYS <full-command>",
+                    "    Return the keys from a full Redis command.",
+                    "GETKEYSANDFLAGS <full-command>",
+                    "    Return the keys and the access flags from a full Redis command.",
+                ],
+            ),
         })
     }
 }
@@ -93,15 +149,7 @@ fn info(name: &str, entry: &'static CommandEntry) -> Reply {
     if spec.key_finder.is_some() {
         flags.push(Reply::simple("movablekeys"));
     }
-    let mut categories = vec![Reply::simple(category(spec.group))];
-    if spec.is_write() {
-        categories.push(Reply::simple("@write"));
-    } else if spec.flags.contains(Flags::READONLY) {
-        categories.push(Reply::simple("@read"));
-    }
-    if spec.flags.contains(Flags::FAST) {
-        categories.push(Reply::simple("@fast"));
-    }
+    let categories = categories(spec).into_iter().map(Reply::simple).collect();
     Reply::Array(vec![
         Reply::bulk(name.to_owned()),
         Reply::Int(spec.arity.into()),
@@ -116,6 +164,71 @@ fn info(name: &str, entry: &'static CommandEntry) -> Reply {
     ])
 }
 
+/// COMMAND LIST: every command and, after each container, its
+/// `container|sub` names; with FILTERBY, those that match (a subcommand by
+/// its own full name, in its container's ACL categories).
+fn list(registry: &resplite_core::command::Registry, filter: Option<&ListFilter>) -> Vec<String> {
+    let matches = |name: &str, cats: &[&str]| match filter {
+        None => true,
+        Some(ListFilter::Module) => false,
+        Some(ListFilter::AclCat(cat)) => cats
+            .iter()
+            .any(|c| c.strip_prefix('@') == Some(cat.as_str())),
+        Some(ListFilter::Pattern(p)) => {
+            resplite_core::util::glob::glob_match(p, name.as_bytes(), true)
+        }
+    };
+    let mut out = Vec::new();
+    for (name, entry) in registry.named() {
+        if matches(name, &categories(entry.spec)) {
+            out.push(name.to_owned());
+        }
+        let sub_categories = command_categories(entry.spec);
+        for sub in entry.spec.subcommands {
+            let full = format!("{name}|{}", sub.name);
+            if matches(&full, &sub_categories) {
+                out.push(full);
+            }
+        }
+    }
+    out
+}
+
+/// A command's ACL categories, as COMMAND INFO shows them. A container has
+/// only `@slow` (its subcommands carry the rest, as in Redis).
+fn categories(spec: &CommandSpec) -> Vec<&'static str> {
+    if spec.subcommands.is_empty() {
+        command_categories(spec)
+    } else {
+        vec!["@slow"]
+    }
+}
+
+/// Its group's category, then what its flags imply.
+fn command_categories(spec: &CommandSpec) -> Vec<&'static str> {
+    let mut out = vec![category(spec.group)];
+    if spec.is_write() {
+        out.push("@write");
+    } else if spec.flags.contains(Flags::READONLY) {
+        out.push("@read");
+    }
+    out.push(if spec.flags.contains(Flags::FAST) {
+        "@fast"
+    } else {
+        "@slow"
+    });
+    if spec.flags.contains(Flags::BLOCKING) {
+        out.push("@blocking");
+    }
+    if spec.flags.contains(Flags::ADMIN) && !out.contains(&"@admin") {
+        out.push("@admin");
+    }
+    if spec.flags.contains(Flags::ADMIN) {
+        out.push("@dangerous");
+    }
+    out
+}
+
 fn category(group: &str) -> &'static str {
     match group {
         "string" => "@string",
@@ -125,6 +238,13 @@ fn category(group: &str) -> &'static str {
         "list" => "@list",
         "set" => "@set",
         "sorted-set" => "@sortedset",
+        "bitmap" => "@bitmap",
+        "hyperloglog" => "@hyperloglog",
+        "geo" => "@geo",
+        "stream" => "@stream",
+        "pubsub" => "@pubsub",
+        "scripting" => "@scripting",
+        "transactions" => "@transaction",
         _ => "@admin",
     }
 }
@@ -150,7 +270,21 @@ fn get_keys(
         return Err(CommandError::other("ERR Invalid command specified"));
     };
     let spec = &entry.spec;
-    if !spec.arity_ok(argv.len()) {
+    // A container's keys are its subcommand's (MEMORY USAGE key).
+    let arity_ok = if spec.subcommands.is_empty() {
+        spec.arity_ok(argv.len())
+    } else {
+        let sub = argv.get(1).and_then(|name| {
+            spec.subcommands
+                .iter()
+                .find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+        });
+        let Some(sub) = sub else {
+            return Err(CommandError::other("ERR Invalid command specified"));
+        };
+        sub.arity_ok(argv.len())
+    };
+    if !arity_ok {
         return Err(CommandError::other(
             "ERR Invalid number of arguments specified for command",
         ));

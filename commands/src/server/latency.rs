@@ -18,9 +18,21 @@ enum Latency {
 /// LATENCY DOCTOR|LATEST|HISTORY|RESET|GRAPH|HISTOGRAM|HELP
 pub struct LatencyCmd(Latency);
 
+/// LATENCY's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("doctor", 2),
+    SubSpec::new("graph", 3),
+    SubSpec::new("help", 2),
+    SubSpec::new("histogram", -2),
+    SubSpec::new("history", 3),
+    SubSpec::new("latest", 2),
+    SubSpec::new("reset", -2),
+];
+
 impl Command for LatencyCmd {
     const SPEC: CommandSpec =
         CommandSpec::new("latency", -2, Flags::NOSCRIPT_SUBCOMMANDS, "server")
+            .subcommands(SUBCOMMANDS)
             .summary("A container for latency diagnostics commands.")
             .since("2.8.13");
 

@@ -28,8 +28,19 @@ enum Memory {
 /// MEMORY <subcommand> [args...]
 pub struct MemoryCmd(Memory);
 
+/// MEMORY's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("doctor", 2),
+    SubSpec::new("help", 2),
+    SubSpec::new("malloc-stats", 2),
+    SubSpec::new("purge", 2),
+    SubSpec::new("stats", 2),
+    SubSpec::new("usage", -3).keys(2, 2, 1),
+];
+
 impl Command for MemoryCmd {
     const SPEC: CommandSpec = CommandSpec::new("memory", -2, Flags::NONE, "server")
+        .subcommands(SUBCOMMANDS)
         .summary("A container for memory diagnostics commands.")
         .since("4.0.0");
 

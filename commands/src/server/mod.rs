@@ -1,3 +1,4 @@
+mod cluster;
 mod command;
 pub(crate) mod config;
 mod dbsize;
@@ -5,9 +6,12 @@ mod debug;
 mod flush;
 mod info;
 mod latency;
+mod lolwut;
 mod memory;
+mod module;
 mod monitor;
 mod process;
+mod replication;
 mod save;
 mod shutdown;
 mod slowlog;

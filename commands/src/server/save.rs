@@ -52,4 +52,29 @@ impl Command for BgSave {
     }
 }
 
-register_command!(Save, BgSave);
+/// BGREWRITEAOF: there is no append-only file; the write-ahead log plays its
+/// part, and folding it into the main file (a checkpoint) is its rewrite.
+pub struct BgRewriteAof;
+
+impl Command for BgRewriteAof {
+    const SPEC: CommandSpec = CommandSpec::new(
+        "bgrewriteaof",
+        1,
+        Flags::ADMIN.union(Flags::NOSCRIPT),
+        "server",
+    )
+    .summary("Asynchronously rewrite the append-only file");
+
+    fn parse(_args: &mut Args) -> Result<Self, CommandError> {
+        Ok(BgRewriteAof)
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        ctx.coord.request_checkpoint();
+        Ok(Reply::simple(
+            "Background append only file rewriting started",
+        ))
+    }
+}
+
+register_command!(Save, BgSave, BgRewriteAof);

@@ -18,8 +18,17 @@ enum SlowLog {
 /// SLOWLOG GET [count] | LEN | RESET | HELP
 pub struct SlowLogCmd(SlowLog);
 
+/// SLOWLOG's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("get", -2),
+    SubSpec::new("help", 2),
+    SubSpec::new("len", 2),
+    SubSpec::new("reset", 2),
+];
+
 impl Command for SlowLogCmd {
     const SPEC: CommandSpec = CommandSpec::new("slowlog", -2, Flags::NONE, "server")
+        .subcommands(SUBCOMMANDS)
         .summary("A container for slow log commands.")
         .since("2.2.12");
 

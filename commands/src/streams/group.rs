@@ -40,8 +40,19 @@ const HELP: &[&str] = &[
     "    Set the current group ID and entries_read counter.",
 ];
 
+/// XGROUP's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("create", -5).keys(2, 2, 1),
+    SubSpec::new("createconsumer", 5).keys(2, 2, 1),
+    SubSpec::new("delconsumer", 5).keys(2, 2, 1),
+    SubSpec::new("destroy", 4).keys(2, 2, 1),
+    SubSpec::new("help", 2),
+    SubSpec::new("setid", -5).keys(2, 2, 1),
+];
+
 impl Command for XGroup {
     const SPEC: CommandSpec = CommandSpec::new("xgroup", -2, Flags::NONE, "stream")
+        .subcommands(SUBCOMMANDS)
         .summary("A container for consumer groups commands.")
         .since("5.0.0");
 

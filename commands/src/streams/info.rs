@@ -22,8 +22,17 @@ fn field(name: &'static str, value: Reply) -> (Reply, Reply) {
     (Reply::bulk(name), value)
 }
 
+/// XINFO's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("consumers", 4).keys(2, 2, 1),
+    SubSpec::new("groups", 3).keys(2, 2, 1),
+    SubSpec::new("help", 2),
+    SubSpec::new("stream", -3).keys(2, 2, 1),
+];
+
 impl Command for XInfo {
     const SPEC: CommandSpec = CommandSpec::new("xinfo", -2, Flags::NONE, "stream")
+        .subcommands(SUBCOMMANDS)
         .summary("A container for stream introspection commands.")
         .since("5.0.0");
 

@@ -98,10 +98,80 @@ pub struct CommandSpec {
     pub group: &'static str,
     pub summary: &'static str,
     pub since: &'static str,
+    /// A container's subcommands (CLIENT LIST, OBJECT ENCODING, ...): COMMAND
+    /// LIST names them `container|sub`, and COMMAND GETKEYS finds their keys.
+    pub subcommands: &'static [SubSpec],
     /// For commands whose keys the positions above cannot describe (an
     /// option names one, as SORT's STORE): the positions of the keys in a
     /// command line (name at 0). COMMAND GETKEYS asks.
     pub key_finder: Option<KeyFinder>,
+}
+
+/// One subcommand of a container: its name (lower case), arity (counting
+/// the container and the subcommand) and key positions, as Redis' COMMAND
+/// INFO gives them.
+#[derive(Debug, Clone, Copy)]
+pub struct SubSpec {
+    pub name: &'static str,
+    pub arity: i32,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+}
+
+impl SubSpec {
+    pub const fn new(name: &'static str, arity: i32) -> SubSpec {
+        SubSpec {
+            name,
+            arity,
+            first_key: 0,
+            last_key: 0,
+            step: 0,
+        }
+    }
+
+    /// Does a command line of `argc` words (container and name included) fit?
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        arity_ok(self.arity, argc)
+    }
+
+    pub const fn keys(mut self, first: i32, last: i32, step: i32) -> SubSpec {
+        self.first_key = first;
+        self.last_key = last;
+        self.step = step;
+        self
+    }
+}
+
+/// Redis' arity rule: `n` exactly n words, `-n` at least n.
+fn arity_ok(arity: i32, argc: usize) -> bool {
+    let (argc, arity) = (argc as i64, i64::from(arity));
+    if arity >= 0 {
+        argc == arity
+    } else {
+        argc >= -arity
+    }
+}
+
+/// Key positions from first/last/step (`last` negative: from the end);
+/// `None` when `first` is 0 (no keys).
+fn positions(argv: &[bytes::Bytes], first: i32, last: i32, step: i32) -> Option<Vec<usize>> {
+    if first <= 0 {
+        return None;
+    }
+    let argc = argv.len() as i64;
+    let last = if last < 0 {
+        argc + i64::from(last)
+    } else {
+        i64::from(last)
+    };
+    let step = i64::from(step.max(1));
+    Some(
+        (i64::from(first)..=last.min(argc - 1))
+            .step_by(step as usize)
+            .map(|i| i as usize)
+            .collect(),
+    )
 }
 
 impl CommandSpec {
@@ -115,11 +185,18 @@ impl CommandSpec {
             last_key: 0,
             step: 0,
             not_key: false,
+            subcommands: &[],
             group,
             summary: "",
             since: "1.0.0",
             key_finder: None,
         }
+    }
+
+    /// Lists a container's subcommands (see `subcommands`).
+    pub const fn subcommands(mut self, subs: &'static [SubSpec]) -> Self {
+        self.subcommands = subs;
+        self
     }
 
     /// Sets a key finder (see [`key_finder`](Self::key_finder)).
@@ -134,22 +211,18 @@ impl CommandSpec {
         if let Some(find) = self.key_finder {
             return Some(find(argv));
         }
-        if self.first_key <= 0 || self.not_key {
+        if !self.subcommands.is_empty() {
+            let sub = argv.get(1)?;
+            let spec = self
+                .subcommands
+                .iter()
+                .find(|s| s.name.as_bytes().eq_ignore_ascii_case(sub))?;
+            return positions(argv, spec.first_key, spec.last_key, spec.step);
+        }
+        if self.not_key {
             return None;
         }
-        let argc = argv.len() as i64;
-        let last = if self.last_key < 0 {
-            argc + i64::from(self.last_key)
-        } else {
-            i64::from(self.last_key)
-        };
-        let step = i64::from(self.step.max(1));
-        Some(
-            (i64::from(self.first_key)..=last.min(argc - 1))
-                .step_by(step as usize)
-                .map(|i| i as usize)
-                .collect(),
-        )
+        positions(argv, self.first_key, self.last_key, self.step)
     }
 
     /// Sets the key positions (first, last, step).
@@ -178,13 +251,7 @@ impl CommandSpec {
 
     /// Does `argc` (name included) satisfy the arity?
     pub fn arity_ok(&self, argc: usize) -> bool {
-        let argc = argc as i64;
-        let arity = i64::from(self.arity);
-        if arity >= 0 {
-            argc == arity
-        } else {
-            argc >= -arity
-        }
+        arity_ok(self.arity, argc)
     }
 
     pub fn is_write(&self) -> bool {

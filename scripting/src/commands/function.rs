@@ -15,9 +15,23 @@ pub struct Function {
     args: Vec<Bytes>,
 }
 
+/// FUNCTION's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("delete", 3),
+    SubSpec::new("dump", 2),
+    SubSpec::new("flush", -2),
+    SubSpec::new("help", 2),
+    SubSpec::new("kill", 2),
+    SubSpec::new("list", -2),
+    SubSpec::new("load", -3),
+    SubSpec::new("restore", -3),
+    SubSpec::new("stats", 2),
+];
+
 impl Command for Function {
     const SPEC: CommandSpec =
         CommandSpec::new("function", -2, Flags::NOSCRIPT_SUBCOMMANDS, "scripting")
+            .subcommands(SUBCOMMANDS)
             .summary("A container for function commands.")
             .since("7.0.0");
 

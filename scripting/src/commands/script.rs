@@ -10,9 +10,20 @@ pub struct Script {
     args: Vec<Bytes>,
 }
 
+/// SCRIPT's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("debug", 3),
+    SubSpec::new("exists", -3),
+    SubSpec::new("flush", -2),
+    SubSpec::new("help", 2),
+    SubSpec::new("kill", 2),
+    SubSpec::new("load", 3),
+];
+
 impl Command for Script {
     const SPEC: CommandSpec =
         CommandSpec::new("script", -2, Flags::NOSCRIPT_SUBCOMMANDS, "scripting")
+            .subcommands(SUBCOMMANDS)
             .summary("A container for Lua scripts management commands.")
             .since("2.6.0");
 

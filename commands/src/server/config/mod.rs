@@ -239,8 +239,18 @@ enum Config {
 /// CONFIG GET|SET|RESETSTAT|REWRITE|HELP
 pub struct ConfigCmd(Config);
 
+/// CONFIG's subcommands, as Redis 7.0 lists them.
+const SUBCOMMANDS: &[SubSpec] = &[
+    SubSpec::new("get", -3),
+    SubSpec::new("help", 2),
+    SubSpec::new("resetstat", 2),
+    SubSpec::new("rewrite", 2),
+    SubSpec::new("set", -4),
+];
+
 impl Command for ConfigCmd {
     const SPEC: CommandSpec = CommandSpec::new("config", -2, Flags::NOSCRIPT_SUBCOMMANDS, "server")
+        .subcommands(SUBCOMMANDS)
         .summary("A container for server configuration commands.")
         .since("2.0.0");
 
