@@ -10,6 +10,10 @@
 //! Repeatable flags take arrays: `disable-command = ["flushall", "debug"]`,
 //! `rename-command = [["config", "c0nf1g"], ["keys", ""]]` (or a table,
 //! `rename-command = { config = "c0nf1g", keys = "" }`).
+//!
+//! A `[config]` table holds Redis parameters (`hash-max-listpack-entries =
+//! 256`, `notify-keyspace-events = "Ex"`): applied at start as one CONFIG SET,
+//! and rewritten by CONFIG REWRITE.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -31,6 +35,9 @@ pub fn extra_args(
         .map_err(|e| format!("config file {}: {e}", path.display()))?;
     let mut out = Vec::new();
     for (key, value) in &table {
+        if key == "config" {
+            continue;
+        }
         let name = key.replace('_', "-");
         let arg = run
             .get_arguments()
@@ -82,6 +89,33 @@ pub fn extra_args(
         }
     }
     Ok(out)
+}
+
+/// The `[config]` table's Redis parameters, as CONFIG SET pairs.
+pub fn redis_params(path: &Path) -> Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the config file {}: {e}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| format!("config file {}: {e}", path.display()))?;
+    let Some(params) = table.get("config") else {
+        return Ok(Vec::new());
+    };
+    let params = params
+        .as_table()
+        .ok_or_else(|| format!("config file {}: 'config' must be a table", path.display()))?;
+    params
+        .iter()
+        .map(|(k, v)| {
+            let v = scalar(v).ok_or_else(|| {
+                format!(
+                    "config file {}: [config] '{k}' must be a string, number or boolean",
+                    path.display()
+                )
+            })?;
+            Ok((k.clone(), v))
+        })
+        .collect()
 }
 
 /// A TOML scalar as its flag text (booleans as Redis' yes/no).

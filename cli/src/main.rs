@@ -183,6 +183,16 @@ fn run(args: RunArgs) -> ExitCode {
     resplite_scripting::link();
     resplite_migration::link();
     let mut config = ServerConfig::new(args.db);
+    if let Some(path) = &args.config {
+        config.params = match config_file::redis_params(path) {
+            Ok(params) => params,
+            Err(e) => {
+                eprintln!("resplite: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        config.config_file = Some(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+    }
     config.requirepass = args.requirepass.filter(|p| !p.is_empty());
     config.protected_mode = args.protected_mode;
     config.lua_memory_limit = args.lua_memory_limit;

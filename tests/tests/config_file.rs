@@ -69,7 +69,12 @@ fn bad_files_are_refused_with_the_reason() {
         ("nosuch = 1", "unknown setting 'nosuch'"),
         ("maxclients = \"many\"", "invalid value 'many'"),
         ("port = [", "resplite.toml"),
-        ("config = \"x.toml\"", "unknown setting 'config'"),
+        ("config = \"x.toml\"", "'config' must be a table"),
+        (
+            "[config]\nmaxmemory-policy = \"sometimes\"",
+            "the config file's [config] table: ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following",
+        ),
+        ("[config]\nnosuch-param = 1", "Unknown option or number of arguments for CONFIG SET - 'nosuch-param'"),
     ] {
         let path = dir.path().join("resplite.toml");
         std::fs::write(&path, text).unwrap();
@@ -145,4 +150,94 @@ fn help_and_readme_document_every_flag() {
             "{flag} missing from the README's table"
         );
     }
+}
+
+/// CONFIG REWRITE writes the parameters that differ from Redis' defaults into
+/// the file's `[config]` table, keeping the rest of the file; the next start
+/// applies them. Without a config file it answers Redis' error.
+#[tokio::test]
+async fn config_rewrite_persists_parameters_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("resplite.toml");
+    let head = "# my settings\nmaxclients = 50 # kept\n";
+    std::fs::write(&path, format!("{head}\n[config]\nstale-param = 1\n")).unwrap();
+    let file = path.to_str().unwrap();
+    // A [config] table with an unknown name does not start...
+    let out = Command::new(binary())
+        .args(["run", "--port", "0", "--db"])
+        .arg(dir.path().join("x.db"))
+        .args(["--config", file])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    // ... a valid one does.
+    std::fs::write(
+        &path,
+        format!("{head}\n[config]\nhash-max-listpack-entries = 64\n"),
+    )
+    .unwrap();
+    let mut server = Resplite::start_with(&["--config", file]);
+    let mut c = server.client().await;
+    let get = |c: &mut redis::aio::MultiplexedConnection, name: &'static str| {
+        let mut c = c.clone();
+        async move {
+            let got: Vec<String> = q(&mut c, &[b"CONFIG", b"GET", name.as_bytes()])
+                .await
+                .unwrap();
+            got[1].clone()
+        }
+    };
+    assert_eq!(get(&mut c, "hash-max-listpack-entries").await, "64");
+    for (name, value) in [
+        ("notify-keyspace-events", "Ex"),
+        ("maxmemory-policy", "allkeys-lru"),
+        ("slowlog-log-slower-than", "5"),
+        ("hash-max-listpack-entries", "128"),
+        ("zset-max-listpack-value", "\"quoted\"\\"),
+    ] {
+        let set: redis::RedisResult<()> = q(
+            &mut c,
+            &[b"CONFIG", b"SET", name.as_bytes(), value.as_bytes()],
+        )
+        .await;
+        if name == "zset-max-listpack-value" {
+            assert!(set.is_err(), "not a number");
+        } else {
+            set.unwrap();
+        }
+    }
+    let _: () = q(&mut c, &[b"CONFIG", b"REWRITE"]).await.unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with(head), "{text}");
+    assert_eq!(text.matches("[config]").count(), 1, "{text}");
+    assert!(text.contains("notify-keyspace-events = \"xE\""), "{text}");
+    assert!(
+        text.contains("hash-max-listpack-entries = \"128\""),
+        "{text}"
+    );
+    assert!(text.contains("maxclients = \"50\""), "{text}");
+    assert!(
+        !text.contains("\ntimeout = "),
+        "a default is not written: {text}"
+    );
+    let info: String = q(&mut c, &[b"INFO", b"server"]).await.unwrap();
+    assert!(info.contains(&format!("config_file:{file}")), "{info}");
+    drop(c);
+    server.restart();
+    let mut c = server.client().await;
+    assert_eq!(get(&mut c, "notify-keyspace-events").await, "xE");
+    assert_eq!(get(&mut c, "maxmemory-policy").await, "allkeys-lru");
+    assert_eq!(get(&mut c, "slowlog-log-slower-than").await, "5");
+    assert_eq!(get(&mut c, "hash-max-listpack-entries").await, "128");
+    assert_eq!(get(&mut c, "maxclients").await, "50");
+
+    // No config file: Redis' answer.
+    let plain = Resplite::start();
+    let mut c = plain.client().await;
+    let err = q::<()>(&mut c, &[b"CONFIG", b"REWRITE"]).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("The server is running without a config file"),
+        "{err}"
+    );
 }

@@ -156,7 +156,18 @@ fn server(ctx: &Ctx, l: &mut Lines) {
     l.add("configured_hz", 10);
     l.add("lru_clock", now.as_secs() & ((1 << 24) - 1));
     l.add("executable", executable);
-    l.add("config_file", "");
+    let config_file = state
+        .config
+        .read()
+        .expect("config lock")
+        .config_file
+        .clone();
+    l.add(
+        "config_file",
+        config_file
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    );
     l.add("io_threads_active", 0);
     l.add("resplite_version", env!("CARGO_PKG_VERSION"));
 }

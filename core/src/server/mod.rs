@@ -54,6 +54,12 @@ pub struct ServerConfig {
     pub lua_memory_limit: u64,
     /// SELECT's range: databases 0 to `databases - 1`.
     pub databases: u32,
+    /// The file `run --config` read: CONFIG REWRITE writes it back.
+    pub config_file: Option<PathBuf>,
+    /// Redis parameters (`name`, `value`) to apply at start, as one CONFIG
+    /// SET would: the config file's `[config]` table, which CONFIG REWRITE
+    /// writes.
+    pub params: Vec<(String, String)>,
 }
 
 impl ServerConfig {
@@ -71,6 +77,8 @@ impl ServerConfig {
             rename_commands: Vec::new(),
             lua_memory_limit: DEFAULT_LUA_MEMORY_LIMIT,
             databases: 16,
+            config_file: None,
+            params: Vec::new(),
         }
     }
 
@@ -137,6 +145,7 @@ impl Server {
         live_config.port = addr.port();
         let state = Arc::new(ServerState::new(live_config));
         let storage = executor::spawn(engine, registry.clone(), state.clone(), storage_done_tx)?;
+        apply_params(&registry, &storage, &config.params).await?;
         let shared = Arc::new(Shared {
             config,
             state,
@@ -153,6 +162,48 @@ impl Server {
             shutdown: shutdown_tx,
             task,
         })
+    }
+}
+
+/// Applies the config file's Redis parameters before any client connects,
+/// through CONFIG SET itself (its checks, all or nothing). A bad one stops
+/// the start with CONFIG SET's error.
+async fn apply_params(
+    registry: &Registry,
+    storage: &StorageHandle,
+    params: &[(String, String)],
+) -> std::io::Result<()> {
+    if params.is_empty() {
+        return Ok(());
+    }
+    let entry = registry
+        .builtin("config")
+        .ok_or_else(|| std::io::Error::other("CONFIG is not registered"))?;
+    let mut argv = vec![
+        bytes::Bytes::from_static(b"CONFIG"),
+        bytes::Bytes::from_static(b"SET"),
+    ];
+    for (name, value) in params {
+        argv.push(bytes::Bytes::from(name.clone()));
+        argv.push(bytes::Bytes::from(value.clone()));
+    }
+    let (done, result) = oneshot::channel();
+    let job = executor::Job {
+        requests: vec![executor::Request::Run { entry, argv }],
+        session: crate::command::Session::default(),
+        done,
+    };
+    if !storage.submit(job) {
+        return Err(std::io::Error::other("the storage thread is gone"));
+    }
+    let result = result
+        .await
+        .map_err(|_| std::io::Error::other("the storage thread is gone"))?;
+    match result.replies.first() {
+        Some(crate::protocol::Reply::Error(e)) => Err(std::io::Error::other(format!(
+            "the config file's [config] table: {e}"
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -191,6 +191,84 @@ fn acting(name: &str) -> Option<&'static Param> {
     ACTING.iter().find(|p| p.name == name)
 }
 
+/// CONFIG REWRITE: the config file's `[config]` table becomes every
+/// settable parameter whose value differs from Redis' default (applied again
+/// at the next start); the rest of the file, comments included, stays as it
+/// was. Written to a temporary file, then renamed over: never half-written.
+fn rewrite(state: &ServerState) -> Result<(), String> {
+    let Some(path) = config(state).config_file.clone() else {
+        return Err("ERR The server is running without a config file".into());
+    };
+    let failed = |e: std::io::Error| format!("ERR Rewriting config file: {e}");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(failed(e)),
+    };
+    let mut out = without_table(&text, "config").trim_end().to_string();
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+    out.push_str(
+        "# Written by CONFIG REWRITE: the Redis parameters that differ from their defaults.\n",
+    );
+    out.push_str("[config]\n");
+    // What CONFIG SET takes (port, bind and the like are fixed here: flags).
+    let settable = |p: &&Spec| {
+        p.mutable
+            && !p.protected
+            && acting(p.name).is_none_or(|a| !matches!(a.kind, Kind::Immutable))
+    };
+    let mut params: Vec<&Spec> = REDIS_PARAMS.iter().filter(settable).collect();
+    params.sort_by_key(|p| p.name);
+    for p in params {
+        let v = value(state, p.name);
+        if v != p.default {
+            out.push_str(&format!("{} = {}\n", p.name, toml_string(&v)));
+        }
+    }
+    let tmp = path.with_extension("rewrite.tmp");
+    std::fs::write(&tmp, out).map_err(failed)?;
+    std::fs::rename(&tmp, &path).map_err(failed)
+}
+
+/// `text` without the TOML table `[name]` (its header and lines up to the
+/// next header).
+fn without_table(text: &str, name: &str) -> String {
+    let header = format!("[{name}]");
+    let mut out = String::with_capacity(text.len());
+    let mut skipping = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            skipping = t == header;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A parameter's current value, as CONFIG GET prints it.
 pub fn value(state: &ServerState, name: &str) -> String {
     if let Some(p) = acting(name) {
@@ -347,9 +425,9 @@ impl Command for ConfigCmd {
                 state.slowlog_reset();
                 Ok(Reply::ok())
             }
-            Config::Rewrite => Err(CommandError::other(
-                "ERR The server is running without a config file",
-            )),
+            Config::Rewrite => rewrite(state)
+                .map(|_| Reply::ok())
+                .map_err(CommandError::other),
             Config::Help => Ok(help(
                 "CONFIG",
                 &[
