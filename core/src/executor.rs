@@ -979,6 +979,7 @@ impl Worker {
         if broken {
             self.engine.take_expired();
             self.engine.take_created();
+            self.engine.take_changes();
             self.coord.created.clear();
         } else {
             push_engine_events(&mut self.engine, &self.server, &mut self.coord, None);
@@ -1043,6 +1044,9 @@ impl Worker {
             Ok(reply) => reply,
             Err(e) => e.to_reply(),
         };
+        // `rdb_changes_since_last_save`: what the command changed (a
+        // SETBIT that leaves its bit alone changes nothing), as Redis counts.
+        self.server.note_dirty(self.engine.take_changes());
         self.account(entry, argv, session, started, &reply);
         Step::Reply(reply)
     }
@@ -1554,8 +1558,6 @@ pub(crate) fn account(
     stats.record_call(&stats_name(entry, argv), usec, reply.is_error());
     if let Reply::Error(line) = reply {
         stats.record_error(line);
-    } else if entry.spec.is_write() {
-        server.note_dirty(1);
     }
     server.slowlog_record(usec, argv, addr, client_name);
 }

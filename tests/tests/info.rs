@@ -565,3 +565,57 @@ async fn keyspace_hits_and_misses_count_as_redis_does() {
         assert_eq!(hits_misses(c).await, (0, 0));
     }
 }
+
+/// `rdb_changes_since_last_save` grows as Redis' `dirty` does: by what a
+/// command changed (elements added or removed, keys written), not by one
+/// per write command; a SETBIT or BITFIELD that changes nothing adds none.
+#[tokio::test]
+async fn changes_since_save_count_what_changed_like_redis() {
+    let ours = resplite_tests::Resplite::start();
+    let redis = resplite_tests::RedisServer::start().await;
+    let script = [
+        "SETBIT foo 0 0",
+        "SETBIT foo 0 0",
+        "SETBIT foo 0 1",
+        "BITFIELD foo2 SET i5 0 0",
+        "BITFIELD foo2 SET i5 0 0",
+        "BITFIELD foo2 SET i5 0 1",
+        "SET a 1",
+        "MSET b 1 c 2",
+        "SADD s a b c",
+        "SADD s a",
+        "DEL a b nope",
+        "EXPIRE c 100",
+        "EXPIRE nope 10",
+        "INCR n",
+        "LPUSH l a b",
+        "RPOP l",
+        "GET x",
+        "ZADD z 1 a 2 b",
+        "SREM s a b",
+        "RENAME z z2",
+        "MOVE z2 3",
+        "COPY s s9",
+        "FLUSHDB",
+    ];
+    let mut counts = Vec::new();
+    for addr in [ours.addr, redis.addr] {
+        let mut c = resplite_tests::RawClient::connect(addr).await;
+        c.call(&["SAVE"]).await;
+        let mut seen = Vec::new();
+        for line in script {
+            let cmd: Vec<&str> = line.split(' ').collect();
+            c.call(&cmd).await;
+            let info = format!("{:?}", c.call(&["INFO", "persistence"]).await);
+            let n = info
+                .split("rdb_changes_since_last_save:")
+                .nth(1)
+                .and_then(|rest| rest.split("\\r").next())
+                .unwrap_or_default()
+                .to_string();
+            seen.push(format!("{line}: {n}"));
+        }
+        counts.push(seen);
+    }
+    assert_eq!(counts[0], counts[1], "resplite vs redis-server");
+}

@@ -57,6 +57,8 @@ pub struct SqliteEngine {
     tracking: bool,
     /// With whether each was deleted by expiry.
     modified: Vec<(i64, Vec<u8>, bool)>,
+    /// Changes since `take_changes` (always counted: one add).
+    changes: u64,
     /// Keys expired since the last `take_expired`, kept only while
     /// `report_expired` is on (someone listens to `expired` events).
     report_expired: bool,
@@ -141,6 +143,7 @@ impl SqliteEngine {
             cached_ends: HashMap::new(),
             tracking: false,
             modified: Vec::new(),
+            changes: 0,
             report_expired: false,
             expired: Vec::new(),
             report_created: false,
@@ -258,9 +261,24 @@ impl SqliteEngine {
 
     /// Every write funnels through here (or `add_len`, which calls it).
     fn note_modified(&mut self, key: &[u8]) {
-        if self.tracking {
-            self.modified.push((self.phys, key.to_vec(), false));
+        self.changed(self.phys, key, false);
+    }
+
+    /// A key changed (`expired`: deleted by expiry): counted for
+    /// `rdb_changes_since_last_save` (expiry is not a change a client made),
+    /// and recorded while someone needs the keys (see `set_tracking`).
+    fn changed(&mut self, phys: i64, key: &[u8], expired: bool) {
+        if !expired {
+            self.changes += 1;
         }
+        if self.tracking {
+            self.modified.push((phys, key.to_vec(), expired));
+        }
+    }
+
+    /// Changes made since the last call (Redis' `dirty` counter).
+    pub fn take_changes(&mut self) -> u64 {
+        std::mem::take(&mut self.changes)
     }
 
     /// Records a value change of container `id` (named `key`), applied to its
@@ -272,6 +290,8 @@ impl SqliteEngine {
     /// Records that container `id` grew (or shrank) by `delta` elements.
     fn add_len(&mut self, key: &[u8], id: i64, delta: i64) {
         self.note_modified(key);
+        // Redis counts each element added or removed as a change.
+        self.changes += delta.unsigned_abs().saturating_sub(1);
         *self.pending.entry(id).or_insert(0) += delta;
     }
 
@@ -399,6 +419,7 @@ impl SqliteEngine {
         self.cached_ends.clear();
         self.expired.clear();
         self.created.clear();
+        self.changes = 0;
         self.pending_at_savepoint = None;
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
@@ -478,9 +499,7 @@ impl SqliteEngine {
         key_type: KeyType,
         expired: bool,
     ) -> Result<()> {
-        if self.tracking {
-            self.modified.push((phys, key.to_vec(), expired));
-        }
+        self.changed(phys, key, expired);
         self.pending.remove(&id);
         self.conn
             .prepare_cached("DELETE FROM redis_keys WHERE id = ?1")?
@@ -537,15 +556,18 @@ impl SqliteEngine {
                         [phys],
                     )?;
                 }
-                self.conn
+                let removed = self
+                    .conn
                     .execute("DELETE FROM redis_keys WHERE db = ?1", [phys])?;
+                self.changes += removed as u64;
                 self.key_counts.insert(phys, 0);
             }
             None => {
                 for t in schema::CONTENT_TABLES {
                     self.conn.execute(&format!("DELETE FROM {t}"), [])?;
                 }
-                self.conn.execute("DELETE FROM redis_keys", [])?;
+                let removed = self.conn.execute("DELETE FROM redis_keys", [])?;
+                self.changes += removed as u64;
                 self.key_counts.clear();
             }
         }
@@ -717,6 +739,8 @@ impl Engine for SqliteEngine {
         }
         self.note_modified(from);
         self.note_modified(to);
+        // Both keys changed; Redis counts one change.
+        self.changes -= 1;
         if let Some(old) = self.row(to)? {
             self.remove(self.phys, to, old.id, old.meta.key_type)?;
         }
@@ -737,9 +761,9 @@ impl Engine for SqliteEngine {
             return Ok(false);
         }
         self.note_modified(key);
-        if self.tracking {
-            self.modified.push((to, key.to_vec(), false));
-        }
+        self.changed(to, key, false);
+        // Both databases changed; Redis counts one change.
+        self.changes -= 1;
         self.conn
             .prepare_cached("UPDATE redis_keys SET db = ?2 WHERE id = ?1")?
             .execute(params![row.id, to])?;
@@ -769,9 +793,7 @@ impl Engine for SqliteEngine {
             // Redis deletes, then adds: COPY ... REPLACE reports a new key.
             self.replaced.retain(|(p, k)| !(*p == to && k == dst));
         }
-        if self.tracking {
-            self.modified.push((to, dst.to_vec(), false));
-        }
+        self.changed(to, dst, false);
         // The source's list ends and count as they are now.
         self.flush_list_ends()?;
         let len = self.container_len(row.id)?;
