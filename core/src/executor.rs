@@ -1046,7 +1046,10 @@ impl Worker {
         };
         // `rdb_changes_since_last_save`: what the command changed (a
         // SETBIT that leaves its bit alone changes nothing), as Redis counts.
-        self.server.note_dirty(self.engine.take_changes());
+        let changes = self.engine.take_changes();
+        if changes > 0 {
+            self.server.note_dirty(changes);
+        }
         self.account(entry, argv, session, started, &reply);
         Step::Reply(reply)
     }

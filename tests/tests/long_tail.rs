@@ -201,3 +201,78 @@ async fn command_list_filters_and_subcommand_keys_match_redis() {
         assert!(text.contains(name), "{name} in COMMAND LIST");
     }
 }
+
+/// ACL for the one user there is: what reads it answers as Redis does for
+/// `default` (with and without a password); creating users is refused.
+#[tokio::test]
+async fn acl_answers_for_the_default_user_like_redis() {
+    let ours = Resplite::start();
+    let redis = RedisServer::start().await;
+    let mut a = RawClient::connect(ours.addr).await;
+    let mut b = RawClient::connect(redis.addr).await;
+    let script = r#"
+        ACL WHOAMI
+        ACL USERS
+        ACL LIST
+        ACL GETUSER default
+        ACL GETUSER nobody
+        ACL DRYRUN default get x
+        ACL DRYRUN default SET x y EX 10
+        ACL DRYRUN nobody get x
+        ACL DRYRUN default nosuch
+        ACL DRYRUN default
+        ACL LOG
+        ACL LOG RESET
+        ACL LOG 5
+        ACL LOG x
+        ACL LOG 1 2
+        ACL GENPASS 0
+        ACL GENPASS 5000
+        ACL GENPASS x
+        ACL DELUSER default
+        ACL DELUSER bob
+        ACL DELUSER bob default
+        ACL WHOAMI x
+        ACL CAT nosuch
+        ACL CAT a b
+        ACL NOPE
+        ACL
+        ACL SAVE
+        ACL LOAD
+        ACL HELP
+        ACL CAT
+        EVAL return\x20redis.call('acl','whoami') 0
+    "#;
+    resplite_tests::diff::assert_same_replies(&mut a, &mut b, script).await;
+    for cmd in [&["ACL", "CAT", "hyperloglog"][..], &["ACL", "CAT", "GEO"]] {
+        assert_eq!(
+            resplite_tests::diff::sorted(&a.call(cmd).await),
+            resplite_tests::diff::sorted(&b.call(cmd).await),
+            "{cmd:?}"
+        );
+    }
+    for (bits, len) in [("32", 8), ("5", 2), ("4096", 1024)] {
+        let frame = a.call(&["ACL", "GENPASS", bits]).await;
+        let BytesFrame::BulkString(pass) = frame else {
+            panic!("{frame:?}")
+        };
+        assert_eq!(pass.len(), len, "{bits} bits");
+        assert!(pass.iter().all(u8::is_ascii_hexdigit));
+    }
+    let BytesFrame::Error(e) = a.call(&["ACL", "SETUSER", "bob", "on"]).await else {
+        panic!("SETUSER is refused")
+    };
+    assert!(e.contains("one user"), "{e}");
+
+    // With a password: stored (and shown) as its SHA-256.
+    let ours = Resplite::start_with(&["--requirepass", "s3cret"]);
+    let redis = RedisServer::start_with(&["--requirepass", "s3cret"]);
+    let mut a = RawClient::connect(ours.addr).await;
+    let mut b = RawClient::connect(redis.addr).await;
+    let script = "
+        AUTH s3cret
+        ACL LIST
+        ACL GETUSER default
+    ";
+    resplite_tests::diff::assert_same_replies(&mut a, &mut b, script).await;
+}

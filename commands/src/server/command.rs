@@ -167,7 +167,10 @@ fn info(name: &str, entry: &'static CommandEntry) -> Reply {
 /// COMMAND LIST: every command and, after each container, its
 /// `container|sub` names; with FILTERBY, those that match (a subcommand by
 /// its own full name, in its container's ACL categories).
-fn list(registry: &resplite_core::command::Registry, filter: Option<&ListFilter>) -> Vec<String> {
+pub(crate) fn list(
+    registry: &resplite_core::command::Registry,
+    filter: Option<&ListFilter>,
+) -> Vec<String> {
     let matches = |name: &str, cats: &[&str]| match filter {
         None => true,
         Some(ListFilter::Module) => false,

@@ -1,3 +1,4 @@
+mod acl;
 mod cluster;
 mod command;
 pub(crate) mod config;

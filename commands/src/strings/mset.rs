@@ -7,10 +7,17 @@ pub struct MSet(Vec<(Bytes, Bytes)>);
 pub struct MSetNx(Vec<(Bytes, Bytes)>);
 
 fn set_all(ctx: &mut Ctx, pairs: &[(Bytes, Bytes)]) -> Result<(), CommandError> {
-    // In argument order, as Redis writes them: invalidations (CLIENT
-    // TRACKING) follow the order keys were modified.
-    for (k, v) in pairs {
-        ctx.engine.set_string(k, v, None)?;
+    // Only the last value given for a key is observable (MSET is atomic), so
+    // a pair whose key comes again later is skipped instead of written and
+    // overwritten (redis-benchmark's MSET names one key ten times). The rest
+    // are written in argument order: CLIENT TRACKING invalidates in the
+    // order keys were modified, as Redis does.
+    let mut seen = std::collections::HashSet::with_capacity(pairs.len());
+    let last: Vec<bool> = pairs.iter().rev().map(|(k, _)| seen.insert(k)).collect();
+    for ((k, v), last) in pairs.iter().zip(last.into_iter().rev()) {
+        if last {
+            ctx.engine.set_string(k, v, None)?;
+        }
     }
     // One `set` per argument pair, in order, as Redis notifies.
     for (k, _) in pairs {
