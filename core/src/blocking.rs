@@ -108,6 +108,9 @@ pub struct Coordination {
     pub tracking: crate::tracking::Tracking,
     /// The running script called a read-only command (its keys are tracked).
     pub(crate) script_read: bool,
+    /// The engine's change count when the running command started (see
+    /// `Ctx::count_changes`).
+    pub(crate) changes_base: u64,
     /// Keys the running command created whose `new` event waits for the
     /// command's first event on them (Redis publishes `new` just before).
     pub(crate) created: Vec<DbKey>,
@@ -116,6 +119,19 @@ pub struct Coordination {
 }
 
 impl Coordination {
+    /// Routes CLIENT TRACKING invalidations, tagged `seq`, to the messages
+    /// waiting for the commit.
+    pub(crate) fn send_invalidations(
+        &mut self,
+        pubsub: &crate::pubsub::PubSub,
+        sends: Vec<crate::tracking::Invalidation>,
+        seq: u64,
+    ) {
+        if !sends.is_empty() {
+            crate::tracking::route(&mut self.tracking, pubsub, sends, seq, &mut self.events);
+        }
+    }
+
     /// WATCH: the running client watches `key`.
     pub fn watch(&mut self, key: DbKey, existed: bool) {
         let client = self.client;

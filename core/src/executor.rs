@@ -919,6 +919,7 @@ impl Worker {
         self.engine.select(session.db);
         self.engine.set_tracking(self.wants_modified());
         self.coord.script_read = false;
+        self.coord.changes_base = self.engine.changes();
         let events_before = self.coord.events.len();
         let (expired, created) = self.wants_key_events();
         self.engine.set_key_reports(expired, created);
@@ -1207,19 +1208,20 @@ impl Worker {
                 self.coord.tracking.remember(client, keys);
             }
         }
+        self.invalidate_modified(modified, client);
+    }
+
+    /// CLIENT TRACKING: invalidations for the keys `client` modified (0: no
+    /// client, the sweeper), now for others, after its reply for itself.
+    fn invalidate_modified(&mut self, modified: &crate::engine::sqlite::Modified, client: u64) {
         let mut sends = Vec::new();
         for (key, expired) in modified.keys.iter().zip(&modified.expired) {
-            let by = (!expired).then_some(client);
+            let by = (!expired && client != 0).then_some(client);
             sends.extend(self.coord.tracking.invalidate(&key.key, by, client, true));
         }
         let seq = self.coord.seq;
-        crate::tracking::route(
-            &mut self.coord.tracking,
-            &self.server.pubsub,
-            sends,
-            seq,
-            &mut self.coord.events,
-        );
+        self.coord
+            .send_invalidations(&self.server.pubsub, sends, seq);
     }
 
     /// After a top-level request: CLIENT CACHING's effect ends (unless the
@@ -1238,13 +1240,8 @@ impl Worker {
         let pending = self.coord.tracking.take_pending();
         if !pending.is_empty() {
             let seq = self.server.pubsub.seq() + 1;
-            crate::tracking::route(
-                &mut self.coord.tracking,
-                &self.server.pubsub,
-                pending,
-                seq,
-                &mut self.coord.events,
-            );
+            self.coord
+                .send_invalidations(&self.server.pubsub, pending, seq);
         }
     }
 
@@ -1271,13 +1268,8 @@ impl Worker {
             sends.extend(self.coord.tracking.flush(0));
         }
         let seq = self.server.pubsub.seq() + 1;
-        crate::tracking::route(
-            &mut self.coord.tracking,
-            &self.server.pubsub,
-            sends,
-            seq,
-            &mut self.coord.events,
-        );
+        self.coord
+            .send_invalidations(&self.server.pubsub, sends, seq);
     }
 
     /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
@@ -1498,18 +1490,7 @@ impl Worker {
         push_engine_events(&mut self.engine, &self.server, &mut self.coord, None);
         let modified = self.engine.take_modified();
         self.coord.modified(&modified.keys);
-        let mut sends = Vec::new();
-        for key in &modified.keys {
-            sends.extend(self.coord.tracking.invalidate(&key.key, None, 0, true));
-        }
-        let seq = self.coord.seq;
-        crate::tracking::route(
-            &mut self.coord.tracking,
-            &self.server.pubsub,
-            sends,
-            seq,
-            &mut self.coord.events,
-        );
+        self.invalidate_modified(&modified, 0);
     }
 
     fn idle_sweep(&mut self) {

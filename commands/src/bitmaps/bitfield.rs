@@ -121,7 +121,7 @@ impl BitField {
                 }
             }
         }
-        let mut changes = false;
+        let mut changes = 0;
         let mut replies = Vec::with_capacity(self.ops.len());
         for op in &self.ops {
             let first = (op.offset >> 3) as usize;
@@ -140,16 +140,20 @@ impl BitField {
                 }
             };
             replies.push(Reply::Int(reply));
-            changes |= op.kind != Kind::Get && (grew || new != old);
+            if op.kind != Kind::Get && (grew || new != old) {
+                changes += 1;
+            }
             if new != old {
                 set_bits(&mut buf, at, op.bits, new);
                 ctx.engine
                     .write_string_range(&self.key, first, &buf[..span])?;
             }
         }
-        if changes {
+        if changes > 0 {
             ctx.notify(Class::STRING, "setbit", &self.key);
         }
+        // One per field changed, as Redis counts (not the writes it took).
+        ctx.count_changes(changes);
         Ok(Reply::Array(replies))
     }
 }

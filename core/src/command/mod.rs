@@ -122,13 +122,15 @@ impl Ctx<'_> {
         }
         let sends = self.coord.tracking.flush(self.session.id);
         let seq = self.coord.seq;
-        crate::tracking::route(
-            &mut self.coord.tracking,
-            &self.server.pubsub,
-            sends,
-            seq,
-            &mut self.coord.events,
-        );
+        self.coord
+            .send_invalidations(&self.server.pubsub, sends, seq);
+    }
+
+    /// Sets the running command's `rdb_changes_since_last_save` increment
+    /// to Redis' count, where the engine's count of writes differs (BITFIELD
+    /// grows a string, then writes into it: one change, as in Redis).
+    pub fn count_changes(&mut self, n: u64) {
+        self.engine.set_changes(self.coord.changes_base + n);
     }
 
     /// Publishes now the `new` events of the keys created so far: RENAME and

@@ -82,7 +82,9 @@ impl Ctx<'_> {
         let events_before = self.coord.events.len();
         // A script that reads has its declared keys tracked (Redis' rule).
         self.coord.script_read |= entry.spec.flags.contains(Flags::READONLY);
+        let changes_base = std::mem::replace(&mut self.coord.changes_base, self.engine.changes());
         let result = (entry.run)(&mut Args::command(argv), self);
+        self.coord.changes_base = changes_base;
         self.session.resp = resp;
         self.coord.may_block = may_block;
         self.coord.in_script = in_script;

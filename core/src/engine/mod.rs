@@ -195,6 +195,13 @@ pub trait Engine:
     fn take_expired(&mut self) -> Vec<DbKey> {
         Vec::new()
     }
+    /// Writes counted so far for `rdb_changes_since_last_save` (Redis'
+    /// dirty counter; the executor takes them after each command).
+    fn changes(&self) -> u64 {
+        0
+    }
+    /// Replaces that count (a command that counts as Redis does).
+    fn set_changes(&mut self, _n: u64) {}
     /// The keys created since the last call (keyspace `new` events), while
     /// the executor asks for them; else empty.
     fn take_created(&mut self) -> Vec<DbKey> {

@@ -1037,6 +1037,14 @@ impl Engine for SqliteEngine {
             .collect()
     }
 
+    fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    fn set_changes(&mut self, n: u64) {
+        self.changes = n;
+    }
+
     fn take_created(&mut self) -> Vec<DbKey> {
         std::mem::take(&mut self.created)
             .into_iter()
