@@ -111,6 +111,8 @@ pub struct Coordination {
     /// The engine's change count when the running command started (see
     /// `Ctx::count_changes`).
     pub(crate) changes_base: u64,
+    /// CLIENT PAUSE: until when, and whether reads wait too (ALL).
+    pub(crate) pause: Option<Pause>,
     /// Keys the running command created whose `new` event waits for the
     /// command's first event on them (Redis publishes `new` just before).
     pub(crate) created: Vec<DbKey>,
@@ -118,7 +120,33 @@ pub struct Coordination {
     pub(crate) seq: u64,
 }
 
+/// A CLIENT PAUSE in force.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pause {
+    pub(crate) until: std::time::Instant,
+    /// ALL: every command waits; WRITE: those that may write.
+    pub(crate) all: bool,
+}
+
 impl Coordination {
+    /// CLIENT PAUSE: commands (ALL) or writes (`all` false) from clients wait
+    /// until `until`; a pause in force is only ever extended (the later end,
+    /// the wider mode), as in Redis.
+    pub fn pause(&mut self, until: std::time::Instant, all: bool) {
+        self.pause = Some(match self.pause {
+            Some(p) => Pause {
+                until: p.until.max(until),
+                all: p.all || all,
+            },
+            None => Pause { until, all },
+        });
+    }
+
+    /// CLIENT UNPAUSE.
+    pub fn unpause(&mut self) {
+        self.pause = None;
+    }
+
     /// Routes CLIENT TRACKING invalidations, tagged `seq`, to the messages
     /// waiting for the commit.
     pub(crate) fn send_invalidations(

@@ -271,6 +271,7 @@ pub fn spawn(
                 last_sweep: Instant::now(),
                 clock: Clock::new(),
                 rerun: false,
+                paused: VecDeque::new(),
             };
             worker.run(&thread_bell);
             thread_bell.close();
@@ -518,22 +519,76 @@ struct Worker {
     clock: Clock,
     /// Re-running a blocked command or giving back: MONITOR saw it already.
     rerun: bool,
+    /// Jobs held by CLIENT PAUSE, in arrival order (each client has one job
+    /// in flight at most, so a client's order holds).
+    paused: VecDeque<Job>,
+}
+
+/// Would CLIENT PAUSE hold this job? ALL holds every job; WRITE holds those
+/// with a command that may write (writes, scripts that may write, PUBLISH:
+/// Redis' write and may-replicate commands).
+fn held_by_pause(job: &Job, all: bool) -> bool {
+    use crate::command::Flags;
+    let may_write = |entry: &CommandEntry| {
+        let flags = entry.spec.flags;
+        entry.spec.is_write()
+            || flags.contains(Flags::MAY_WRITE)
+            || (flags.contains(Flags::RUNS_SCRIPT) && !flags.contains(Flags::READONLY))
+            || matches!(entry.spec.name, "publish" | "spublish")
+    };
+    all || job.requests.iter().any(|r| match r {
+        Request::Run { entry, .. } => may_write(entry),
+        Request::Exec { commands, .. } => commands.iter().any(|(entry, _)| may_write(entry)),
+        _ => false,
+    })
 }
 
 impl Worker {
+    /// The job, unless a CLIENT PAUSE in force holds it (then it waits in
+    /// `paused`).
+    fn unless_paused(&mut self, job: Job) -> Option<Job> {
+        self.release_paused();
+        match self.coord.pause {
+            Some(p) if held_by_pause(&job, p.all) => {
+                self.paused.push_back(job);
+                None
+            }
+            _ => Some(job),
+        }
+    }
+
+    /// A pause that ended (its time, or CLIENT UNPAUSE) lets its jobs run
+    /// next, in their order.
+    fn release_paused(&mut self) {
+        if self.coord.pause.is_some_and(|p| Instant::now() >= p.until) {
+            self.coord.unpause();
+        }
+        if self.coord.pause.is_none() {
+            while let Some(job) = self.paused.pop_back() {
+                self.inbox.deferred.push_front(Msg::Job(job));
+            }
+        }
+    }
+
     fn run(&mut self, bell: &Doorbell) {
         loop {
+            self.release_paused();
             let mut next = self.inbox.try_recv();
             if matches!(next, Err(TryRecvError::Empty)) {
-                let wait = self.waiters.next_deadline().map_or(SWEEP_INTERVAL, |at| {
+                let deadline = match (self.waiters.next_deadline(), self.coord.pause) {
+                    (Some(at), Some(p)) => Some(at.min(p.until)),
+                    (at, p) => at.or(p.map(|p| p.until)),
+                };
+                let wait = deadline.map_or(SWEEP_INTERVAL, |at| {
                     at.saturating_duration_since(Instant::now())
                         .min(SWEEP_INTERVAL)
                 });
                 bell.wait(wait);
+                self.release_paused();
                 next = self.inbox.try_recv();
             }
             let first = match next {
-                Ok(Msg::Job(job)) => Some(job),
+                Ok(Msg::Job(job)) => self.unless_paused(job),
                 Ok(Msg::Closed(client)) => {
                     self.client_closed(client);
                     None
@@ -560,8 +615,9 @@ impl Worker {
                     tracing::warn!(error = %e, "checkpoint for SAVE failed");
                 }
             }
+            // Clients held by CLIENT PAUSE count as blocked, as in Redis.
             self.server.blocked_clients.store(
-                self.coord.blocked.len() as u64,
+                (self.coord.blocked.len() + self.paused.len()) as u64,
                 std::sync::atomic::Ordering::Relaxed,
             );
             if self.last_sweep.elapsed() >= SWEEP_INTERVAL {
@@ -726,6 +782,9 @@ impl Worker {
                     // (the price: a script's client may wait for a later long
                     // script of its group, where Redis would have answered).
                     Some(Ok(Msg::Job(job))) => {
+                        let Some(job) = self.unless_paused(job) else {
+                            continue;
+                        };
                         let script = job.runs_script();
                         if script && !only_scripts {
                             self.inbox.deferred.push_front(Msg::Job(job));

@@ -276,3 +276,51 @@ async fn acl_answers_for_the_default_user_like_redis() {
     ";
     resplite_tests::diff::assert_same_replies(&mut a, &mut b, script).await;
 }
+
+/// CLIENT PAUSE holds clients' writes (WRITE) or every command (ALL) until
+/// its time ends or CLIENT UNPAUSE; reads go on under WRITE; arguments and
+/// errors are Redis'.
+#[tokio::test]
+async fn client_pause_holds_writes_or_everything_until_it_ends() {
+    let ours = Resplite::start();
+    let redis = RedisServer::start().await;
+    let mut a = RawClient::connect(ours.addr).await;
+    let mut b = RawClient::connect(redis.addr).await;
+    let script = "
+        CLIENT PAUSE
+        CLIENT PAUSE x
+        CLIENT PAUSE -1
+        CLIENT PAUSE 10 FOO
+        CLIENT PAUSE x FOO
+        CLIENT PAUSE 10 WRITE x
+        CLIENT UNPAUSE x
+        CLIENT UNPAUSE
+        CLIENT PAUSE 0 WRITE
+        CLIENT UNPAUSE
+    ";
+    resplite_tests::diff::assert_same_replies(&mut a, &mut b, script).await;
+
+    // WRITE: the writer waits (counted blocked), a reader is served.
+    let ok = BytesFrame::SimpleString("OK".into());
+    assert_eq!(a.call(&["CLIENT", "PAUSE", "100000", "WRITE"]).await, ok);
+    let mut writer = RawClient::connect(ours.addr).await;
+    writer.send(&encode_command(&["SET", "k", "v"])).await;
+    wait_blocked(ours.addr, 1).await;
+    assert_eq!(a.call(&["GET", "k"]).await, BytesFrame::Null);
+    assert_eq!(a.call(&["CLIENT", "UNPAUSE"]).await, ok);
+    assert_eq!(writer.read().await.unwrap(), ok);
+    assert_eq!(
+        a.call(&["GET", "k"]).await,
+        BytesFrame::BulkString("v".into())
+    );
+    wait_blocked(ours.addr, 0).await;
+
+    // ALL, 200 ms: even PING waits for the pause to end by itself.
+    assert_eq!(a.call(&["CLIENT", "PAUSE", "200", "ALL"]).await, ok);
+    let started = Instant::now();
+    assert_eq!(
+        writer.call(&["PING"]).await,
+        BytesFrame::SimpleString("PONG".into())
+    );
+    assert!(started.elapsed() >= Duration::from_millis(150), "held");
+}

@@ -83,6 +83,9 @@ enum Client {
     /// CLIENT CACHING YES|NO (checked after tracking's state, as in Redis).
     Caching(Bytes),
     TrackingInfo,
+    /// CLIENT PAUSE ms [WRITE | ALL]: `true` for ALL.
+    Pause(u64, bool),
+    Unpause,
     /// CLIENT UNBLOCK id [TIMEOUT | ERROR]: `true` for ERROR.
     Unblock(u64, bool),
     Help,
@@ -120,6 +123,10 @@ const HELP: &[&str] = &[
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
     "REPLY (ON|OFF|SKIP)",
     "    Control the replies sent to the current connection.",
     "SETNAME <name>",
@@ -153,12 +160,14 @@ const SUBCOMMANDS: &[SubSpec] = &[
     SubSpec::new("list", -2),
     SubSpec::new("no-evict", 3),
     SubSpec::new("no-touch", 3),
+    SubSpec::new("pause", -3),
     SubSpec::new("reply", 3),
     SubSpec::new("setinfo", 4),
     SubSpec::new("setname", 3),
     SubSpec::new("tracking", -3),
     SubSpec::new("trackinginfo", 2),
     SubSpec::new("unblock", -3),
+    SubSpec::new("unpause", 2),
 ];
 
 impl Command for ClientCmd {
@@ -178,6 +187,34 @@ impl Command for ClientCmd {
             "help" => arity(args, 2).map(|_| Client::Help)?,
             "getredir" => arity(args, 2).map(|_| Client::GetRedir)?,
             "trackinginfo" => arity(args, 2).map(|_| Client::TrackingInfo)?,
+            "unpause" => arity(args, 2).map(|_| Client::Unpause)?,
+            "pause" => {
+                arity(args, -3)?;
+                if args.remaining() > 2 {
+                    return Err(crate::server::subcommand::syntax("CLIENT", &sub.raw));
+                }
+                // As Redis: the mode is checked before the timeout.
+                let timeout = args.bytes()?;
+                let all = match args.peek() {
+                    None => true,
+                    Some(_) => match args.keyword()?.as_str() {
+                        "ALL" => true,
+                        "WRITE" => false,
+                        _ => {
+                            return Err(CommandError::other(
+                                "ERR CLIENT PAUSE mode must be WRITE or ALL",
+                            ))
+                        }
+                    },
+                };
+                let ms = resplite_core::util::number::parse_i64(&timeout).ok_or_else(|| {
+                    CommandError::other("ERR timeout is not an integer or out of range")
+                })?;
+                if ms < 0 {
+                    return Err(CommandError::other("ERR timeout is negative"));
+                }
+                Client::Pause(ms as u64, all)
+            }
             "tracking" => {
                 arity(args, -3)?;
                 let on = args.bytes()?;
@@ -363,6 +400,15 @@ impl Command for ClientCmd {
                 Reply::ok()
             }
             Client::TrackingInfo => tracking_info(ctx.coord.tracking.client(id)),
+            Client::Pause(ms, all) => {
+                let until = Instant::now() + std::time::Duration::from_millis(ms);
+                ctx.coord.pause(until, all);
+                Reply::ok()
+            }
+            Client::Unpause => {
+                ctx.coord.unpause();
+                Reply::ok()
+            }
             Client::Unblock(id, error) => Reply::from(ctx.coord.request_unblock(id, error)),
             Client::Help => help("CLIENT", HELP),
         })
