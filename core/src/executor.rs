@@ -527,18 +527,22 @@ struct Worker {
 /// Would CLIENT PAUSE hold this job? ALL holds every job; WRITE holds those
 /// with a command that may write (writes, scripts that may write, PUBLISH:
 /// Redis' write and may-replicate commands).
-fn held_by_pause(job: &Job, all: bool) -> bool {
+fn held_by_pause(job: &Job, all: bool, ext: &mut crate::command::Extensions) -> bool {
     use crate::command::Flags;
-    let may_write = |entry: &CommandEntry| {
+    let mut may_write = |entry: &CommandEntry, argv: &[Bytes]| {
+        if let Some(check) = entry.spec.may_write {
+            return check(ext, argv);
+        }
         let flags = entry.spec.flags;
         entry.spec.is_write()
             || flags.contains(Flags::MAY_WRITE)
-            || (flags.contains(Flags::RUNS_SCRIPT) && !flags.contains(Flags::READONLY))
-            || matches!(entry.spec.name, "publish" | "spublish")
+            // They feed the replication stream in Redis (PFCOUNT may
+            // rewrite its cached count).
+            || matches!(entry.spec.name, "publish" | "spublish" | "pfcount")
     };
     all || job.requests.iter().any(|r| match r {
-        Request::Run { entry, .. } => may_write(entry),
-        Request::Exec { commands, .. } => commands.iter().any(|(entry, _)| may_write(entry)),
+        Request::Run { entry, argv } => may_write(entry, argv),
+        Request::Exec { commands, .. } => commands.iter().any(|(e, argv)| may_write(e, argv)),
         _ => false,
     })
 }
@@ -549,7 +553,7 @@ impl Worker {
     fn unless_paused(&mut self, job: Job) -> Option<Job> {
         self.release_paused();
         match self.coord.pause {
-            Some(p) if held_by_pause(&job, p.all) => {
+            Some(p) if held_by_pause(&job, p.all, &mut self.ext) => {
                 self.paused.push_back(job);
                 None
             }

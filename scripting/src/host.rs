@@ -26,6 +26,33 @@ pub struct Host {
     pub(crate) functions: Option<Functions>,
 }
 
+/// May this EVAL, EVALSHA or FCALL (name first) write? Not the _RO forms,
+/// nor a script or function flagged `no-writes` (CLIENT PAUSE WRITE lets
+/// those run, as Redis does); an unknown SHA or function may (it fails).
+pub fn script_may_write(ext: &mut resplite_core::command::Extensions, argv: &[Bytes]) -> bool {
+    let name = argv[0].to_ascii_lowercase();
+    if name.ends_with(b"_ro") {
+        return false;
+    }
+    let Some(target) = argv.get(1) else {
+        return true;
+    };
+    if name == b"eval" {
+        return crate::flags::eval_shebang(target).map_or(true, |(f, _)| !f.no_writes());
+    }
+    let Some(host) = ext.take::<Host>() else {
+        return true;
+    };
+    let flags = if name == b"evalsha" {
+        let sha = String::from_utf8_lossy(target).to_ascii_lowercase();
+        host.scripts.get(&sha).map(|s| s.flags)
+    } else {
+        host.functions.as_ref().and_then(|f| f.flags(target))
+    };
+    ext.put(host);
+    flags.is_none_or(|f| !f.no_writes())
+}
+
 /// Runs `f` with the host, which is taken out of `ctx` meanwhile: a script
 /// calls commands through that same `ctx`. A SELECT inside a script lasts
 /// until the script ends (Redis 7 gives the caller its database back).

@@ -315,6 +315,36 @@ async fn client_pause_holds_writes_or_everything_until_it_ends() {
     );
     wait_blocked(ours.addr, 0).await;
 
+    // Scripts: held when they may write; not the _RO forms, nor a script or
+    // function flagged no-writes.
+    let library = "#!lua name=lib\nredis.register_function{function_name='ro', \
+                   callback=function() return 'hi' end, flags={'no-writes'}}";
+    a.call(&["FUNCTION", "LOAD", "REPLACE", library]).await;
+    let ro_script = "#!lua flags=no-writes\nreturn 1";
+    let sha = a.call(&["SCRIPT", "LOAD", ro_script]).await;
+    let BytesFrame::BulkString(sha) = sha else {
+        panic!("{sha:?}")
+    };
+    let sha = String::from_utf8(sha.to_vec()).unwrap();
+    assert_eq!(a.call(&["CLIENT", "PAUSE", "100000", "WRITE"]).await, ok);
+    for cmd in [
+        &["EVAL", ro_script, "0"][..],
+        &["EVALSHA", &sha, "0"],
+        &["FCALL", "ro", "0"],
+        &["EVAL_RO", "return 1", "0"],
+    ] {
+        assert!(
+            !matches!(a.call(cmd).await, BytesFrame::Error(_)),
+            "{cmd:?}"
+        );
+    }
+    writer
+        .send(&encode_command(&["EVAL", "return 3", "0"]))
+        .await;
+    wait_blocked(ours.addr, 1).await;
+    assert_eq!(a.call(&["CLIENT", "UNPAUSE"]).await, ok);
+    assert_eq!(writer.read().await.unwrap(), BytesFrame::Integer(3));
+
     // ALL, 200 ms: even PING waits for the pause to end by itself.
     assert_eq!(a.call(&["CLIENT", "PAUSE", "200", "ALL"]).await, ok);
     let started = Instant::now();

@@ -14,7 +14,7 @@ pub use error::CommandError;
 pub use ext::Extensions;
 pub use nested::{Nested, NestedError, NestedOptions};
 pub use registry::{Registry, RegistryError};
-pub use spec::{finders, CommandEntry, CommandSpec, Flags, KeyFinder, SubSpec};
+pub use spec::{finders, CommandEntry, CommandSpec, Flags, KeyFinder, MayWrite, SubSpec};
 
 use crate::engine::Engine;
 use crate::protocol::Reply;

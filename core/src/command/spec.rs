@@ -98,6 +98,10 @@ pub struct CommandSpec {
     pub group: &'static str,
     pub summary: &'static str,
     pub since: &'static str,
+    /// For commands whose writing depends on what they run (a script's
+    /// `no-writes` flag): may this command line write? CLIENT PAUSE WRITE
+    /// holds it then. Without one, the flags decide.
+    pub may_write: Option<MayWrite>,
     /// A container's subcommands (CLIENT LIST, OBJECT ENCODING, ...): COMMAND
     /// LIST names them `container|sub`, and COMMAND GETKEYS finds their keys.
     pub subcommands: &'static [SubSpec],
@@ -106,6 +110,10 @@ pub struct CommandSpec {
     /// command line (name at 0). COMMAND GETKEYS asks.
     pub key_finder: Option<KeyFinder>,
 }
+
+/// See [`CommandSpec::may_write`]: the command line (name at 0), with the
+/// capabilities' state (the script cache, the function libraries).
+pub type MayWrite = fn(&mut crate::command::Extensions, &[bytes::Bytes]) -> bool;
 
 /// One subcommand of a container: its name (lower case), arity (counting
 /// the container and the subcommand) and key positions, as Redis' COMMAND
@@ -186,11 +194,18 @@ impl CommandSpec {
             step: 0,
             not_key: false,
             subcommands: &[],
+            may_write: None,
             group,
             summary: "",
             since: "1.0.0",
             key_finder: None,
         }
+    }
+
+    /// Sets the `may_write` check.
+    pub const fn may_write(mut self, f: MayWrite) -> Self {
+        self.may_write = Some(f);
+        self
     }
 
     /// Lists a container's subcommands (see `subcommands`).

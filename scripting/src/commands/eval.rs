@@ -45,6 +45,7 @@ const fn spec(name: &'static str, ro: bool, summary: &'static str) -> CommandSpe
     };
     CommandSpec::new(name, -3, flags, "scripting")
         .key_finder(resplite_core::command::finders::numkeys_second)
+        .may_write(crate::host::script_may_write)
         .summary(summary)
         .since(if ro { "7.0.0" } else { "2.6.0" })
 }

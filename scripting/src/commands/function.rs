@@ -311,6 +311,7 @@ impl<const RO: bool> Command for FCall<RO> {
         } else {
             CommandSpec::new("fcall", -3, flags.union(Flags::MAY_WRITE), "scripting")
                 .key_finder(resplite_core::command::finders::numkeys_second)
+                .may_write(crate::host::script_may_write)
                 .summary("Invokes a function.")
                 .since("7.0.0")
         }

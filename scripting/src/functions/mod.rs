@@ -26,6 +26,13 @@ pub struct Functions {
 }
 
 impl Functions {
+    /// A function's flags, by name (any case).
+    pub fn flags(&self, name: &[u8]) -> Option<crate::flags::ScriptFlags> {
+        let name = String::from_utf8_lossy(name).to_lowercase();
+        let (lib, name) = self.index.get(&name)?;
+        Some(self.libraries.get(lib)?.functions.get(name)?.flags)
+    }
+
     /// A fresh interpreter with the libraries stored in the file.
     pub fn open(ctx: &mut Ctx) -> Result<Functions, CommandError> {
         let vm =
