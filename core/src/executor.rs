@@ -528,17 +528,9 @@ struct Worker {
 /// with a command that may write (writes, scripts that may write, PUBLISH:
 /// Redis' write and may-replicate commands).
 fn held_by_pause(job: &Job, all: bool, ext: &mut crate::command::Extensions) -> bool {
-    use crate::command::Flags;
-    let mut may_write = |entry: &CommandEntry, argv: &[Bytes]| {
-        if let Some(check) = entry.spec.may_write {
-            return check(ext, argv);
-        }
-        let flags = entry.spec.flags;
-        entry.spec.is_write()
-            || flags.contains(Flags::MAY_WRITE)
-            // They feed the replication stream in Redis (PFCOUNT may
-            // rewrite its cached count).
-            || matches!(entry.spec.name, "publish" | "spublish" | "pfcount")
+    let mut may_write = |entry: &CommandEntry, argv: &[Bytes]| match entry.spec.may_write {
+        Some(check) => check(ext, argv),
+        None => entry.spec.may_replicate(),
     };
     all || job.requests.iter().any(|r| match r {
         Request::Run { entry, argv } => may_write(entry, argv),

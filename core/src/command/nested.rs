@@ -69,7 +69,7 @@ impl Ctx<'_> {
             return Err(self.refuse(argv, "This Redis command is not allowed from script"));
         }
         let write = entry.spec.is_write();
-        if opts.read_only && write {
+        if opts.read_only && entry.spec.may_replicate() {
             return Err(self.refuse(
                 argv,
                 "Write commands are not allowed from read-only scripts.",

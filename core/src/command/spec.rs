@@ -269,6 +269,15 @@ impl CommandSpec {
         arity_ok(self.arity, argc)
     }
 
+    /// Writes, and what Redis flags `may-replicate` (PUBLISH and SPUBLISH
+    /// feed its replication stream; PFCOUNT may rewrite its cached count):
+    /// read-only scripts refuse them, CLIENT PAUSE WRITE holds them.
+    pub fn may_replicate(&self) -> bool {
+        self.is_write()
+            || self.flags.contains(Flags::MAY_WRITE)
+            || matches!(self.name, "publish" | "spublish" | "pfcount")
+    }
+
     pub fn is_write(&self) -> bool {
         self.flags.contains(Flags::WRITE)
     }
