@@ -1283,7 +1283,13 @@ impl Worker {
     /// request was CLIENT itself), and the client's own invalidations follow
     /// its reply: numbered after it, before its next command's.
     fn tracking_request_done(&mut self, req: &Request, client: u64) {
-        if !matches!(req, Request::Run { entry, .. } if entry.spec.name == "client") {
+        // MULTI and QUEUED (answered by the connection) keep it for EXEC.
+        let done = match req {
+            Request::Run { entry, .. } => entry.spec.name != "client",
+            Request::Exec { .. } => true,
+            Request::Reply(_) | Request::Shown { .. } => false,
+        };
+        if done {
             self.coord.tracking.command_done(client);
         }
         self.tracking_flush_pending();

@@ -122,8 +122,13 @@ async fn scenario(addr: SocketAddr) -> Vec<String> {
     );
     c.call(&["GET", "o2"]).await;
     c.call(&["GET", "o3"]).await;
+    // CLIENT CACHING yes before MULTI covers the transaction.
+    c.call(&["CLIENT", "CACHING", "yes"]).await;
+    c.call(&["MULTI"]).await;
+    c.call(&["GET", "o4"]).await;
+    c.call(&["EXEC"]).await;
     writer
-        .call(&["MSET", "o1", "1", "o2", "2", "o3", "3"])
+        .call(&["MSET", "o1", "1", "o2", "2", "o3", "3", "o4", "4"])
         .await;
     log("optin writes", until_pong(&mut c).await);
     log(
