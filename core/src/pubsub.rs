@@ -189,6 +189,9 @@ pub enum Delivery {
     Invalidate {
         keys: Option<Arc<[Bytes]>>,
         redirected: bool,
+        /// "All keys" is a null in the tracking client's protocol (`_` or
+        /// `$-1`), whatever the receiving connection speaks, as Redis sends.
+        null_resp3: bool,
     },
     /// The client a tracking client redirects to is gone (RESP3 only).
     RedirectBroken(u64),
@@ -226,7 +229,11 @@ impl Delivery {
                 out.put_slice(line);
                 return;
             }
-            Delivery::Invalidate { keys, redirected } => {
+            Delivery::Invalidate {
+                keys,
+                redirected,
+                null_resp3,
+            } => {
                 if resp3 {
                     out.put_slice(b">2\r\n");
                     bulk(out, b"invalidate");
@@ -238,8 +245,8 @@ impl Delivery {
                     return;
                 }
                 match keys {
-                    None if resp3 => out.put_slice(b"_\r\n"),
-                    None => out.put_slice(b"*-1\r\n"),
+                    None if *null_resp3 => out.put_slice(b"_\r\n"),
+                    None => out.put_slice(b"$-1\r\n"),
                     Some(keys) => {
                         out.put_slice(format!("*{}\r\n", keys.len()).as_bytes());
                         keys.iter().for_each(|k| bulk(out, k));

@@ -38,7 +38,7 @@ pub fn route(
         let Some(c) = tracking.client(inv.client) else {
             continue;
         };
-        let redirect = c.redirect;
+        let (redirect, null_resp3) = (c.redirect, c.resp3);
         let routed = if redirect != 0 && !pubsub.is_connected(redirect) {
             tracking.mark_broken(inv.client);
             pubsub.route_direct(inv.client, Delivery::RedirectBroken(redirect), seq)
@@ -46,6 +46,7 @@ pub fn route(
             let delivery = Delivery::Invalidate {
                 keys: inv.keys.map(Arc::from),
                 redirected: redirect != 0,
+                null_resp3,
             };
             let target = if redirect != 0 { redirect } else { inv.client };
             pubsub.route_direct(target, delivery, seq)
@@ -69,12 +70,17 @@ pub struct ClientTracking {
     pub caching: bool,
     /// The redirect client is gone.
     pub broken_redirect: bool,
+    /// The client spoke RESP3 when it turned tracking on: a flush's null is
+    /// sent in its protocol.
+    pub resp3: bool,
     pub prefixes: BTreeSet<Bytes>,
 }
 
 /// CLIENT TRACKING ON's options.
 #[derive(Debug, Clone, Default)]
 pub struct TrackingOptions {
+    /// The client speaks RESP3 (see `ClientTracking::resp3`).
+    pub resp3: bool,
     pub redirect: u64,
     pub bcast: bool,
     pub optin: bool,
@@ -200,6 +206,7 @@ impl Tracking {
         entry.optin = opts.optin;
         entry.optout = opts.optout;
         entry.noloop = opts.noloop;
+        entry.resp3 = opts.resp3;
         entry.broken_redirect = false;
         for p in prefixes {
             if entry.prefixes.insert(p.clone()) {

@@ -363,3 +363,44 @@ async fn the_tracking_table_is_bounded() {
     let info = show(&c.call(&["INFO", "stats"]).await);
     assert!(info.contains("tracking_total_keys:10"), "{info}");
 }
+
+/// A flush's "all keys" null is written in the tracking client's protocol
+/// (`$-1` or `_`), whatever the redirect target speaks, byte for byte as
+/// redis-server writes it.
+#[tokio::test]
+async fn flush_nulls_follow_the_tracking_clients_protocol() {
+    use tokio::io::AsyncReadExt;
+    let redis = RedisServer::start().await;
+    let ours = Resplite::start();
+    let mut wire = Vec::new();
+    for addr in [redis.addr, ours.addr] {
+        let mut sub = Resp3Client::connect(addr).await;
+        let sub_id = id(&mut sub).await;
+        sub.call(&["SUBSCRIBE", "__redis__:invalidate"]).await;
+        let mut two = Resp3Client::connect(addr).await;
+        let mut three = resp3(addr).await;
+        for c in [&mut two, &mut three] {
+            c.call(&["CLIENT", "TRACKING", "on", "REDIRECT", &sub_id])
+                .await;
+            c.call(&["GET", "k"]).await;
+        }
+        let mut writer = Resp3Client::connect(addr).await;
+        writer.call(&["FLUSHALL"]).await;
+        sub.send(&["PING"]).await;
+        let mut stream = sub.into_stream();
+        let mut bytes = Vec::new();
+        while !bytes.ends_with(b"$4\r\npong\r\n$0\r\n\r\n") {
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).await.expect("read");
+            assert!(n > 0, "closed: {}", String::from_utf8_lossy(&bytes));
+            bytes.extend_from_slice(&buf[..n]);
+        }
+        wire.push(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    assert_eq!(wire[1], wire[0], "resplite vs redis-server");
+    assert!(
+        wire[0].contains("$-1\r\n") && wire[0].contains("_\r\n"),
+        "{}",
+        wire[0]
+    );
+}

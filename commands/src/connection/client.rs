@@ -372,7 +372,8 @@ impl Command for ClientCmd {
                     .map_or(-1, |c| c.redirect as i64),
             ),
             Client::Tracking(on, args) => {
-                let opts = tracking_options(ctx, args)?;
+                let mut opts = tracking_options(ctx, args)?;
+                opts.resp3 = ctx.session.resp == 3;
                 if on.eq_ignore_ascii_case(b"on") {
                     ctx.coord
                         .tracking
