@@ -9,23 +9,22 @@ use crate::{encode_command, RawClient, RedisServer, Resplite};
 /// A command as raw arguments.
 pub type Cmd = Vec<Vec<u8>>;
 
-/// xorshift64*: tiny, deterministic, good enough to shuffle a command stream.
-pub struct Rng(u64);
+/// The server's xorshift64*, seeded from a test's number: deterministic,
+/// good enough to shuffle a command stream.
+pub struct Rng(resplite_core::util::rng::XorShift);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+        let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        Rng(resplite_core::util::rng::XorShift::new(mixed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        self.0.next_u64()
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
+        self.0.below(n)
     }
 
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {

@@ -881,14 +881,8 @@ fn selftest_with(
     cycles: usize,
     elements: u64,
 ) -> Result<(), String> {
-    let mut rng = seed | 1;
-    let mut next = move || {
-        // xorshift64*: any decent generator will do for this test.
-        rng ^= rng >> 12;
-        rng ^= rng << 25;
-        rng ^= rng >> 27;
-        rng.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    let mut rng = resplite_core::util::rng::XorShift::new(seed | 1);
+    let mut next = move || rng.next_u64();
 
     // Test 1: registers keep their values and do not disturb neighbours.
     let mut regs = vec![0u8; DENSE_SIZE - HDR_SIZE];
@@ -1349,21 +1343,7 @@ mod tests {
         );
     }
 
-    /// xorshift64*, for the fuzz tests.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use resplite_core::util::rng::XorShift as Rng;
 
     /// A random value with a valid header: random opcodes (often adding up
     /// to about 16384 registers), or random bytes, sparse or dense.
@@ -1371,18 +1351,18 @@ mod tests {
         let mut v = new_sparse();
         v.truncate(HDR_SIZE);
         for b in &mut v[8..16] {
-            *b = rng.next() as u8;
+            *b = rng.next_u64() as u8;
         }
         match rng.below(4) {
             0 => {
                 let n = rng.below(300);
-                v.extend((0..n).map(|_| rng.next() as u8));
+                v.extend((0..n).map(|_| rng.next_u64() as u8));
             }
             1 => {
                 v[4] = DENSE;
                 v.resize(DENSE_SIZE, 0);
                 for b in &mut v[HDR_SIZE..] {
-                    *b = rng.next() as u8;
+                    *b = rng.next_u64() as u8;
                 }
             }
             _ => {
@@ -1409,7 +1389,7 @@ mod tests {
                     }
                 }
                 if rng.below(4) == 0 {
-                    v.push(rng.next() as u8);
+                    v.push(rng.next_u64() as u8);
                 }
             }
         }
@@ -1418,14 +1398,14 @@ mod tests {
 
     #[test]
     fn random_values_never_panic() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
         let mut ok = 0;
         for _ in 0..300 {
             let v = random_value(&mut rng);
             let other = random_value(&mut rng);
             let max = [0, 40, 300, 3000][rng.below(4)];
             let elems: Vec<Vec<u8>> = (0..rng.below(40))
-                .map(|_| rng.next().to_le_bytes().to_vec())
+                .map(|_| rng.next_u64().to_le_bytes().to_vec())
                 .collect();
             let refs: Vec<&[u8]> = elems.iter().map(Vec::as_slice).collect();
             let out = pfadd(Some(&v), &refs, max);
@@ -1451,14 +1431,14 @@ mod tests {
 
     #[test]
     fn sound_sparse_values_stay_sound() {
-        let mut rng = Rng(42);
+        let mut rng = Rng::new(42);
         for _ in 0..200 {
             let mut v = hll("e", 0, rng.below(500));
             let max = [40, 300, 3000][rng.below(3)];
             // Values only grow up to the limit (they may start above it).
             let limit = max.max(v.len());
             for _ in 0..50 {
-                add(&mut v, &rng.next().to_le_bytes(), max).unwrap();
+                add(&mut v, &rng.next_u64().to_le_bytes(), max).unwrap();
                 if is_sparse(&v) {
                     assert!(v.len() <= limit);
                     assert!(replay_sparse(&v, 0, |_, _| {}).is_ok());

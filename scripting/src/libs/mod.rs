@@ -441,19 +441,16 @@ return table.concat(out, ' ')
 mod tests {
     use mlua::{Function, Lua, LuaString, Table};
 
-    /// A small deterministic generator (xorshift64*).
-    struct Rng(u64);
+    /// The shared deterministic generator, plus random strings.
+    struct Rng(resplite_core::util::rng::XorShift);
 
     impl Rng {
         fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+            self.0.next_u64()
         }
 
         fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
+            self.0.below(n)
         }
 
         fn bytes(&mut self, alphabet: &[u8], max_len: usize) -> Vec<u8> {
@@ -516,7 +513,9 @@ mod tests {
         let json_alphabet = b"{}[],:\"\\/ 0123456789.eE+-truefalsnulxINFaiy\t\nu\x00\x80";
         let format_alphabet = b"<>!0123456789 xbBhHlLTiIfdcs";
         let all_bytes: Vec<u8> = (0..=255).collect();
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng(resplite_core::util::rng::XorShift::new(
+            0x9E37_79B9_7F4A_7C15,
+        ));
         let mut outcomes = std::collections::HashMap::new();
         for _ in 0..4000 {
             let which = rng.below(funcs.len());

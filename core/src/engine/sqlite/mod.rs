@@ -40,7 +40,7 @@ pub struct SqliteEngine {
     /// would read the whole file), then kept up to date. Cleared by rollbacks.
     key_counts: HashMap<i64, u64>,
     expired_keys: u64,
-    rng: u64,
+    rng: crate::util::rng::XorShift,
     /// Containers whose elements changed, by id, with the change of their
     /// element count: `updated_at` and `count` are written once per key at
     /// commit, so a hot key written by a whole group costs one row update.
@@ -137,7 +137,9 @@ impl SqliteEngine {
             now: crate::util::now_ms(),
             key_counts: HashMap::new(),
             expired_keys: 0,
-            rng: 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
+            rng: crate::util::rng::XorShift::new(
+                0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
+            ),
             pending: HashMap::new(),
             pending_at_savepoint: None,
             cached_ends: HashMap::new(),
@@ -521,6 +523,34 @@ impl SqliteEngine {
         Ok(())
     }
 
+    /// A string row just read (id, type code, deadline): true if it is a
+    /// live string, false if it had expired (now deleted); `WrongType` for
+    /// another type. GET and the bit commands' lookups share it.
+    fn live_string(
+        &mut self,
+        key: &[u8],
+        id: i64,
+        code: i64,
+        expires_at: Option<i64>,
+    ) -> Result<bool> {
+        let row = Row {
+            id,
+            meta: KeyMeta {
+                key_type: key_type(code)?,
+                expires_at,
+                updated_at: 0,
+            },
+            count: 0,
+        };
+        if self.expire_if_due(self.phys, key, &row)? {
+            return Ok(false);
+        }
+        if row.meta.key_type != KeyType::String {
+            return Err(EngineError::WrongType);
+        }
+        Ok(true)
+    }
+
     /// Deletes `key` if its deadline has passed. True if it did.
     fn expire_if_due(&mut self, phys: i64, key: &[u8], row: &Row) -> Result<bool> {
         if !self.is_expired(row.meta.expires_at) {
@@ -535,11 +565,7 @@ impl SqliteEngine {
     }
 
     fn next_random(&mut self) -> u64 {
-        // xorshift64*: plenty for RANDOMKEY, no dependency.
-        self.rng ^= self.rng >> 12;
-        self.rng ^= self.rng << 25;
-        self.rng ^= self.rng >> 27;
-        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        self.rng.next_u64()
     }
 
     /// Deletes every key of physical database `phys` (`None`: of all).
@@ -621,20 +647,8 @@ impl Engine for SqliteEngine {
         let Some((id, code, expires_at, value)) = row else {
             return Ok(None);
         };
-        let row = Row {
-            id,
-            meta: KeyMeta {
-                key_type: key_type(code)?,
-                expires_at,
-                updated_at: 0,
-            },
-            count: 0,
-        };
-        if self.expire_if_due(self.phys, key, &row)? {
+        if !self.live_string(key, id, code, expires_at)? {
             return Ok(None);
-        }
-        if row.meta.key_type != KeyType::String {
-            return Err(EngineError::WrongType);
         }
         self.last_string.0 = self.phys;
         self.last_string.1.clear();

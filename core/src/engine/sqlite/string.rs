@@ -5,8 +5,8 @@
 
 use rusqlite::{params, OptionalExtension, MAIN_DB};
 
-use super::{key_type, Row, SqliteEngine};
-use crate::engine::{EngineError, KeyMeta, KeyType, Result, StringOps};
+use super::SqliteEngine;
+use crate::engine::{EngineError, KeyType, Result, StringOps};
 
 /// Bytes handed to a scan's callback at a time: bounded memory for a scan
 /// of a value of any size.
@@ -35,20 +35,8 @@ impl SqliteEngine {
         let Some((id, code, expires_at, len)) = found else {
             return Ok(None);
         };
-        let row = Row {
-            id,
-            meta: KeyMeta {
-                key_type: key_type(code)?,
-                expires_at,
-                updated_at: 0,
-            },
-            count: 0,
-        };
-        if self.expire_if_due(self.phys, key, &row)? {
+        if !self.live_string(key, id, code, expires_at)? {
             return Ok(None);
-        }
-        if row.meta.key_type != KeyType::String {
-            return Err(EngineError::WrongType);
         }
         // A string key without a value is damage, not an empty string.
         let len = len.ok_or_else(|| EngineError::Corrupt("string key without a value".into()))?;

@@ -626,11 +626,8 @@ impl ZSetOps for SqliteEngine {
                     break;
                 }
                 seen += 1;
-                // Same xorshift as next_random, inlined: `self` is borrowed.
-                self.rng ^= self.rng >> 12;
-                self.rng ^= self.rng << 25;
-                self.rng ^= self.rng >> 27;
-                let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
+                // The field, not next_random: `self` is borrowed.
+                let r = self.rng.next_u64();
                 if r % left < need {
                     out.push(scored(row)?);
                 }
