@@ -272,6 +272,7 @@ pub fn spawn(
                 clock: Clock::new(),
                 rerun: false,
                 paused: VecDeque::new(),
+                txn: 0,
             };
             worker.run(&thread_bell);
             thread_bell.close();
@@ -297,6 +298,12 @@ struct Suspended {
     /// How to give back what blocking commands of this batch popped, should
     /// the client be gone when the replies are sent.
     undo: Vec<Undo>,
+    /// The transaction that last ran part of this batch, and how many of its
+    /// replies and give-backs earlier transactions made (and committed):
+    /// should this one fail, the replies after those become its error.
+    txn: u64,
+    committed_replies: usize,
+    committed_undo: usize,
 }
 
 /// A command giving back what a blocking command popped, with the database
@@ -522,6 +529,8 @@ struct Worker {
     /// Jobs held by CLIENT PAUSE, in arrival order (each client has one job
     /// in flight at most, so a client's order holds).
     paused: VecDeque<Job>,
+    /// Numbers transactions (see [`Suspended::txn`]).
+    txn: u64,
 }
 
 /// Would CLIENT PAUSE hold this job? ALL holds every job; WRITE holds those
@@ -592,12 +601,11 @@ impl Worker {
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => return,
             };
-            let mut ready = Vec::new();
-            if let Some(first) = first {
-                ready = self.run_group(vec![first]);
-                self.inbox.outbox.flush();
+            match first {
+                Some(first) => self.run_group(vec![first]),
+                // Timeouts and CLIENT UNBLOCK still come due.
+                None => self.serve(Vec::new()),
             }
-            self.serve(ready);
             self.inbox.outbox.flush();
             // Replies whose client hung up before the courier came.
             let returned = self.inbox.outbox.take_returned().concat();
@@ -631,11 +639,14 @@ impl Worker {
         }
     }
 
-    /// Runs a group and releases its replies; returns the keys written that
-    /// blocked clients wait on.
+    /// Runs a group, then serves the blocked clients it made ready (and any
+    /// that timed out), all in one transaction, and releases the replies once
+    /// it commits: one commit per queue step where a push and the pop it
+    /// wakes took two.
     /// The group grows while it runs (see [`Worker::attempt`]).
-    fn run_group(&mut self, mut group: Vec<Job>) -> Vec<DbKey> {
+    fn run_group(&mut self, mut group: Vec<Job>) {
         self.clock.sync();
+        self.txn += 1;
         // Fast path: commands validate before they write, so a group normally
         // needs no savepoints. If a command breaks half-way (storage error,
         // panic), nothing has been replied yet: roll the group back and replay it
@@ -657,42 +668,48 @@ impl Worker {
             }
             Err(e) => Err(e),
         };
-        let outcomes = outcome.unwrap_or_else(|e| {
-            // Nothing of this group is durable: no client may be told otherwise.
-            tracing::error!(error = %e, "group transaction failed; rolled back");
-            rolled_back = true;
-            let _ = self.engine.rollback();
-            self.coord.events.clear();
-            self.coord.watches = watches_before;
-            self.coord.unblock.clear();
-            ready.clear();
-            let reply = CommandError::Internal(e).to_reply();
-            let mark = self.mark();
-            group
-                .iter()
-                .map(|job| {
-                    let mut replies = Replies::with_capacity(job.requests.len());
-                    for _ in &job.requests {
-                        replies.push(reply.clone(), mark);
-                    }
-                    Outcome::Done(replies, job.session.clone(), Vec::new())
-                })
-                .collect()
-        });
-        self.tracking_group_done(rolled_back);
-        self.publish_events();
-        let mut give_back = Vec::new();
+        let txn = self.txn;
+        let batch = |done, session, replies, undo| Suspended {
+            done,
+            session,
+            replies,
+            rest: VecDeque::new(),
+            undo,
+            txn,
+            committed_replies: 0,
+            committed_undo: 0,
+        };
+        let outcomes = match outcome {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                // Nothing of this group is durable: no client may be told otherwise.
+                tracing::error!(error = %e, "group transaction failed; rolled back");
+                let _ = self.engine.rollback();
+                self.coord.events.clear();
+                self.coord.watches = watches_before;
+                self.coord.unblock.clear();
+                let reply = CommandError::Internal(e).to_reply();
+                let mark = self.mark();
+                let failed = group
+                    .into_iter()
+                    .map(|job| {
+                        let mut replies = Replies::with_capacity(job.requests.len());
+                        for _ in &job.requests {
+                            replies.push(reply.clone(), mark);
+                        }
+                        batch(job.done, job.session, replies, Vec::new())
+                    })
+                    .collect();
+                self.tracking_group_done(true);
+                self.post(failed);
+                return;
+            }
+        };
+        let mut finished = Vec::with_capacity(group.len());
         for (job, outcome) in group.into_iter().zip(outcomes) {
             match outcome {
                 Outcome::Done(replies, session, undo) => {
-                    // A client that hung up gets nothing, and keeps nothing.
-                    if let Err(undo) =
-                        self.inbox
-                            .outbox
-                            .post(job.done, replies.result(session), undo)
-                    {
-                        give_back.extend(undo);
-                    }
+                    finished.push(batch(job.done, session, replies, undo));
                 }
                 Outcome::Blocked {
                     replies,
@@ -703,21 +720,18 @@ impl Worker {
                     argv,
                     rest,
                 } => {
-                    let suspended = Suspended {
-                        done: job.done,
-                        session,
-                        replies,
-                        rest,
-                        undo,
-                    };
+                    let mut suspended = batch(job.done, session, replies, undo);
+                    suspended.rest = rest;
                     // Its keys may have been written later in this same group.
                     ready.extend(request.db_keys());
                     self.suspend(suspended, request, entry, argv);
                 }
             }
         }
-        self.give_back(give_back);
-        ready
+        self.serve_ready(ready, &mut finished);
+        if !self.finish(finished, rolled_back) {
+            self.coord.watches = watches_before;
+        }
     }
 
     /// Registers a waiter. Limits were checked when the command asked to block.
@@ -742,7 +756,7 @@ impl Worker {
         });
     }
 
-    /// Runs a group in one transaction and commits it. `Ok(None)`: a command
+    /// Runs a group in one transaction, left open. `Ok(None)`: a command
     /// broke without savepoints to contain it (only when `safe` is false).
     ///
     /// The first attempt takes more queued jobs into the group as it goes,
@@ -838,7 +852,7 @@ impl Worker {
         if self.last_sweep.elapsed() >= SWEEP_INTERVAL {
             self.sweep();
         }
-        self.engine.commit()?;
+        // Committed by `finish`, after the blocked clients are served.
         Ok(Some(out))
     }
 
@@ -1333,21 +1347,32 @@ impl Worker {
             .send_invalidations(&self.server.pubsub, sends, seq);
     }
 
-    /// Serves blocked clients: CLIENT UNBLOCK requests, timeouts, then waiters
-    /// on keys that were written, in FIFO order per key. Runs in safe mode (a
-    /// savepoint per write), in its own transaction, only when there is work.
-    fn serve(&mut self, mut ready: Vec<DbKey>) {
+    /// Serves blocked clients in a transaction of their own (after a
+    /// give-back, or when only the clock or CLIENT UNBLOCK made them due).
+    fn serve(&mut self, ready: Vec<DbKey>) {
         self.clock.sync();
-        let now = Instant::now();
-        let timed_out = self.waiters.next_deadline().is_some_and(|at| at <= now);
+        let timed_out = self
+            .waiters
+            .next_deadline()
+            .is_some_and(|at| at <= Instant::now());
         if ready.is_empty() && !timed_out && self.coord.unblock.is_empty() {
             return;
         }
+        self.txn += 1;
         if let Err(e) = self.engine.begin() {
             tracing::error!(error = %e, "cannot begin a transaction to serve blocked clients");
             return;
         }
-        let mut finished: Vec<Suspended> = Vec::new();
+        let mut finished = Vec::new();
+        self.serve_ready(ready, &mut finished);
+        self.finish(finished, false);
+    }
+
+    /// Serves blocked clients inside the open transaction: CLIENT UNBLOCK
+    /// requests, timeouts, then waiters on keys that were written, in FIFO
+    /// order per key, in safe mode (a savepoint per write). Batches that
+    /// finish go to `finished`.
+    fn serve_ready(&mut self, mut ready: Vec<DbKey>, finished: &mut Vec<Suspended>) {
         // Resumed batches may write more keys or unblock others: loop until quiet.
         loop {
             for (client, error) in std::mem::take(&mut self.coord.unblock) {
@@ -1358,7 +1383,7 @@ impl Worker {
                     } else {
                         waiter.on_timeout.clone()
                     };
-                    self.resume(waiter, reply, &mut ready, &mut finished);
+                    self.resume(waiter, reply, &mut ready, finished);
                 }
             }
             let now = Instant::now();
@@ -1368,36 +1393,71 @@ impl Worker {
                 }
                 let waiter = self.waiters.remove(id).expect("indexed waiter");
                 let reply = waiter.on_timeout.clone();
-                self.resume(waiter, reply, &mut ready, &mut finished);
+                self.resume(waiter, reply, &mut ready, finished);
             }
             if ready.is_empty() && self.coord.unblock.is_empty() {
-                break;
+                return;
             }
             let mut keys = std::mem::take(&mut ready);
             keys.sort();
             keys.dedup();
             for key in keys {
-                self.serve_key(&key, &mut ready, &mut finished);
+                self.serve_key(&key, &mut ready, finished);
             }
         }
-        if let Err(e) = self.engine.commit() {
-            tracing::error!(error = %e, "commit while serving blocked clients failed");
-            let _ = self.engine.rollback();
-            self.coord.events.clear();
-            let reply = CommandError::Internal(e).to_reply();
-            let mark = self.mark();
-            for mut job in finished {
-                job.replies.push(reply.clone(), mark);
-                // Rolled back: nothing was popped, nothing to give back.
-                let _ =
-                    self.inbox
-                        .outbox
-                        .post(job.done, job.replies.result(job.session), Vec::new());
+    }
+
+    /// Commits the open transaction and releases the replies of the batches
+    /// it ran. If the commit fails, every reply this transaction made becomes
+    /// the error, batches that blocked again in it fail where they wait, and
+    /// what they popped in it is not given back (it was never popped).
+    /// False if the commit failed.
+    fn finish(&mut self, mut finished: Vec<Suspended>, rolled_back: bool) -> bool {
+        let committed = match self.engine.commit() {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "commit failed; the transaction is rolled back");
+                let _ = self.engine.rollback();
+                self.coord.events.clear();
+                let reply = CommandError::Internal(e).to_reply();
+                let mark = self.mark();
+                let txn = self.txn;
+                let again: Vec<u64> = self
+                    .waiters
+                    .all
+                    .iter()
+                    .filter(|(_, w)| w.job.txn == txn)
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in again {
+                    let waiter = self.waiters.remove(id).expect("indexed waiter");
+                    self.coord.blocked.remove(&waiter.client);
+                    let mut job = waiter.job;
+                    // The blocking command and the ones after it.
+                    for _ in 0..=job.rest.len() {
+                        job.replies.push(reply.clone(), mark);
+                    }
+                    job.rest.clear();
+                    finished.push(job);
+                }
+                for job in &mut finished {
+                    for r in &mut job.replies.items[job.committed_replies..] {
+                        *r = reply.clone();
+                    }
+                    job.undo.truncate(job.committed_undo);
+                }
+                false
             }
-            return;
-        }
-        self.tracking_group_done(false);
+        };
+        self.tracking_group_done(rolled_back || !committed);
         self.publish_events();
+        self.post(finished);
+        committed
+    }
+
+    /// Hands finished batches to the courier; what a vanished client's
+    /// batch popped goes back.
+    fn post(&mut self, finished: Vec<Suspended>) {
         let mut undo = Vec::new();
         for job in finished {
             if let Err(back) =
@@ -1477,6 +1537,11 @@ impl Worker {
     ) {
         self.coord.blocked.remove(&waiter.client);
         let mut job = waiter.job;
+        if job.txn != self.txn {
+            job.txn = self.txn;
+            job.committed_replies = job.replies.items.len();
+            job.committed_undo = job.undo.len();
+        }
         job.replies.push(reply, self.mark());
         // Its own invalidations (BLMOVE into a key it reads) follow its reply.
         self.tracking_flush_pending();
@@ -1507,8 +1572,14 @@ impl Worker {
 
     /// Elements popped for clients that vanished before their reply was sent go
     /// back where they came from.
+    /// Serves the clients that the returned elements wake in the same
+    /// transaction.
     fn give_back(&mut self, undo: Vec<Undo>) {
-        if undo.is_empty() || self.engine.begin().is_err() {
+        if undo.is_empty() {
+            return;
+        }
+        self.txn += 1;
+        if self.engine.begin().is_err() {
             return;
         }
         let mut session = Session::default();
@@ -1526,16 +1597,9 @@ impl Worker {
                 None => tracing::error!("give-back command is not registered"),
             }
         }
-        let failed = self.engine.commit().is_err();
-        if failed {
-            let _ = self.engine.rollback();
-            self.coord.events.clear();
-        }
-        self.tracking_group_done(failed);
-        self.publish_events();
-        if !ready.is_empty() {
-            self.serve(ready);
-        }
+        let mut finished = Vec::new();
+        self.serve_ready(ready, &mut finished);
+        self.finish(finished, false);
     }
 
     fn sweep(&mut self) {
