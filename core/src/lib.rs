@@ -14,6 +14,7 @@ pub mod executor;
 pub mod monitor;
 pub mod protocol;
 pub mod pubsub;
+pub mod rdb;
 pub mod server;
 pub mod tracking;
 pub mod util;

@@ -4,15 +4,11 @@
 
 use std::path::Path;
 
-use resplite_core::engine::stream::{NodeLimits, PendingQuery, StreamId, StreamOps};
-use resplite_core::engine::{
-    Engine, HashOps, KeyType, ListOps, PragmaTemplate, ScanFilter, SetOps, SqliteEngine, ZAddFlags,
-    ZRange, ZRangeBy, ZSetOps,
-};
+use resplite_core::engine::{Engine, KeyType, PragmaTemplate, ScanFilter, SqliteEngine, ValueOps};
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::value::{GroupHead, Snapshot, StreamHead, StreamValue, Value};
+use crate::value::{Snapshot, Value};
 
 pub trait Destination: Send {
     fn begin(&mut self) -> Result<()>;
@@ -79,54 +75,13 @@ impl Destination for SqliteDestination {
     }
 
     fn put(&mut self, snap: &Snapshot) -> Result<()> {
-        let key = &snap.key[..];
-        match &snap.value {
-            Value::String(v) => {
-                self.engine.set_string(key, v, snap.expires_at)?;
-                return Ok(());
-            }
-            _ => {
-                self.engine.delete(key)?;
-                self.append(key, &snap.value)?;
-            }
-        }
-        if snap.expires_at.is_some() {
-            self.engine.set_expiry(key, snap.expires_at)?;
-        }
-        Ok(())
+        Ok(self
+            .engine
+            .put_value(&snap.key, &snap.value, snap.expires_at)?)
     }
 
     fn append(&mut self, key: &[u8], page: &Value) -> Result<()> {
-        match page {
-            Value::String(v) => self.engine.set_string(key, v, None)?,
-            Value::Hash(pairs) => {
-                let pairs: Vec<(&[u8], &[u8])> =
-                    pairs.iter().map(|(f, v)| (&f[..], &v[..])).collect();
-                if !pairs.is_empty() {
-                    self.engine.hset(key, &pairs)?;
-                }
-            }
-            Value::Set(members) => {
-                let members: Vec<&[u8]> = members.iter().map(|m| &m[..]).collect();
-                if !members.is_empty() {
-                    self.engine.sadd(key, &members)?;
-                }
-            }
-            Value::List(items) => {
-                let items: Vec<&[u8]> = items.iter().map(|m| &m[..]).collect();
-                if !items.is_empty() {
-                    self.engine.list_push(key, &items, false, false)?;
-                }
-            }
-            Value::ZSet(members) => {
-                let items: Vec<(f64, &[u8])> = members.iter().map(|(m, s)| (*s, &m[..])).collect();
-                if !items.is_empty() {
-                    self.engine.zadd(key, &items, ZAddFlags::default())?;
-                }
-            }
-            Value::Stream(page) => self.append_stream(key, page)?,
-        }
-        Ok(())
+        Ok(self.engine.append_value(key, page)?)
     }
 
     fn swap_in(&mut self, tmp: &[u8], key: &[u8], expires_at: Option<i64>) -> Result<bool> {
@@ -144,25 +99,14 @@ impl Destination for SqliteDestination {
 
     fn read(&mut self, key: &[u8]) -> Result<Option<Snapshot>> {
         self.clock();
-        let Some(meta) = self.engine.meta(key)? else {
-            return Ok(None);
-        };
-        let value = match meta.key_type {
-            KeyType::String => Value::String(self.engine.get_string(key)?.unwrap_or_default()),
-            KeyType::Hash => Value::Hash(self.engine.hgetall(key)?),
-            KeyType::Set => Value::Set(self.engine.smembers(key)?),
-            KeyType::List => Value::List(self.engine.list_range(key, 0, -1)?),
-            KeyType::ZSet => Value::ZSet(
-                self.engine
-                    .zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }))?,
-            ),
-            KeyType::Stream => Value::Stream(self.read_stream(key)?),
-        };
-        Ok(Some(Snapshot {
-            key: key.to_vec(),
-            value,
-            expires_at: meta.expires_at,
-        }))
+        Ok(self
+            .engine
+            .read_value(key)?
+            .map(|(value, expires_at)| Snapshot {
+                key: key.to_vec(),
+                value,
+                expires_at,
+            }))
     }
 
     fn scan(&mut self, cursor: u64, count: usize) -> Result<(u64, Vec<Vec<u8>>)> {
@@ -205,83 +149,6 @@ impl Destination for SqliteDestination {
 
     fn registry(&self) -> &Connection {
         self.engine.connection()
-    }
-}
-
-impl SqliteDestination {
-    /// Appends a page of a stream: entries, then the counters and groups
-    /// (the page read last), then PEL rows.
-    fn append_stream(&mut self, key: &[u8], page: &StreamValue) -> Result<()> {
-        let e = &mut self.engine;
-        e.xcreate(key)?;
-        for entry in &page.entries {
-            let fields: Vec<(&[u8], &[u8])> =
-                entry.fields.iter().map(|(f, v)| (&f[..], &v[..])).collect();
-            e.xappend(key, entry.id, &fields, NodeLimits::default())?;
-        }
-        if let Some(head) = &page.head {
-            e.xset_meta(
-                key,
-                head.last_id,
-                Some(head.entries_added),
-                Some(head.max_deleted_id),
-            )?;
-            for g in &head.groups {
-                if !e.xgroup_create(key, &g.name, g.last_id, g.entries_read)? {
-                    e.xgroup_set(key, &g.name, g.last_id, g.entries_read)?;
-                }
-                for (name, seen) in &g.consumers {
-                    e.xconsumer_touch(key, &g.name, name, false)?;
-                    e.xconsumer_set_seen(key, &g.name, name, *seen)?;
-                }
-            }
-        }
-        for (group, row) in &page.pel {
-            e.xconsumer_touch(key, group, &row.consumer, false)?;
-            e.xpending_put(key, group, row)?;
-        }
-        Ok(())
-    }
-
-    fn read_stream(&mut self, key: &[u8]) -> Result<StreamValue> {
-        let e = &mut self.engine;
-        let meta = e.xmeta(key)?.unwrap_or_default();
-        let entries = e.xrange(key, StreamId::MIN, StreamId::MAX, 0, false)?;
-        let mut groups = Vec::new();
-        let mut pel = Vec::new();
-        for g in e.xgroups(key)? {
-            let consumers = e
-                .xconsumers(key, &g.name)?
-                .into_iter()
-                .map(|c| (c.name, c.seen_time))
-                .collect();
-            let all = PendingQuery {
-                consumer: None,
-                start: StreamId::MIN,
-                end: StreamId::MAX,
-                count: u64::MAX,
-                delivered_before: None,
-            };
-            for row in e.xpending(key, &g.name, all)? {
-                pel.push((g.name.clone(), row));
-            }
-            groups.push(GroupHead {
-                name: g.name,
-                last_id: g.last_id,
-                entries_read: g.entries_read,
-                consumers,
-            });
-        }
-        Ok(StreamValue {
-            entries,
-            head: Some(StreamHead {
-                last_id: meta.last_id,
-                entries_added: meta.entries_added,
-                max_deleted_id: meta.max_deleted_id,
-                groups,
-            }),
-            pel,
-        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! `RDB_OPCODE_FUNCTION2` entries with the DUMP footer), so libraries move
 //! between resplite and Redis 7.0+.
 
-use resplite_core::util::rdb;
+use resplite_core::rdb;
 
 /// RDB_OPCODE_FUNCTION2: a library's code follows.
 const FUNCTION2: u8 = 245;
@@ -20,19 +20,19 @@ pub fn dump_functions(codes: &[&[u8]]) -> Vec<u8> {
 
 /// The libraries' codes, or Redis' error message (without `ERR`).
 pub fn restore_functions(payload: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let body = rdb::unseal(payload).ok_or("DUMP payload version or checksum are wrong")?;
+    let body = rdb::unseal(payload).map_err(|e| e.to_string())?;
     let mut reader = rdb::Reader::new(body);
     let mut codes = Vec::new();
     while !reader.is_empty() {
         match reader.byte() {
-            Some(FUNCTION2) => {}
-            Some(FUNCTION_PRE_GA) => return Err("Pre-GA function format not supported".into()),
-            Some(_) => return Err("given type is not a function".into()),
-            None => return Err("can not read data type".into()),
+            Ok(FUNCTION2) => {}
+            Ok(FUNCTION_PRE_GA) => return Err("Pre-GA function format not supported".into()),
+            Ok(_) => return Err("given type is not a function".into()),
+            Err(_) => return Err("can not read data type".into()),
         }
         let code = reader
             .string()
-            .ok_or("failed loading the given functions payload")?;
+            .map_err(|_| "failed loading the given functions payload")?;
         codes.push(code);
     }
     Ok(codes)

@@ -1,5 +1,6 @@
 mod copy;
 mod del;
+mod dump;
 mod encoding;
 mod exists;
 mod expire;

@@ -8,6 +8,7 @@ mod set;
 pub mod sqlite;
 pub mod stream;
 mod string;
+pub mod value;
 mod zset;
 
 pub use functions::FunctionStore;
@@ -17,6 +18,7 @@ pub use set::SetOps;
 pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
 pub use stream::StreamOps;
 pub use string::StringOps;
+pub use value::ValueOps;
 pub use zset::{
     Aggregate, LexBound, LexRange, ScoreBound, ScoreRange, Scored, SetOp, ZAddCounts, ZAddFlags,
     ZIncr, ZRange, ZRangeBy, ZSetOps, ZSource,
@@ -157,6 +159,8 @@ pub trait Engine:
     fn delete(&mut self, key: &[u8]) -> Result<bool>;
     /// Sets or clears the deadline of a live key. True if the key exists.
     fn set_expiry(&mut self, key: &[u8], expires_at: Option<i64>) -> Result<bool>;
+    /// Backdates a key's last write (OBJECT IDLETIME; RESTORE ... IDLETIME).
+    fn set_updated_at(&mut self, key: &[u8], at_ms: i64) -> Result<bool>;
     /// Moves `from` (with its deadline) to `to`, replacing `to`. False if `from`
     /// does not exist.
     fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<bool>;

@@ -3,7 +3,6 @@
 pub mod glob;
 pub mod long_double;
 pub mod number;
-pub mod rdb;
 pub mod rng;
 
 /// Milliseconds since the Unix epoch: the unit of every deadline in the store.

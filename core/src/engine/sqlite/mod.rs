@@ -744,6 +744,16 @@ impl Engine for SqliteEngine {
         Ok(true)
     }
 
+    fn set_updated_at(&mut self, key: &[u8], at_ms: i64) -> Result<bool> {
+        let Some(row) = self.row(key)? else {
+            return Ok(false);
+        };
+        self.conn
+            .prepare_cached("UPDATE redis_keys SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![row.id, at_ms])?;
+        Ok(true)
+    }
+
     fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<bool> {
         let Some(row) = self.row(from)? else {
             return Ok(false);

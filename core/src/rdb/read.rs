@@ -1,0 +1,287 @@
+//! Reading RDB objects. Every length is checked against the bytes left
+//! before anything is allocated, so a hostile payload costs at most its own
+//! size (and LZF's bounded expansion).
+
+use std::collections::HashSet;
+
+use super::packed::{self, Packed};
+use super::{lzf, stream, types, RdbError, Result};
+use crate::engine::value::Value;
+
+/// Reads RDB values front to back; every read fails cleanly on bad input.
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8]) -> Reader<'a> {
+        Reader { buf, pos: 0 }
+    }
+
+    pub fn byte(&mut self) -> Result<u8> {
+        Ok(self.bytes(1)?[0])
+    }
+
+    pub(super) fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).ok_or(RdbError::BadFormat)?;
+        let s = self.buf.get(self.pos..end).ok_or(RdbError::BadFormat)?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn left(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left() == 0
+    }
+
+    /// A length, or (second field true) the kind of a specially encoded string.
+    fn length_or_encoding(&mut self) -> Result<(u64, bool)> {
+        let b = self.byte()?;
+        Ok(match b >> 6 {
+            0 => (u64::from(b & 0x3F), false),
+            1 => (u64::from(b & 0x3F) << 8 | u64::from(self.byte()?), false),
+            3 => (u64::from(b & 0x3F), true),
+            _ if b == 0x80 => {
+                let v = self.bytes(4)?;
+                (
+                    u64::from(u32::from_be_bytes([v[0], v[1], v[2], v[3]])),
+                    false,
+                )
+            }
+            _ if b == 0x81 => {
+                let mut v = [0u8; 8];
+                v.copy_from_slice(self.bytes(8)?);
+                (u64::from_be_bytes(v), false)
+            }
+            _ => return Err(RdbError::BadFormat),
+        })
+    }
+
+    pub fn len(&mut self) -> Result<u64> {
+        match self.length_or_encoding()? {
+            (n, false) => Ok(n),
+            _ => Err(RdbError::BadFormat),
+        }
+    }
+
+    /// A count of things that take at least one byte each.
+    pub(super) fn count(&mut self) -> Result<usize> {
+        let n = self.len()?;
+        if n > self.left() as u64 {
+            return Err(RdbError::BadFormat);
+        }
+        Ok(n as usize)
+    }
+
+    /// A string in any of its encodings (plain, integer, LZF).
+    pub fn string(&mut self) -> Result<Vec<u8>> {
+        let (n, encoded) = self.length_or_encoding()?;
+        if !encoded {
+            return Ok(self
+                .bytes(usize::try_from(n).map_err(|_| RdbError::BadFormat)?)?
+                .to_vec());
+        }
+        let int = |bytes: &[u8]| {
+            let mut v = [0u8; 8];
+            v[..bytes.len()].copy_from_slice(bytes);
+            let shift = 64 - 8 * bytes.len() as u32;
+            ((i64::from_le_bytes(v) << shift) >> shift)
+                .to_string()
+                .into_bytes()
+        };
+        match n {
+            0 => Ok(int(self.bytes(1)?)),
+            1 => Ok(int(self.bytes(2)?)),
+            2 => Ok(int(self.bytes(4)?)),
+            3 => {
+                let clen = usize::try_from(self.len()?).map_err(|_| RdbError::BadFormat)?;
+                let ulen = usize::try_from(self.len()?).map_err(|_| RdbError::BadFormat)?;
+                let data = self.bytes(clen)?;
+                lzf::decompress(data, ulen).ok_or(RdbError::BadFormat)
+            }
+            _ => Err(RdbError::BadFormat),
+        }
+    }
+
+    /// A score of the old zset encoding: a length byte and ASCII.
+    fn text_double(&mut self) -> Result<f64> {
+        match self.byte()? {
+            253 => Ok(f64::NAN),
+            254 => Ok(f64::INFINITY),
+            255 => Ok(f64::NEG_INFINITY),
+            n => parse_double(self.bytes(usize::from(n))?),
+        }
+    }
+
+    fn binary_double(&mut self) -> Result<f64> {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(self.bytes(8)?);
+        Ok(f64::from_le_bytes(v))
+    }
+
+    /// A time in milliseconds, 8 bytes little-endian.
+    pub(super) fn millis(&mut self) -> Result<i64> {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(self.bytes(8)?);
+        Ok(i64::from_le_bytes(v))
+    }
+}
+
+fn parse_double(text: &[u8]) -> Result<f64> {
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .ok_or(RdbError::BadFormat)
+}
+
+/// One object: its type byte, then the value.
+pub(super) fn object(body: &[u8]) -> Result<Value> {
+    let mut r = Reader::new(body);
+    let kind = r.byte()?;
+    value(&mut r, kind)
+}
+
+/// The value of an object of type `kind`.
+pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
+    let value = match kind {
+        types::STRING => return Ok(Value::String(r.string()?)),
+        types::LIST => {
+            let n = r.count()?;
+            Value::List((0..n).map(|_| r.string()).collect::<Result<_>>()?)
+        }
+        types::SET => {
+            let n = r.count()?;
+            Value::Set((0..n).map(|_| r.string()).collect::<Result<_>>()?)
+        }
+        types::ZSET | types::ZSET_2 => {
+            let n = r.count()?;
+            let mut members = Vec::with_capacity(n);
+            for _ in 0..n {
+                let member = r.string()?;
+                let score = if kind == types::ZSET_2 {
+                    r.binary_double()?
+                } else {
+                    r.text_double()?
+                };
+                members.push((member, score));
+            }
+            Value::ZSet(members)
+        }
+        types::HASH => {
+            let n = r.count()?;
+            let mut pairs = Vec::with_capacity(n);
+            for _ in 0..n {
+                pairs.push((r.string()?, r.string()?));
+            }
+            Value::Hash(pairs)
+        }
+        types::HASH_ZIPMAP => Value::Hash(packed::zipmap(&r.string()?)?),
+        types::LIST_ZIPLIST => Value::List(strings(packed::ziplist(&r.string()?)?)),
+        types::SET_INTSET => Value::Set(
+            packed::intset(&r.string()?)?
+                .into_iter()
+                .map(|i| i.to_string().into_bytes())
+                .collect(),
+        ),
+        types::SET_LISTPACK => Value::Set(strings(packed::listpack(&r.string()?)?)),
+        types::ZSET_ZIPLIST | types::ZSET_LISTPACK => {
+            let blob = r.string()?;
+            let items = if kind == types::ZSET_ZIPLIST {
+                packed::ziplist(&blob)?
+            } else {
+                packed::listpack(&blob)?
+            };
+            Value::ZSet(zset_pairs(items)?)
+        }
+        types::HASH_ZIPLIST | types::HASH_LISTPACK => {
+            let blob = r.string()?;
+            let items = if kind == types::HASH_ZIPLIST {
+                packed::ziplist(&blob)?
+            } else {
+                packed::listpack(&blob)?
+            };
+            Value::Hash(pairs(items)?)
+        }
+        types::LIST_QUICKLIST | types::LIST_QUICKLIST_2 => {
+            let nodes = r.count()?;
+            let mut items = Vec::new();
+            for _ in 0..nodes {
+                // Quicklist 2 says per node whether it is one plain element.
+                let container = if kind == types::LIST_QUICKLIST_2 {
+                    r.len()?
+                } else {
+                    2
+                };
+                let blob = r.string()?;
+                match container {
+                    1 => items.push(blob),
+                    2 if kind == types::LIST_QUICKLIST => {
+                        items.extend(strings(packed::ziplist(&blob)?))
+                    }
+                    2 => items.extend(strings(packed::listpack(&blob)?)),
+                    _ => return Err(RdbError::BadFormat),
+                }
+            }
+            Value::List(items)
+        }
+        types::STREAM_LISTPACKS | types::STREAM_LISTPACKS_2 | types::STREAM_LISTPACKS_3 => {
+            // An empty stream is a valid key.
+            return Ok(Value::Stream(stream::read(r, kind)?));
+        }
+        // Modules, and types newer than the versions read.
+        _ => return Err(RdbError::BadFormat),
+    };
+    check(value)
+}
+
+fn strings(items: Vec<Packed<'_>>) -> Vec<Vec<u8>> {
+    items.into_iter().map(Packed::into_vec).collect()
+}
+
+fn pairs(items: Vec<Packed<'_>>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    if !items.len().is_multiple_of(2) {
+        return Err(RdbError::BadFormat);
+    }
+    let mut it = items.into_iter();
+    let mut out = Vec::with_capacity(it.len() / 2);
+    while let (Some(f), Some(v)) = (it.next(), it.next()) {
+        out.push((f.into_vec(), v.into_vec()));
+    }
+    Ok(out)
+}
+
+fn zset_pairs(items: Vec<Packed<'_>>) -> Result<Vec<(Vec<u8>, f64)>> {
+    pairs(items)?
+        .into_iter()
+        .map(|(m, s)| Ok((m, parse_double(&s)?)))
+        .collect()
+}
+
+/// What Redis refuses to load: empty collections, repeated members or
+/// fields, NaN scores.
+fn check(value: Value) -> Result<Value> {
+    fn unique<'a>(mut items: impl Iterator<Item = &'a [u8]>) -> bool {
+        let mut seen = HashSet::new();
+        items.all(|i| seen.insert(i))
+    }
+    let ok = match &value {
+        Value::String(_) | Value::Stream(_) => true,
+        Value::List(items) => !items.is_empty(),
+        Value::Set(items) => !items.is_empty() && unique(items.iter().map(|m| &m[..])),
+        Value::Hash(pairs) => !pairs.is_empty() && unique(pairs.iter().map(|(f, _)| &f[..])),
+        Value::ZSet(members) => {
+            !members.is_empty()
+                && members.iter().all(|(_, s)| !s.is_nan())
+                && unique(members.iter().map(|(m, _)| &m[..]))
+        }
+    };
+    if ok {
+        Ok(value)
+    } else {
+        Err(RdbError::BadFormat)
+    }
+}
