@@ -2,6 +2,7 @@
 //! (`resplite migrate ...`, from the migration crate).
 
 mod config_file;
+mod rdb_file;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -30,6 +31,22 @@ enum Cmd {
     Run(Box<RunArgs>),
     /// Move a live Redis into a resplite database (see the README's guide).
     Migrate(Box<resplite_migration::cli::MigrateArgs>),
+    /// Write a consistent, compact copy of a database file, also while a
+    /// server is serving it.
+    Backup(BackupArgs),
+    /// Load an RDB file (redis-server's SAVE) into a database file.
+    Import(rdb_file::ImportArgs),
+    /// Write a database file's keys as an RDB file redis-server loads.
+    Export(rdb_file::ExportArgs),
+}
+
+#[derive(clap::Args)]
+struct BackupArgs {
+    /// Where the copy goes (must not exist).
+    dest: PathBuf,
+    /// The database file to copy.
+    #[arg(long, env = "RESPLITE_DB", default_value = "./resplite.db")]
+    db: PathBuf,
 }
 
 /// Every flag can also come from its environment variable or from the
@@ -174,7 +191,35 @@ fn main() -> ExitCode {
             init_logging(LogFormat::Text);
             resplite_migration::cli::main(*args)
         }
+        Cmd::Backup(args) => report(backup(&args)),
+        Cmd::Import(args) => report(rdb_file::import(&args)),
+        Cmd::Export(args) => report(rdb_file::export(&args)),
     }
+}
+
+fn report(outcome: Result<String, String>) -> ExitCode {
+    match outcome {
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("resplite: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn backup(args: &BackupArgs) -> Result<String, String> {
+    let started = std::time::Instant::now();
+    let bytes = resplite_core::engine::sqlite::backup(&args.db, &args.dest)
+        .map_err(|e| format!("backup failed: {e}"))?;
+    Ok(format!(
+        "backup of {} written to {}: {bytes} bytes in {} ms",
+        args.db.display(),
+        args.dest.display(),
+        started.elapsed().as_millis()
+    ))
 }
 
 fn run(args: RunArgs) -> ExitCode {

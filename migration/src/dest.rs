@@ -48,9 +48,7 @@ impl SqliteDestination {
         // Other migration processes (tracker, status) share the file.
         crate::registry::share(engine.connection())?;
         // Bulk rewrites many pages per commit: a bigger cache, rarer checkpoints.
-        engine
-            .connection()
-            .execute_batch("PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-262144;")?;
+        engine.tune_for_bulk_load()?;
         crate::registry::create(engine.connection())?;
         Ok(SqliteDestination { engine })
     }

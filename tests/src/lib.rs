@@ -5,6 +5,7 @@
 pub mod diff;
 pub mod migrate;
 pub mod resp3;
+pub mod values;
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};

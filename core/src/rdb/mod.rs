@@ -15,12 +15,14 @@
 //! up to 100 entries. What it reads is every encoding Redis 2.4 to 7.2 and
 //! Valkey 7.2 to 8 write (RDB versions up to 11).
 
+mod file;
 mod lzf;
 mod packed;
 mod read;
 mod stream;
 mod write;
 
+pub use file::{FileError, FileReader, FileWriter, Item};
 pub use read::Reader;
 pub use write::{len as put_len, string as put_string};
 
@@ -32,7 +34,7 @@ pub const RDB_VERSION: u16 = 10;
 /// The newest version read (Redis 7.2, Valkey 7.2 to 8).
 pub const RDB_VERSION_MAX: u16 = 11;
 
-const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_REDIS);
+static CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_REDIS);
 
 /// Why a payload was refused; the texts are Redis'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +43,10 @@ pub enum RdbError {
     Checksum,
     #[error("Bad data format")]
     BadFormat,
+    /// The input ended inside an object: Bad data format for a payload; a
+    /// file reader reads on and tries again.
+    #[error("Bad data format")]
+    Truncated,
 }
 
 pub type Result<T> = std::result::Result<T, RdbError>;
@@ -78,7 +84,7 @@ pub fn dump(value: &Value) -> Vec<u8> {
 /// reads on into the footer, and what follows the object is ignored.
 pub fn restore(payload: &[u8]) -> Result<Value> {
     unseal(payload)?;
-    read::object(payload)
+    read::object(payload).map_err(|_| RdbError::BadFormat)
 }
 
 /// Appends the footer: RDB version and CRC-64 of everything before it.

@@ -25,9 +25,14 @@ impl<'a> Reader<'a> {
 
     pub(super) fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).ok_or(RdbError::BadFormat)?;
-        let s = self.buf.get(self.pos..end).ok_or(RdbError::BadFormat)?;
+        let s = self.buf.get(self.pos..end).ok_or(RdbError::Truncated)?;
         self.pos = end;
         Ok(s)
+    }
+
+    /// Bytes read so far.
+    pub(super) fn position(&self) -> usize {
+        self.pos
     }
 
     fn left(&self) -> usize {
@@ -72,7 +77,7 @@ impl<'a> Reader<'a> {
     pub(super) fn count(&mut self) -> Result<usize> {
         let n = self.len()?;
         if n > self.left() as u64 {
-            return Err(RdbError::BadFormat);
+            return Err(RdbError::Truncated);
         }
         Ok(n as usize)
     }

@@ -171,6 +171,19 @@ fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// A library's name as its `#!lua name=<lib>` line gives it (for files
+/// that carry libraries: RDB imports).
+pub fn library_name(code: &[u8]) -> Result<String, String> {
+    let (engine, name, _) = metadata(code)?;
+    if !engine.eq_ignore_ascii_case("lua") {
+        return Err(format!("Engine '{engine}' not found"));
+    }
+    if !valid_name(&name) {
+        return Err("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long".into());
+    }
+    Ok(name)
+}
+
 /// The `#!<engine> name=<lib>` line: (engine, name, where the code starts).
 fn metadata(code: &[u8]) -> Result<(String, String, usize), String> {
     if !code.starts_with(b"#!") {

@@ -1,6 +1,7 @@
 //! The SQLite engine: the design's schema, one write connection, owned by the
 //! storage thread. Statements are prepared once and cached ([`db::Db`]).
 
+mod backup;
 mod checkpoint;
 mod db;
 mod functions;
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+pub use backup::backup;
 pub use pragma::PragmaTemplate;
 
 use super::{DbKey, Engine, EngineError, KeyMeta, KeyType, Result, ScanFilter, ScanPage};
@@ -112,6 +114,14 @@ impl SqliteEngine {
             }
         }
         Ok(engine)
+    }
+
+    /// For filling a file in big transactions (migration's bulk copy, RDB
+    /// import): a 256 MB page cache, and rarer checkpoints.
+    pub fn tune_for_bulk_load(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .execute_batch("PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-262144;")?)
     }
 
     pub fn with_connection(conn: Connection, pragma: PragmaTemplate) -> Result<SqliteEngine> {
