@@ -574,6 +574,19 @@ pub fn dirty_counts(conn: &Connection, run_id: &str) -> Result<Vec<(String, u64)
     Ok(rows)
 }
 
+/// The dirty keys (any state) that saw the most events: what keeps a live
+/// delta busy.
+pub fn busiest_dirty(conn: &Connection, run_id: &str, n: usize) -> Result<Vec<(Vec<u8>, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT key, events_count FROM migration_dirty_keys WHERE run_id = ?1 \
+         ORDER BY events_count DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![run_id, n as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn dirty_remaining(conn: &Connection, run_id: &str) -> Result<u64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM migration_dirty_keys WHERE run_id = ?1 AND state = 'dirty'",

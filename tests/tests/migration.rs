@@ -265,6 +265,73 @@ async fn live_writes_during_bulk_and_delta_are_not_lost() {
     }
 }
 
+/// A live delta whose writer keeps touching a few big keys stops once its
+/// passes stop shrinking, not after `--max-passes` re-copies of the same big
+/// keys; it and `status` name those keys; the final delta after the writer
+/// stops leaves nothing behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_delta_with_hot_big_keys_stops_when_passes_stop_shrinking() {
+    let redis = source();
+    let url = redis.url();
+    let mut src = connect(&url).await;
+    for k in 0..4 {
+        for chunk in 0..20 {
+            let items: Vec<String> = (0..1000).map(|i| format!("{chunk}:{i}")).collect();
+            let _: i64 = redis::cmd("RPUSH")
+                .arg(format!("hot:{k}"))
+                .arg(&items)
+                .query_async(&mut src)
+                .await
+                .unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let mut tracker = start_tracker(&url, &db, "hot").await;
+    ok(migrate(&run_args(&url, &db, "hot", "bulk", &[])));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        let mut conn = connect(&url).await;
+        tokio::spawn(async move {
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let _: i64 = redis::cmd("RPUSH")
+                    .arg(format!("hot:{}", i % 4))
+                    .arg(i)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                i += 1;
+            }
+            i
+        })
+    };
+    let started = Instant::now();
+    let out = ok(migrate(&run_args(&url, &db, "hot", "delta", &[])));
+    let took = started.elapsed();
+    assert!(out.contains("no longer shrinks"), "{out}");
+    assert!(out.contains("the keys changing most: hot:"), "{out}");
+    let passes: usize = out
+        .split(" pass(es)")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no pass count in {out}"));
+    assert!(passes < 10, "{passes} passes: {out}");
+    let status = ok(migrate(&["status", "--to", &db, "--run-id", "hot"]));
+    assert!(status.contains("changing most: hot:"), "{status}");
+    stop.store(true, Ordering::Relaxed);
+    let pushed = writer.await.unwrap();
+    assert!(pushed > 0);
+    let out = ok(migrate(&run_args(&url, &db, "hot", "delta,verify", &[])));
+    assert!(out.contains("no dirty keys left"), "{out}");
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    ok(migrate(&["stop-tracker", "--to", &db, "--run-id", "hot"]));
+    assert!(tracker.wait().unwrap().success());
+    eprintln!("live delta: {passes} passes in {took:?} while {pushed} pushes ran");
+}
+
 /// Bulk killed with SIGKILL at random points resumes from its checkpoint
 /// without re-reading more than a checkpoint interval.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -61,6 +61,10 @@ impl Stage for Delta {
         let reporter = Reporter::start("delta", ctx.options.progress, progress.clone(), remaining);
         let mut swept = 0;
         let mut passes = 0;
+        // Keys applied per pass: a live delta stops once passes stop
+        // shrinking (hot keys are re-dirtied as fast as they are copied); the
+        // final delta, after writes freeze, copies them once more.
+        let mut applied_per_pass: Vec<usize> = Vec::new();
         let outcome: Result<bool> = async {
             loop {
                 let settings = checkpoint_gate(ctx, &reg).await?;
@@ -99,10 +103,11 @@ impl Stage for Delta {
                 }
                 writer.finish().await?;
                 passes += 1;
+                applied_per_pass.push(applied_this_pass);
                 if applied_this_pass == 0 && reg.call(|c| registry::dirty_remaining(c, &run_id))? == 0 {
                     return Ok(true);
                 }
-                if passes >= ctx.options.max_passes {
+                if passes >= ctx.options.max_passes || !shrinking(&applied_per_pass) {
                     return Ok(false);
                 }
             }
@@ -125,12 +130,44 @@ impl Stage for Delta {
             run.dirty_keys_deleted,
         );
         if !converged {
+            if !shrinking(&applied_per_pass) {
+                let last: Vec<String> = applied_per_pass
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .rev()
+                    .map(usize::to_string)
+                    .collect();
+                println!(
+                    "delta: stopped early: the dirty set no longer shrinks ({} keys in the last passes)",
+                    last.join(", ")
+                );
+            }
+            let hot = reg.call(|c| registry::busiest_dirty(c, &run_id, 5))?;
+            if !hot.is_empty() {
+                let hot: Vec<String> = hot
+                    .iter()
+                    .map(|(k, n)| format!("{} ({n} events)", crate::value::display_key(k)))
+                    .collect();
+                println!("delta: the keys changing most: {}", hot.join(", "));
+            }
             println!(
                 "delta: the source is still being written; run delta again after writes freeze"
             );
         }
         Ok(())
     }
+}
+
+/// Whether passes still make progress: false once the last two passes each
+/// applied at least as many keys as the fewest of the passes before them.
+fn shrinking(applied: &[usize]) -> bool {
+    let n = applied.len();
+    if n < 3 {
+        return true;
+    }
+    let best = applied[..n - 2].iter().copied().min().unwrap_or(usize::MAX);
+    applied[n - 2] < best || applied[n - 1] < best
 }
 
 /// Compares every key both ways and repairs differences: what the tracker
@@ -172,4 +209,18 @@ async fn sweep(
     }
     writer.finish().await?;
     Ok(repaired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shrinking;
+
+    #[test]
+    fn passes_that_stop_shrinking_end_a_live_delta() {
+        assert!(shrinking(&[4, 4]));
+        assert!(!shrinking(&[4, 4, 4]));
+        assert!(shrinking(&[1000, 50, 3]));
+        assert!(shrinking(&[500, 300, 310, 290]));
+        assert!(!shrinking(&[500, 300, 310, 290, 305, 300]));
+    }
 }
