@@ -1,4 +1,5 @@
-//! `resplite backup`: consistent copies of a file a server is writing.
+//! `resplite backup`: consistent copies of a file a server is writing; the
+//! `litestream` template, which leaves checkpoints to the replicating tool.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -84,4 +85,56 @@ async fn backups_while_writing_are_consistent_snapshots() {
     let steps = writer.await.unwrap();
     assert!(seen.windows(2).all(|w| w[0] <= w[1]));
     assert!(steps as i64 >= *seen.last().unwrap());
+}
+
+fn wal_len(db: &std::path::Path) -> u64 {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).map_or(0, |m| m.len())
+}
+
+/// What Litestream relies on: resplite never checkpoints (SAVE, shutdown,
+/// background), so the WAL keeps every frame until the tool has copied it;
+/// the tool's own checkpoint, from another process while serving, works.
+/// The default template, for contrast, empties the WAL on SAVE.
+#[tokio::test]
+async fn litestream_template_leaves_checkpoints_to_the_tool() {
+    for (template, owns) in [("default", true), ("litestream", false)] {
+        let mut server = Resplite::start_with(&["--pragma-template", template]);
+        // Like Litestream, hold a connection of our own on the file.
+        let tool = rusqlite::Connection::open(&server.db).unwrap();
+        tool.busy_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
+        let mut c = server.client().await;
+        for i in 0..500 {
+            let k = format!("k{i}");
+            let _: () = q(&mut c, &[b"SET", k.as_bytes(), &[b'v'; 200]])
+                .await
+                .unwrap();
+        }
+        let _: () = q(&mut c, &[b"SAVE"]).await.unwrap();
+        // The storage thread checkpoints for SAVE before it runs the next job.
+        let _: Option<Vec<u8>> = q(&mut c, &[b"GET", b"k0"]).await.unwrap();
+        assert_eq!(wal_len(&server.db) == 0, owns, "{template}: WAL after SAVE");
+        if owns {
+            continue;
+        }
+        // The tool checkpoints while the server serves.
+        let (busy, _, _): (i64, i64, i64) = tool
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(busy, 0);
+        assert_eq!(wal_len(&server.db), 0);
+        let _: () = q(&mut c, &[b"SET", b"after", b"1"]).await.unwrap();
+        assert_eq!(q::<i64>(&mut c, &[b"DBSIZE"]).await.unwrap(), 501);
+        // Shutdown leaves the WAL to the tool too.
+        let _ = server.stop();
+        assert!(wal_len(&server.db) > 0, "the shutdown checkpointed");
+        let n: i64 = tool
+            .query_row("SELECT count(*) FROM redis_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 501);
+    }
 }

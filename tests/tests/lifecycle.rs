@@ -115,7 +115,14 @@ async fn maxclients_refuses_the_extra_client_and_serves_the_others() {
 
 #[tokio::test]
 async fn every_pragma_template_serves() {
-    for template in ["default", "performance", "safety", "minimal", "none"] {
+    for template in [
+        "default",
+        "performance",
+        "safety",
+        "minimal",
+        "none",
+        "litestream",
+    ] {
         let server = Resplite::start_with(&["--pragma-template", template]);
         let mut c = server.client().await;
         let _: () = q(&mut c, &[b"SET", b"k", b"v"]).await.unwrap();
@@ -136,7 +143,7 @@ fn bad_command_lines_fail_with_one_clear_line() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown pragma template 'fastest' (known: default, performance, safety, minimal, none)"), "{err}");
+    assert!(err.contains("unknown pragma template 'fastest' (known: default, performance, safety, minimal, none, litestream)"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(binary())
         .args(["run", "--port", "0", "--db"])

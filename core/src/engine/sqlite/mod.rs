@@ -27,6 +27,8 @@ use crate::util::glob::glob_match;
 pub struct SqliteEngine {
     /// Declared before `conn`: stops before the connection closes.
     checkpointer: Option<checkpoint::Checkpointer>,
+    /// False under the `litestream` template: another tool checkpoints.
+    owns_checkpoints: bool,
     conn: db::Db,
     /// The selected database, and the `db` value its keys carry (they differ
     /// after SWAPDB, see `resplite_dbs`).
@@ -139,6 +141,7 @@ impl SqliteEngine {
         schema::create(&conn)?;
         let mut engine = SqliteEngine {
             checkpointer: None,
+            owns_checkpoints: pragma.owns_checkpoints(),
             conn: db::Db::new(conn),
             db: 0,
             phys: 0,
@@ -465,6 +468,9 @@ impl SqliteEngine {
 
     /// Moves the WAL's content into the main file and truncates the WAL.
     pub fn checkpoint(&mut self) -> Result<()> {
+        if !self.owns_checkpoints {
+            return Ok(());
+        }
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .optional()?;

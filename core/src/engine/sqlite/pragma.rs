@@ -16,10 +16,22 @@ pub enum PragmaTemplate {
     Minimal,
     /// Touch nothing: the file's and SQLite's own settings apply.
     None,
+    /// As default, for running under Litestream (or any tool that owns the
+    /// WAL): resplite never checkpoints, neither in the background nor on
+    /// SAVE or shutdown, and SQLite's automatic checkpoints are off; the
+    /// tool checkpoints when it has copied the WAL.
+    Litestream,
 }
 
 impl PragmaTemplate {
-    pub const NAMES: [&'static str; 5] = ["default", "performance", "safety", "minimal", "none"];
+    pub const NAMES: [&'static str; 6] = [
+        "default",
+        "performance",
+        "safety",
+        "minimal",
+        "none",
+        "litestream",
+    ];
 
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name.to_ascii_lowercase().as_str() {
@@ -28,6 +40,7 @@ impl PragmaTemplate {
             "safety" => PragmaTemplate::Safety,
             "minimal" => PragmaTemplate::Minimal,
             "none" => PragmaTemplate::None,
+            "litestream" => PragmaTemplate::Litestream,
             _ => return None,
         })
     }
@@ -39,6 +52,7 @@ impl PragmaTemplate {
             PragmaTemplate::Safety => "safety",
             PragmaTemplate::Minimal => "minimal",
             PragmaTemplate::None => "none",
+            PragmaTemplate::Litestream => "litestream",
         }
     }
 
@@ -59,7 +73,17 @@ impl PragmaTemplate {
             }
             PragmaTemplate::Minimal => "PRAGMA journal_mode=WAL;",
             PragmaTemplate::None => "",
+            PragmaTemplate::Litestream => {
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;
+                 PRAGMA temp_store=MEMORY; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;"
+            }
         }
+    }
+
+    /// Whether resplite checkpoints the WAL at all (SAVE, shutdown, the
+    /// background thread); `litestream` leaves every checkpoint to the tool.
+    pub fn owns_checkpoints(self) -> bool {
+        self != PragmaTemplate::Litestream
     }
 
     /// Whether WAL checkpoints run on a thread of their own (see
