@@ -382,4 +382,45 @@ mod tests {
         };
         assert!(matches!(err, FileError::Truncated));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Damaged files (bytes changed, inserted, cut anywhere) are read
+        /// to an error or to the end, never a panic or a hang.
+        #[test]
+        fn damaged_files_never_panic(
+            edits in proptest::collection::vec((0usize..100_000, 0u8..=255, 0u8..3), 1..8),
+            piece in 1usize..5000,
+        ) {
+            let mut w = FileWriter::new(Vec::new()).unwrap();
+            w.aux(b"k", b"v").unwrap();
+            w.select_db(1, 3, 1).unwrap();
+            let list = Value::List((0..300).map(|i| format!("{i}").into_bytes()).collect());
+            w.key(b"l", &list, Some(1_900_000_000_000)).unwrap();
+            w.key(b"h", &Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())]), None).unwrap();
+            w.key(b"z", &Value::ZSet(vec![(b"m".to_vec(), 2.5)]), None).unwrap();
+            let mut file = w.finish().unwrap();
+            for (at, byte, kind) in edits {
+                let at = at % file.len();
+                match kind {
+                    0 => file[at] = byte,
+                    1 => file.insert(at, byte),
+                    _ => file.truncate(at.max(1)),
+                }
+            }
+            if let Ok(mut r) = FileReader::new(Trickle(&file, piece)) {
+                for _ in 0..10_000 {
+                    match r.next_item() {
+                        Ok(Item::Eof) => {
+                            let _ = r.finish();
+                            break;
+                        }
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+        }
+    }
 }

@@ -228,6 +228,25 @@ mod tests {
         assert_eq!(head.groups[0].consumers[0].0, b"al");
     }
 
+    /// Redis 7.2 and Valkey 8 save small sets as listpacks (type 20).
+    #[test]
+    fn set_listpacks_restore() {
+        let mut lp = packed::ListpackWriter::default();
+        for m in [&b"a"[..], b"7", b"-300"] {
+            lp.push(m);
+        }
+        let mut body = vec![types::SET_LISTPACK];
+        write::string(&mut body, &lp.finish());
+        let mut payload = body.clone();
+        payload.extend_from_slice(&11u16.to_le_bytes());
+        let crc = CRC64.checksum(&payload);
+        payload.extend_from_slice(&crc.to_le_bytes());
+        assert_eq!(
+            restore(&payload),
+            Ok(Value::Set(vec![b"a".to_vec(), b"7".to_vec(), b"-300".to_vec()]))
+        );
+    }
+
     #[test]
     fn every_type_round_trips() {
         for value in samples() {
