@@ -243,7 +243,11 @@ mod tests {
         payload.extend_from_slice(&crc.to_le_bytes());
         assert_eq!(
             restore(&payload),
-            Ok(Value::Set(vec![b"a".to_vec(), b"7".to_vec(), b"-300".to_vec()]))
+            Ok(Value::Set(vec![
+                b"a".to_vec(),
+                b"7".to_vec(),
+                b"-300".to_vec()
+            ]))
         );
     }
 
