@@ -359,14 +359,8 @@ fn status(r: &RunRef) -> Result<()> {
             states.join(", ")
         }
     );
-    let busiest = registry::busiest_dirty(&conn, &r.run_id, 5)?;
-    if !busiest.is_empty() {
-        let keys: Vec<String> = busiest
-            .iter()
-            .map(|(k, n)| format!("{} ({n} events)", crate::value::display_key(k)))
-            .collect();
-        // What a live delta keeps re-copying, and the final delta copies again.
-        println!("changing most: {}", keys.join(", "));
+    if let Some(keys) = registry::busiest_dirty_line(&conn, &r.run_id)? {
+        println!("changing most: {keys}");
     }
     let tracker = match (run.tracker_alive(), run.tracker_heartbeat_at) {
         (true, Some(t)) => format!("running (heartbeat {:.1}s ago)", (now - t) as f64 / 1000.0),

@@ -574,9 +574,18 @@ pub fn dirty_counts(conn: &Connection, run_id: &str) -> Result<Vec<(String, u64)
     Ok(rows)
 }
 
-/// The dirty keys (any state) that saw the most events: what keeps a live
-/// delta busy.
-pub fn busiest_dirty(conn: &Connection, run_id: &str, n: usize) -> Result<Vec<(Vec<u8>, i64)>> {
+/// `key (N events), ...` for the five busiest dirty keys, if any: what keeps
+/// a live delta busy, and what the final delta copies again.
+pub fn busiest_dirty_line(conn: &Connection, run_id: &str) -> Result<Option<String>> {
+    let keys: Vec<String> = busiest_dirty(conn, run_id, 5)?
+        .iter()
+        .map(|(k, n)| format!("{} ({n} events)", crate::value::display_key(k)))
+        .collect();
+    Ok((!keys.is_empty()).then(|| keys.join(", ")))
+}
+
+/// The dirty keys (any state) that saw the most events.
+fn busiest_dirty(conn: &Connection, run_id: &str, n: usize) -> Result<Vec<(Vec<u8>, i64)>> {
     let mut stmt = conn.prepare(
         "SELECT key, events_count FROM migration_dirty_keys WHERE run_id = ?1 \
          ORDER BY events_count DESC LIMIT ?2",

@@ -2,6 +2,9 @@
 //! agree on, and keys of every type and encoding to compare: shared by the
 //! DUMP/RESTORE and RDB file tests.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use redis::aio::MultiplexedConnection;
 use redis::Value;
 
@@ -234,3 +237,44 @@ pub const KEYS: &[&[u8]] = &[
     b"empty-stream",
     b"small-stream",
 ];
+
+/// A writer that runs INCR n and RPUSH l in one transaction, over and over,
+/// until `stop`: in any snapshot of its database, n equals LLEN l. Returns
+/// how many steps it made.
+pub fn spawn_paired_writer(mut c: Conn, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<u64> {
+    tokio::spawn(async move {
+        let mut steps = 0u64;
+        while !stop.load(Ordering::Relaxed) {
+            let _: () = redis::pipe()
+                .atomic()
+                .cmd("INCR")
+                .arg("n")
+                .ignore()
+                .cmd("RPUSH")
+                .arg("l")
+                .arg(steps)
+                .ignore()
+                .query_async(&mut c)
+                .await
+                .unwrap();
+            steps += 1;
+        }
+        steps
+    })
+}
+
+/// Waits until the paired writer has made at least `steps` steps.
+pub async fn wait_paired(c: &mut Conn, steps: i64) {
+    while q::<i64>(c, &[b"LLEN", b"l"]).await.unwrap() < steps {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// The paired writer's step count in a copy of its database, checking the
+/// copy is one instant (n equals LLEN l).
+pub async fn paired_steps(c: &mut Conn) -> i64 {
+    let n: i64 = q(c, &[b"GET", b"n"]).await.unwrap();
+    let len: i64 = q(c, &[b"LLEN", b"l"]).await.unwrap();
+    assert_eq!(n, len, "a copy holds half a transaction");
+    n
+}

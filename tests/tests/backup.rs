@@ -1,11 +1,23 @@
 //! `resplite backup`: consistent copies of a file a server is writing; the
 //! `litestream` template, which leaves checkpoints to the replicating tool.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use resplite_tests::values::{paired_steps, spawn_paired_writer, wait_paired};
 use resplite_tests::{binary, q, Resplite};
+
+fn backup(dest: &Path, db: &Path) -> Output {
+    Command::new(binary())
+        .arg("backup")
+        .arg(dest)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap()
+}
 
 /// A writer keeps INCR n and RPUSH l in one transaction while backups are
 /// taken: every copy passes `integrity_check`, opens in a server, and has
@@ -14,46 +26,16 @@ use resplite_tests::{binary, q, Resplite};
 async fn backups_while_writing_are_consistent_snapshots() {
     let server = Resplite::start();
     let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let mut c = server.client().await;
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            let mut steps = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let _: () = redis::pipe()
-                    .atomic()
-                    .cmd("INCR")
-                    .arg("n")
-                    .ignore()
-                    .cmd("RPUSH")
-                    .arg("l")
-                    .arg(steps)
-                    .ignore()
-                    .query_async(&mut c)
-                    .await
-                    .unwrap();
-                steps += 1;
-            }
-            steps
-        })
-    };
+    let writer = spawn_paired_writer(server.client().await, stop.clone());
     let dir = tempfile::tempdir().unwrap();
+    let mut c = server.client().await;
     let mut seen = Vec::new();
     for i in 0..3 {
         // Let the writer get going (and keep going) between copies.
-        let mut c = server.client().await;
         let target = (i + 1) * 200;
-        while q::<i64>(&mut c, &[b"LLEN", b"l"]).await.unwrap() < target {
-            tokio::task::yield_now().await;
-        }
+        wait_paired(&mut c, target).await;
         let dest = dir.path().join(format!("copy{i}.db"));
-        let out = Command::new(binary())
-            .arg("backup")
-            .arg(&dest)
-            .arg("--db")
-            .arg(&server.db)
-            .output()
-            .unwrap();
+        let out = backup(&dest, &server.db);
         assert!(
             out.status.success(),
             "{}",
@@ -65,21 +47,11 @@ async fn backups_while_writing_are_consistent_snapshots() {
             .unwrap();
         assert_eq!(check, "ok");
         let copy = Resplite::on_db(&dest, &[]);
-        let mut cc = copy.client().await;
-        let n: i64 = q(&mut cc, &[b"GET", b"n"]).await.unwrap();
-        let len: i64 = q(&mut cc, &[b"LLEN", b"l"]).await.unwrap();
-        assert_eq!(n, len);
+        let n = paired_steps(&mut copy.client().await).await;
         assert!(n >= target);
         seen.push(n);
         // A backup never overwrites.
-        let again = Command::new(binary())
-            .arg("backup")
-            .arg(&dest)
-            .arg("--db")
-            .arg(&server.db)
-            .output()
-            .unwrap();
-        assert!(!again.status.success());
+        assert!(!backup(&dest, &server.db).status.success());
     }
     stop.store(true, Ordering::Relaxed);
     let steps = writer.await.unwrap();
@@ -96,10 +68,11 @@ fn wal_len(db: &std::path::Path) -> u64 {
 /// What Litestream relies on: resplite never checkpoints (SAVE, shutdown,
 /// background), so the WAL keeps every frame until the tool has copied it;
 /// the tool's own checkpoint, from another process while serving, works.
-/// The default template, for contrast, empties the WAL on SAVE.
+/// For contrast, `minimal` (SAVE's checkpoint and nothing else: no background
+/// checkpoint to race with) empties the WAL on SAVE.
 #[tokio::test]
 async fn litestream_template_leaves_checkpoints_to_the_tool() {
-    for (template, owns) in [("default", true), ("litestream", false)] {
+    for (template, owns) in [("minimal", true), ("litestream", false)] {
         let mut server = Resplite::start_with(&["--pragma-template", template]);
         // Like Litestream, hold a connection of our own on the file.
         let tool = rusqlite::Connection::open(&server.db).unwrap();

@@ -115,14 +115,7 @@ async fn maxclients_refuses_the_extra_client_and_serves_the_others() {
 
 #[tokio::test]
 async fn every_pragma_template_serves() {
-    for template in [
-        "default",
-        "performance",
-        "safety",
-        "minimal",
-        "none",
-        "litestream",
-    ] {
+    for template in resplite_core::engine::PragmaTemplate::NAMES {
         let server = Resplite::start_with(&["--pragma-template", template]);
         let mut c = server.client().await;
         let _: () = q(&mut c, &[b"SET", b"k", b"v"]).await.unwrap();

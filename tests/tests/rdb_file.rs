@@ -8,7 +8,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use resplite_tests::values::{call, fixtures, pttl, read, run, Conn, KEYS};
+use resplite_tests::values::{
+    call, fixtures, paired_steps, pttl, read, run, spawn_paired_writer, wait_paired, Conn, KEYS,
+};
 use resplite_tests::{binary, connect, q, RedisServer, Resplite};
 
 const POPULATED: usize = 100_000;
@@ -169,34 +171,12 @@ async fn export_of_a_live_file_loads_in_redis() {
     let _: String = q(&mut s, &[b"FUNCTION", b"LOAD", LIBRARY]).await.unwrap();
     // A writer in database 5 that never stops: INCR and RPUSH together.
     let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let mut c = server.client().await;
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            let _: () = q(&mut c, &[b"SELECT", b"5"]).await.unwrap();
-            let mut i = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let _: () = redis::pipe()
-                    .atomic()
-                    .cmd("INCR")
-                    .arg("n")
-                    .ignore()
-                    .cmd("RPUSH")
-                    .arg("l")
-                    .arg(i)
-                    .ignore()
-                    .query_async(&mut c)
-                    .await
-                    .unwrap();
-                i += 1;
-            }
-        })
-    };
-    let mut w = server.client().await;
-    let _: () = q(&mut w, &[b"SELECT", b"5"]).await.unwrap();
-    while q::<i64>(&mut w, &[b"LLEN", b"l"]).await.unwrap() < 300 {
-        tokio::task::yield_now().await;
+    let (mut w, mut wc) = (server.client().await, server.client().await);
+    for c in [&mut w, &mut wc] {
+        let _: () = q(c, &[b"SELECT", b"5"]).await.unwrap();
     }
+    let writer = spawn_paired_writer(wc, stop.clone());
+    wait_paired(&mut w, 300).await;
     let dir = tempfile::tempdir().unwrap();
     let rdb = dir.path().join("out.rdb");
     let said = resplite(&[
@@ -239,8 +219,5 @@ async fn export_of_a_live_file_loads_in_redis() {
     );
     // Database 5 as one instant: as many INCRs as pushes.
     let _: () = q(&mut r, &[b"SELECT", b"5"]).await.unwrap();
-    let n: i64 = q(&mut r, &[b"GET", b"n"]).await.unwrap();
-    let len: i64 = q(&mut r, &[b"LLEN", b"l"]).await.unwrap();
-    assert_eq!(n, len);
-    assert!(n >= 300);
+    assert!(paired_steps(&mut r).await >= 300);
 }

@@ -4,6 +4,7 @@
 //! resplite emits the simplest encodings Redis loads.
 
 use super::{RdbError, Result};
+use crate::util::number::parse_i64;
 
 /// An element of a listpack or ziplist: bytes or an integer.
 pub(super) enum Packed<'a> {
@@ -22,10 +23,7 @@ impl Packed<'_> {
     pub(super) fn as_int(&self) -> Result<i64> {
         match self {
             Packed::Int(i) => Ok(*i),
-            Packed::Bytes(b) => std::str::from_utf8(b)
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .ok_or(RdbError::BadFormat),
+            Packed::Bytes(b) => parse_i64(b).ok_or(RdbError::BadFormat),
         }
     }
 }
@@ -117,7 +115,8 @@ pub(super) struct ListpackWriter {
 
 impl ListpackWriter {
     pub(super) fn push(&mut self, value: &[u8]) {
-        match canonical_int(value) {
+        // Integers that round-trip as integers, as Redis' `lpStringToInt64`.
+        match parse_i64(value) {
             Some(i) => self.push_int(i),
             None => self.push_bytes(value),
         }
@@ -183,17 +182,6 @@ impl ListpackWriter {
         out.push(0xFF);
         out
     }
-}
-
-/// `Some(i)` when `v` is the canonical decimal form of an i64 (what Redis
-/// stores as an integer: no sign on zero, no leading zeros or spaces).
-pub(super) fn canonical_int(v: &[u8]) -> Option<i64> {
-    if v.is_empty() || v.len() > 20 {
-        return None;
-    }
-    let i: i64 = std::str::from_utf8(v).ok()?.parse().ok()?;
-    let mut buf = itoa::Buffer::new();
-    (buf.format(i).as_bytes() == v).then_some(i)
 }
 
 /// The elements of a ziplist (Redis before 7.0), in order.

@@ -195,21 +195,14 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
         types::SET_LISTPACK => Value::Set(strings(packed::listpack(&r.string()?)?)),
         types::ZSET_ZIPLIST | types::ZSET_LISTPACK => {
             let blob = r.string()?;
-            let items = if kind == types::ZSET_ZIPLIST {
-                packed::ziplist(&blob)?
-            } else {
-                packed::listpack(&blob)?
-            };
-            Value::ZSet(zset_pairs(items)?)
+            Value::ZSet(zset_pairs(packed_items(
+                &blob,
+                kind == types::ZSET_ZIPLIST,
+            )?)?)
         }
         types::HASH_ZIPLIST | types::HASH_LISTPACK => {
             let blob = r.string()?;
-            let items = if kind == types::HASH_ZIPLIST {
-                packed::ziplist(&blob)?
-            } else {
-                packed::listpack(&blob)?
-            };
-            Value::Hash(pairs(items)?)
+            Value::Hash(pairs(packed_items(&blob, kind == types::HASH_ZIPLIST)?)?)
         }
         types::LIST_QUICKLIST | types::LIST_QUICKLIST_2 => {
             let nodes = r.count()?;
@@ -224,10 +217,7 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
                 let blob = r.string()?;
                 match container {
                     1 => items.push(blob),
-                    2 if kind == types::LIST_QUICKLIST => {
-                        items.extend(strings(packed::ziplist(&blob)?))
-                    }
-                    2 => items.extend(strings(packed::listpack(&blob)?)),
+                    2 => items.extend(strings(packed_items(&blob, kind == types::LIST_QUICKLIST)?)),
                     _ => return Err(RdbError::BadFormat),
                 }
             }
@@ -241,6 +231,15 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
         _ => return Err(RdbError::BadFormat),
     };
     check(value)
+}
+
+/// A ziplist (Redis before 7.0) or a listpack (since).
+fn packed_items(blob: &[u8], ziplist: bool) -> Result<Vec<Packed<'_>>> {
+    if ziplist {
+        packed::ziplist(blob)
+    } else {
+        packed::listpack(blob)
+    }
 }
 
 fn strings(items: Vec<Packed<'_>>) -> Vec<Vec<u8>> {

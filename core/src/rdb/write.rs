@@ -1,8 +1,8 @@
 //! Writing RDB objects, in the plainest encodings Redis 7.0 and later load.
 
-use super::packed::canonical_int;
 use super::{stream, types};
 use crate::engine::value::Value;
+use crate::util::number::parse_i64;
 
 /// An RDB length (6-, 14-, 32- or 64-bit forms).
 pub fn len(out: &mut Vec<u8>, n: u64) {
@@ -22,7 +22,7 @@ pub fn len(out: &mut Vec<u8>, n: u64) {
 /// A string: integers that fit 32 bits as integers (as Redis saves them),
 /// the rest plain.
 pub fn string(out: &mut Vec<u8>, s: &[u8]) {
-    if let Some(i) = canonical_int(s) {
+    if let Some(i) = parse_i64(s) {
         if let Ok(i) = i8::try_from(i) {
             out.extend_from_slice(&[0xC0, i as u8]);
             return;

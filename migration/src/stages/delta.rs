@@ -143,13 +143,8 @@ impl Stage for Delta {
                     last.join(", ")
                 );
             }
-            let hot = reg.call(|c| registry::busiest_dirty(c, &run_id, 5))?;
-            if !hot.is_empty() {
-                let hot: Vec<String> = hot
-                    .iter()
-                    .map(|(k, n)| format!("{} ({n} events)", crate::value::display_key(k)))
-                    .collect();
-                println!("delta: the keys changing most: {}", hot.join(", "));
+            if let Some(keys) = reg.call(|c| registry::busiest_dirty_line(c, &run_id))? {
+                println!("delta: the keys changing most: {keys}");
             }
             println!(
                 "delta: the source is still being written; run delta again after writes freeze"
