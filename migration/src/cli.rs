@@ -110,9 +110,18 @@ pub struct RunArgs {
     /// Source URL: redis://[user:pass@]host:port[/db] (rediss:// for TLS).
     #[arg(long)]
     pub from: Option<String>,
-    /// Destination resplite database file (created if missing).
+    /// Destination resplite database file (created if missing); with
+    /// `--into`, the file that keeps the run's state.
     #[arg(long, env = "RESPLITE_DB")]
     pub to: Option<PathBuf>,
+    /// Export: copy into this Redis or Valkey (redis://host:port[/db])
+    /// instead of a resplite file, from a resplite server as `--from`.
+    #[arg(long)]
+    pub into: Option<String>,
+    /// `--into` names a node of a Redis Cluster: keys go to their slots'
+    /// primaries (MOVED and ASK followed).
+    #[arg(long, requires = "into")]
+    pub cluster: bool,
     /// Names this migration; every command of one migration uses the same id.
     #[arg(long)]
     pub run_id: Option<String>,
@@ -513,6 +522,8 @@ async fn run_stages(a: RunArgs) -> Result<()> {
         }
         let mut ctx = MigrationContext::new(&run.run_id, &run.from, to.clone(), shutdown.clone());
         ctx.to_db = run.to_db;
+        ctx.into = a.into.clone();
+        ctx.cluster = a.cluster;
         ctx.tls_ca_cert = a.tls_ca_cert.clone();
         ctx.options = Options {
             enable_notifications: a.enable_notifications,

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::dest::{Destination, SqliteDestination};
 use crate::error::Result;
 use crate::progress::ProgressMode;
+use crate::redis_dest::RedisDestination;
 use crate::registry::{self, Registry, Settings};
 use crate::source::{RedisSource, Source};
 use crate::throttle::Throttle;
@@ -61,7 +62,13 @@ pub struct MigrationContext {
     pub run_id: String,
     /// The source URL as given (may hold a password; never printed).
     pub from: String,
+    /// The resplite file written, or (with `into`) the file that keeps the
+    /// run's state.
     pub to: PathBuf,
+    /// Export: the Redis URL written instead of `to`.
+    pub into: Option<String>,
+    /// `into` is a node of a Redis Cluster.
+    pub cluster: bool,
     /// The destination database keys are written to (the source URL's number
     /// unless `--db-map` says otherwise).
     pub to_db: u32,
@@ -89,6 +96,8 @@ impl MigrationContext {
             run_id: run_id.to_string(),
             from: from.to_string(),
             to,
+            into: None,
+            cluster: false,
             to_db: crate::source::url_db(from).unwrap_or(0),
             options: Options::default(),
             tls_ca_cert: None,
@@ -129,7 +138,15 @@ impl MigrationContext {
     }
 
     pub fn destination(&self) -> Result<Box<dyn Destination>> {
-        Ok(Box::new(SqliteDestination::open(&self.to, self.to_db)?))
+        Ok(match &self.into {
+            Some(url) => Box::new(RedisDestination::open(
+                url,
+                &self.to,
+                self.to_db,
+                self.cluster,
+            )?),
+            None => Box::new(SqliteDestination::open(&self.to, self.to_db)?),
+        })
     }
 
     /// Stores the settings given on the command line in the run (once, at

@@ -116,15 +116,7 @@ impl Destination for SqliteDestination {
     fn keys_with_prefix(&mut self, prefix: &[u8]) -> Result<Vec<Vec<u8>>> {
         // KEYS with a literal prefix reads only that range of the index.
         self.clock();
-        let mut pattern = Vec::with_capacity(prefix.len() + 1);
-        for &b in prefix {
-            if matches!(b, b'*' | b'?' | b'[' | b']' | b'\\') {
-                pattern.push(b'\\');
-            }
-            pattern.push(b);
-        }
-        pattern.push(b'*');
-        Ok(self.engine.keys(&pattern)?)
+        Ok(self.engine.keys(&prefix_pattern(prefix))?)
     }
 
     fn stream_keys(&mut self) -> Result<Vec<Vec<u8>>> {
@@ -150,12 +142,28 @@ impl Destination for SqliteDestination {
     }
 }
 
+/// A glob pattern matching the keys that start with `prefix`.
+pub fn prefix_pattern(prefix: &[u8]) -> Vec<u8> {
+    let mut pattern = Vec::with_capacity(prefix.len() + 1);
+    for &b in prefix {
+        if matches!(b, b'*' | b'?' | b'[' | b']' | b'\\') {
+            pattern.push(b'\\');
+        }
+        pattern.push(b);
+    }
+    pattern.push(b'*');
+    pattern
+}
+
 /// Where a big key is assembled before it is swapped in: a name no client
 /// writes, unique per run, process and key (a bulk and a delta of one run may
 /// run at once; neither may drop the other's copies).
+/// The hash tag before the key puts the copy in the key's cluster slot (a
+/// cluster target renames one over the other).
 pub fn temp_key(run_id: &str, key: &[u8]) -> Vec<u8> {
     let mut tmp = temp_prefix(run_id);
-    tmp.extend_from_slice(format!("{}:", std::process::id()).as_bytes());
+    let tag = crate::slots::slot_tag(crate::slots::key_slot(key));
+    tmp.extend_from_slice(format!("{}:{{{tag}}}", std::process::id()).as_bytes());
     tmp.extend_from_slice(key);
     tmp
 }

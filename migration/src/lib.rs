@@ -7,6 +7,7 @@
 //! - [`tracker`]: records the keys keyspace notifications name as dirty.
 //! - [`source`] / [`dest`]: both sides behind traits; [`writer`] owns the
 //!   destination's transactions, [`copy`] moves and compares keys.
+//!   [`redis_dest`] is the other destination: a Redis, for leaving resplite.
 //! - [`cli`]: `resplite migrate ...`, reusable by downstream binaries.
 
 pub mod cli;
@@ -15,7 +16,9 @@ pub mod copy;
 pub mod dest;
 pub mod error;
 pub mod progress;
+pub mod redis_dest;
 pub mod registry;
+pub mod slots;
 pub mod source;
 pub mod stage;
 mod stages;

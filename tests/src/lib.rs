@@ -333,6 +333,79 @@ impl RedisServer {
     }
 }
 
+/// A Redis Cluster of `n` primaries (no replicas) on free loopback ports,
+/// created with `redis-cli --cluster create`; stopped on drop.
+pub struct RedisCluster {
+    pub nodes: Vec<RedisServer>,
+    _dir: tempfile::TempDir,
+}
+
+impl RedisCluster {
+    pub async fn start(n: usize) -> RedisCluster {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let nodes: Vec<RedisServer> = (0..n)
+            .map(|i| {
+                let conf = dir.path().join(format!("nodes-{i}.conf"));
+                RedisServer::start_with(&[
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    conf.to_str().expect("utf-8 path"),
+                    "--dir",
+                    dir.path().to_str().expect("utf-8 path"),
+                ])
+            })
+            .collect();
+        let addrs: Vec<String> = nodes.iter().map(|n| n.addr.to_string()).collect();
+        let out = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addrs)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .output()
+            .expect("redis-cli");
+        assert!(
+            out.status.success(),
+            "redis-cli --cluster create: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        // Every node must know the whole slot map before clients use it;
+        // gossip has no event to wait on, so poll with a deadline.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        for node in &nodes {
+            let mut c = connect(&node.url()).await;
+            loop {
+                let info: String = redis::cmd("CLUSTER")
+                    .arg("INFO")
+                    .query_async(&mut c)
+                    .await
+                    .expect("CLUSTER INFO");
+                if info.contains("cluster_state:ok") {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "cluster not ok: {info}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        RedisCluster { nodes, _dir: dir }
+    }
+
+    /// Keys on all primaries together.
+    pub async fn dbsize(&self) -> i64 {
+        let mut total = 0;
+        for node in &self.nodes {
+            let mut c = connect(&node.url()).await;
+            total += redis::cmd("DBSIZE")
+                .query_async::<i64>(&mut c)
+                .await
+                .expect("DBSIZE");
+        }
+        total
+    }
+}
+
 impl Drop for RedisServer {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -307,6 +307,21 @@ async fn live_delta_with_hot_big_keys_stops_when_passes_stop_shrinking() {
             i
         })
     };
+    // Every hot key written since bulk (delta's own sync then records them).
+    for k in 0..4 {
+        let key = format!("hot:{k}");
+        loop {
+            let n: i64 = redis::cmd("LLEN")
+                .arg(&key)
+                .query_async(&mut src)
+                .await
+                .unwrap();
+            if n > 20_000 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
     let started = Instant::now();
     let out = ok(migrate(&run_args(&url, &db, "hot", "delta", &[])));
     let took = started.elapsed();
@@ -998,6 +1013,128 @@ async fn a_resplite_server_can_be_the_source() {
     let out = ok(migrate(&["--from", &url, "--to", &db, "--run-id", "rr"]));
     assert!(out.contains(" 0 mismatches"), "{out}");
     assert_copy_matches(&mut src, &dir.path().join("dest.db")).await;
+}
+
+/// Leaving resplite: a resplite server is the source and a redis-server the
+/// destination (`--into`; `--to` keeps the run's state), live: bulk and a
+/// delta while a writer writes to resplite, big keys in pages, streams with
+/// groups and pending entries; then the final delta and a 100% verify find no
+/// mismatch, and an independent comparison agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_into_redis_live() {
+    let from = Resplite::start();
+    let url = format!("redis://{}/", from.addr);
+    let mut src = connect(&url).await;
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("notify-keyspace-events")
+        .arg("KEA")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    fill_mixed(&mut src, 51, 3000, 3, 6000).await;
+    resplite_tests::values::run(&mut src, &resplite_tests::values::fixtures()).await;
+    let target = RedisServer::start_with(&[]);
+    let into = target.url();
+    let dir = tempfile::tempdir().unwrap();
+    let state = db_path(&dir);
+    let mut tracker = start_tracker(&url, &state, "out").await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = tokio::spawn(live_writer(url.clone(), 52, stop.clone()));
+    ok(migrate(&run_args(
+        &url,
+        &state,
+        "out",
+        "bulk",
+        &["--into", &into],
+    )));
+    ok(migrate(&run_args(
+        &url,
+        &state,
+        "out",
+        "delta",
+        &["--into", &into, "--max-passes", "3"],
+    )));
+    stop.store(true, Ordering::Relaxed);
+    assert!(writer.await.unwrap() > 100);
+    settle_expiries(&mut src).await;
+    let out = ok(migrate(&run_args(
+        &url,
+        &state,
+        "out",
+        "delta,verify",
+        &["--into", &into],
+    )));
+    assert!(out.contains("no dirty keys left"), "{out}");
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    ok(migrate(&[
+        "stop-tracker",
+        "--to",
+        &state,
+        "--run-id",
+        "out",
+    ]));
+    assert!(tracker.wait().unwrap().success());
+    let mut dst = connect(&into).await;
+    assert_same(&mut src, &mut dst).await;
+    // Nothing but data in the target: the run's state stayed in its file.
+    let keys: i64 = redis::cmd("DBSIZE").query_async(&mut src).await.unwrap();
+    let theirs: i64 = redis::cmd("DBSIZE").query_async(&mut dst).await.unwrap();
+    assert_eq!(keys, theirs);
+}
+
+/// Leaving resplite for a Redis Cluster of three primaries that the test
+/// creates (`--into` one node, `--cluster`): keys land in their slots' nodes,
+/// big keys assembled in same-slot temporary keys, live with a writer during
+/// bulk and delta; the final delta and a 100% verify find no mismatch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_into_a_redis_cluster_live() {
+    let from = Resplite::start();
+    let url = format!("redis://{}/", from.addr);
+    let mut src = connect(&url).await;
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("notify-keyspace-events")
+        .arg("KEA")
+        .query_async(&mut src)
+        .await
+        .unwrap();
+    fill_mixed(&mut src, 61, 3000, 3, 6000).await;
+    resplite_tests::values::run(&mut src, &resplite_tests::values::fixtures()).await;
+    let cluster = resplite_tests::RedisCluster::start(3).await;
+    let into = cluster.nodes[0].url();
+    let dir = tempfile::tempdir().unwrap();
+    let state = db_path(&dir);
+    let mut tracker = start_tracker(&url, &state, "c").await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = tokio::spawn(live_writer(url.clone(), 62, stop.clone()));
+    let to_cluster = ["--into", into.as_str(), "--cluster"];
+    ok(migrate(&run_args(&url, &state, "c", "bulk", &to_cluster)));
+    let mut delta_args = to_cluster.to_vec();
+    delta_args.extend(["--max-passes", "3"]);
+    ok(migrate(&run_args(&url, &state, "c", "delta", &delta_args)));
+    stop.store(true, Ordering::Relaxed);
+    assert!(writer.await.unwrap() > 100);
+    settle_expiries(&mut src).await;
+    let out = ok(migrate(&run_args(
+        &url,
+        &state,
+        "c",
+        "delta,verify",
+        &to_cluster,
+    )));
+    assert!(out.contains("no dirty keys left"), "{out}");
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    ok(migrate(&["stop-tracker", "--to", &state, "--run-id", "c"]));
+    assert!(tracker.wait().unwrap().success());
+    let keys: i64 = redis::cmd("DBSIZE").query_async(&mut src).await.unwrap();
+    assert_eq!(cluster.dbsize().await, keys);
+    // Spread over the three primaries, not piled on one.
+    for node in &cluster.nodes {
+        let mut c = connect(&node.url()).await;
+        let n: i64 = redis::cmd("DBSIZE").query_async(&mut c).await.unwrap();
+        assert!(n > keys / 6, "a node holds {n} of {keys} keys");
+    }
 }
 
 /// A `rediss://` source: TLS with the CA given by `--tls-ca-cert`.
