@@ -289,3 +289,99 @@ fn check(value: Value) -> Result<Value> {
         Err(RdbError::BadFormat)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{seal, types};
+    use super::*;
+
+    /// A ziplist of short strings, as Redis before 7.0 wrote small values.
+    fn ziplist(items: &[&[u8]]) -> Vec<u8> {
+        let mut body = Vec::new();
+        let mut prev = 0usize;
+        let mut tail = 10;
+        for item in items {
+            tail = 10 + body.len();
+            let start = body.len();
+            body.push(prev as u8);
+            body.push(item.len() as u8);
+            body.extend_from_slice(item);
+            prev = body.len() - start;
+        }
+        let total = 10 + body.len() + 1;
+        let mut zl = (total as u32).to_le_bytes().to_vec();
+        zl.extend_from_slice(&(tail as u32).to_le_bytes());
+        zl.extend_from_slice(&(items.len() as u16).to_le_bytes());
+        zl.extend_from_slice(&body);
+        zl.push(0xFF);
+        zl
+    }
+
+    fn payload(kind: u8, blob: &[u8]) -> Vec<u8> {
+        let mut body = vec![kind];
+        super::super::write::string(&mut body, blob);
+        seal(body)
+    }
+
+    fn v(items: &[&[u8]]) -> Vec<Vec<u8>> {
+        items.iter().map(|i| i.to_vec()).collect()
+    }
+
+    #[test]
+    fn encodings_of_redis_before_7() {
+        let zl = ziplist(&[b"a", b"bb", b"ccc"]);
+        let list = Value::List(v(&[b"a", b"bb", b"ccc"]));
+        assert_eq!(super::super::restore(&payload(types::LIST_ZIPLIST, &zl)), Ok(list.clone()));
+        // A quicklist of one ziplist node (Redis 3.2 to 6.2).
+        let mut body = vec![types::LIST_QUICKLIST, 1];
+        super::super::write::string(&mut body, &zl);
+        assert_eq!(super::super::restore(&seal(body)), Ok(list));
+        let hash = ziplist(&[b"f", b"v", b"n", b"12"]);
+        assert_eq!(
+            super::super::restore(&payload(types::HASH_ZIPLIST, &hash)),
+            Ok(Value::Hash(vec![
+                (b"f".to_vec(), b"v".to_vec()),
+                (b"n".to_vec(), b"12".to_vec())
+            ]))
+        );
+        let zset = ziplist(&[b"m", b"1.5", b"n", b"-2"]);
+        assert_eq!(
+            super::super::restore(&payload(types::ZSET_ZIPLIST, &zset)),
+            Ok(Value::ZSet(vec![(b"m".to_vec(), 1.5), (b"n".to_vec(), -2.0)]))
+        );
+        // A zipmap (Redis 2.4): f -> v with one free byte, then g -> "".
+        let zm = [2, 1, b'f', 1, 1, b'v', 0, 1, b'g', 0, 0, 0xFF];
+        assert_eq!(
+            super::super::restore(&payload(types::HASH_ZIPMAP, &zm)),
+            Ok(Value::Hash(vec![
+                (b"f".to_vec(), b"v".to_vec()),
+                (b"g".to_vec(), Vec::new())
+            ]))
+        );
+        // Repeated fields are refused, never merged.
+        let dup = ziplist(&[b"f", b"1", b"f", b"2"]);
+        assert_eq!(
+            super::super::restore(&payload(types::HASH_ZIPLIST, &dup)),
+            Err(RdbError::BadFormat)
+        );
+    }
+
+    /// Redis 7.2 and Valkey 8 add a consumer's active time (type 21).
+    #[test]
+    fn streams_of_redis_7_2() {
+        let mut b = vec![types::STREAM_LISTPACKS_3, 0, 0, 5, 0, 0, 0, 0, 0, 1, 1];
+        super::super::write::string(&mut b, b"g");
+        b.extend_from_slice(&[5, 0, 1, 0, 1]);
+        super::super::write::string(&mut b, b"c");
+        b.extend_from_slice(&1_700_000_000_000i64.to_le_bytes());
+        b.extend_from_slice(&1_700_000_000_500i64.to_le_bytes());
+        b.push(0);
+        let Ok(Value::Stream(s)) = super::super::restore(&seal(b)) else {
+            panic!("not a stream")
+        };
+        let head = s.head.unwrap();
+        assert_eq!((head.last_id.ms, head.entries_added), (5, 1));
+        assert_eq!(head.groups[0].entries_read, Some(1));
+        assert_eq!(head.groups[0].consumers, vec![(b"c".to_vec(), 1_700_000_000_000)]);
+    }
+}
