@@ -81,6 +81,13 @@ struct RunArgs {
     /// have one); a script past it fails with `not enough memory`. 0: no cap.
     #[arg(long, env = "RESPLITE_LUA_MEMORY_LIMIT", default_value_t = resplite_core::server::DEFAULT_LUA_MEMORY_LIMIT)]
     lua_memory_limit: u64,
+    /// Directory of the copy SAVE and BGSAVE write (default: the database's).
+    #[arg(long, env = "RESPLITE_DIR")]
+    dir: Option<PathBuf>,
+    /// File name of a consistent copy of the database that SAVE and BGSAVE
+    /// write (as Redis writes its RDB); without it they only checkpoint.
+    #[arg(long, env = "RESPLITE_DBFILENAME")]
+    dbfilename: Option<String>,
     /// Number of databases (SELECT 0 to N-1), as Redis' `databases`.
     #[arg(long, env = "RESPLITE_DATABASES", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     databases: u32,
@@ -197,6 +204,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--dir`/`--dbfilename`: where SAVE's copy goes, never the database itself.
+fn save_copy(args: &RunArgs) -> Result<Option<PathBuf>, String> {
+    let Some(name) = &args.dbfilename else {
+        return match &args.dir {
+            Some(_) => Err("--dir names where --dbfilename's copy goes: give both".into()),
+            None => Ok(None),
+        };
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err("--dbfilename can't be a path, just a filename".into());
+    }
+    let db = std::path::absolute(&args.db).unwrap_or_else(|_| args.db.clone());
+    let dir = match &args.dir {
+        Some(d) => std::path::absolute(d).unwrap_or_else(|_| d.clone()),
+        None => db.parent().map(PathBuf::from).unwrap_or_default(),
+    };
+    if !dir.is_dir() {
+        return Err(format!("--dir {} is not a directory", dir.display()));
+    }
+    let copy = dir.join(name);
+    if copy == db {
+        return Err("--dbfilename names the database itself; SAVE writes a copy".into());
+    }
+    Ok(Some(copy))
+}
+
 fn report(outcome: Result<String, String>) -> ExitCode {
     match outcome {
         Ok(done) => {
@@ -227,7 +260,15 @@ fn run(args: RunArgs) -> ExitCode {
     resplite_commands::link();
     resplite_scripting::link();
     resplite_migration::link();
+    let save_copy = match save_copy(&args) {
+        Ok(copy) => copy,
+        Err(e) => {
+            eprintln!("resplite: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut config = ServerConfig::new(args.db);
+    config.save_copy = save_copy;
     if let Some(path) = &args.config {
         config.params = match config_file::redis_params(path) {
             Ok(params) => params,

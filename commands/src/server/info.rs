@@ -275,12 +275,22 @@ fn persistence(ctx: &Ctx, l: &mut Lines) {
         "rdb_changes_since_last_save",
         Stats::get(&state.stats.dirty),
     );
-    l.add("rdb_bgsave_in_progress", 0);
+    l.add(
+        "rdb_bgsave_in_progress",
+        u8::from(state.save.bgsave_running.load(Ordering::Acquire)),
+    );
     l.add(
         "rdb_last_save_time",
         state.save.last_save.load(Ordering::Relaxed),
     );
-    l.add("rdb_last_bgsave_status", "ok");
+    l.add(
+        "rdb_last_bgsave_status",
+        if state.save.bgsave_failed.load(Ordering::Acquire) {
+            "err"
+        } else {
+            "ok"
+        },
+    );
     l.add("rdb_last_bgsave_time_sec", -1);
     l.add("rdb_current_bgsave_time_sec", -1);
     l.add("rdb_saves", state.save.saves.load(Ordering::Relaxed));

@@ -331,7 +331,10 @@ mod tests {
     fn encodings_of_redis_before_7() {
         let zl = ziplist(&[b"a", b"bb", b"ccc"]);
         let list = Value::List(v(&[b"a", b"bb", b"ccc"]));
-        assert_eq!(super::super::restore(&payload(types::LIST_ZIPLIST, &zl)), Ok(list.clone()));
+        assert_eq!(
+            super::super::restore(&payload(types::LIST_ZIPLIST, &zl)),
+            Ok(list.clone())
+        );
         // A quicklist of one ziplist node (Redis 3.2 to 6.2).
         let mut body = vec![types::LIST_QUICKLIST, 1];
         super::super::write::string(&mut body, &zl);
@@ -347,7 +350,10 @@ mod tests {
         let zset = ziplist(&[b"m", b"1.5", b"n", b"-2"]);
         assert_eq!(
             super::super::restore(&payload(types::ZSET_ZIPLIST, &zset)),
-            Ok(Value::ZSet(vec![(b"m".to_vec(), 1.5), (b"n".to_vec(), -2.0)]))
+            Ok(Value::ZSet(vec![
+                (b"m".to_vec(), 1.5),
+                (b"n".to_vec(), -2.0)
+            ]))
         );
         // A zipmap (Redis 2.4): f -> v with one free byte, then g -> "".
         let zm = [2, 1, b'f', 1, 1, b'v', 0, 1, b'g', 0, 0, 0xFF];
@@ -382,6 +388,9 @@ mod tests {
         let head = s.head.unwrap();
         assert_eq!((head.last_id.ms, head.entries_added), (5, 1));
         assert_eq!(head.groups[0].entries_read, Some(1));
-        assert_eq!(head.groups[0].consumers, vec![(b"c".to_vec(), 1_700_000_000_000)]);
+        assert_eq!(
+            head.groups[0].consumers,
+            vec![(b"c".to_vec(), 1_700_000_000_000)]
+        );
     }
 }

@@ -38,6 +38,9 @@ pub struct ServerConfig {
     pub bind: String,
     pub port: u16,
     pub db_path: PathBuf,
+    /// Where SAVE and BGSAVE also write a consistent copy of the database
+    /// (`--dir`/`--dbfilename`, as Redis writes its RDB there); none by default.
+    pub save_copy: Option<PathBuf>,
     pub pragma: PragmaTemplate,
     pub limits: Limits,
     pub max_clients: usize,
@@ -79,6 +82,7 @@ impl ServerConfig {
             databases: 16,
             config_file: None,
             params: Vec::new(),
+            save_copy: None,
         }
     }
 

@@ -273,6 +273,19 @@ pub struct SaveInfo {
     /// Unix time of the last save (the start time until one happens).
     pub last_save: AtomicI64,
     pub saves: AtomicU64,
+    /// A BGSAVE copy is being written (INFO `rdb_bgsave_in_progress`).
+    pub bgsave_running: std::sync::atomic::AtomicBool,
+    /// The last BGSAVE copy failed (INFO `rdb_last_bgsave_status:err`).
+    pub bgsave_failed: std::sync::atomic::AtomicBool,
+}
+
+impl SaveInfo {
+    /// A save completed now: stamps LASTSAVE.
+    pub fn done(&self) {
+        self.last_save
+            .store(crate::util::now_ms() / 1000, Ordering::Relaxed);
+        self.saves.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 pub struct ServerState {
@@ -288,7 +301,8 @@ pub struct ServerState {
     client_meta: Mutex<HashMap<u64, ClientMeta>>,
     /// Clients waiting in a blocking command (INFO `blocked_clients`).
     pub blocked_clients: AtomicU64,
-    pub save: SaveInfo,
+    /// Shared with BGSAVE's copying thread.
+    pub save: std::sync::Arc<SaveInfo>,
     slowlog: Mutex<SlowLog>,
     /// Channels, patterns, mailboxes and the keyspace-notification flags.
     pub pubsub: crate::pubsub::PubSub,
@@ -339,10 +353,12 @@ impl ServerState {
             clients: Mutex::new(BTreeMap::new()),
             client_meta: Mutex::new(HashMap::new()),
             blocked_clients: AtomicU64::new(0),
-            save: SaveInfo {
+            save: std::sync::Arc::new(SaveInfo {
                 last_save: AtomicI64::new(crate::util::now_ms() / 1000),
                 saves: AtomicU64::new(0),
-            },
+                bgsave_running: Default::default(),
+                bgsave_failed: Default::default(),
+            }),
             slowlog: Mutex::new(SlowLog::default()),
             pubsub: crate::pubsub::PubSub::default(),
             auth_failures: Mutex::new(HashMap::new()),
@@ -572,13 +588,15 @@ impl ServerState {
         Stats::add(&self.stats.dirty, n);
     }
 
+    /// A background save starts: the writes so far are in it.
+    pub fn note_saving(&self) {
+        self.stats.dirty.store(0, Ordering::Relaxed);
+    }
+
     /// A save happened now: resets the dirty count, stamps LASTSAVE.
     pub fn saved(&self) {
         self.stats.dirty.store(0, Ordering::Relaxed);
-        self.save
-            .last_save
-            .store(crate::util::now_ms() / 1000, Ordering::Relaxed);
-        self.save.saves.fetch_add(1, Ordering::Relaxed);
+        self.save.done();
     }
 
     /// The SQLite library linked into the server.

@@ -115,18 +115,24 @@ static ACTING: &[Param] = &[
     param!("client-query-buffer-limit", Kind::Immutable, |s| config(s)
         .max_query_buffer
         .to_string()),
+    // Where SAVE writes its copy (`--dir`/`--dbfilename`), else the database.
     param!("dir", Kind::Immutable, |s| {
-        let path = config(s).db_path.clone();
+        let c = config(s);
+        let path = c.save_copy.clone().unwrap_or_else(|| c.db_path.clone());
         let abs = std::path::absolute(&path).unwrap_or(path);
         abs.parent()
             .map(|p| p.display().to_string())
             .unwrap_or_default()
     }),
-    param!("dbfilename", Kind::Immutable, |s| config(s)
-        .db_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()),
+    param!("dbfilename", Kind::Immutable, |s| {
+        let c = config(s);
+        c.save_copy
+            .as_ref()
+            .unwrap_or(&c.db_path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }),
     param!(
         "slowlog-log-slower-than",
         Kind::Int {
