@@ -221,3 +221,32 @@ async fn export_of_a_live_file_loads_in_redis() {
     let _: () = q(&mut r, &[b"SELECT", b"5"]).await.unwrap();
     assert!(paired_steps(&mut r).await >= 300);
 }
+
+/// `import` into the file of a running server: the server sees the new keys
+/// (its key count included) as soon as the import commits.
+#[tokio::test]
+async fn import_into_a_running_servers_file() {
+    let server = Resplite::start();
+    let mut s = server.client().await;
+    let _: () = q(&mut s, &[b"SET", b"mine", b"1"]).await.unwrap();
+    assert_eq!(q::<i64>(&mut s, &[b"DBSIZE"]).await.unwrap(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let rdb = dir.path().join("in.rdb");
+    let mut w = resplite_core::rdb::FileWriter::new(std::fs::File::create(&rdb).unwrap()).unwrap();
+    w.select_db(0, 100, 0).unwrap();
+    for i in 0..100 {
+        let value = resplite_core::engine::value::Value::String(format!("v{i}").into_bytes());
+        w.key(format!("k{i}").as_bytes(), &value, None).unwrap();
+    }
+    w.finish().unwrap();
+    resplite(&[
+        "import".as_ref(),
+        rdb.as_os_str(),
+        "--to".as_ref(),
+        server.db.as_os_str(),
+    ]);
+    assert_eq!(q::<i64>(&mut s, &[b"DBSIZE"]).await.unwrap(), 101);
+    assert_eq!(q::<String>(&mut s, &[b"GET", b"k42"]).await.unwrap(), "v42");
+    let _: () = q(&mut s, &[b"SET", b"k42", b"mine"]).await.unwrap();
+    assert_eq!(q::<i64>(&mut s, &[b"DBSIZE"]).await.unwrap(), 101);
+}

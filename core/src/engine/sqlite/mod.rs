@@ -41,8 +41,12 @@ pub struct SqliteEngine {
     last_string: (i64, Vec<u8>, i64),
     now: i64,
     /// Keys per physical database, counted on first use (not at start: that
-    /// would read the whole file), then kept up to date. Cleared by rollbacks.
+    /// would read the whole file), then kept up to date. Cleared by rollbacks
+    /// and by other processes' writes.
     key_counts: HashMap<i64, u64>,
+    /// SQLite's `data_version` at our last transaction: it moves when another
+    /// connection commits.
+    data_version: i64,
     expired_keys: u64,
     rng: crate::util::rng::XorShift,
     /// Containers whose elements changed, by id, with the change of their
@@ -149,6 +153,7 @@ impl SqliteEngine {
             last_string: (0, Vec::new(), 0),
             now: crate::util::now_ms(),
             key_counts: HashMap::new(),
+            data_version: 0,
             expired_keys: 0,
             rng: crate::util::rng::XorShift::new(
                 0x9E37_79B9_7F4A_7C15 ^ crate::util::now_ms() as u64,
@@ -180,7 +185,23 @@ impl SqliteEngine {
     }
 
     pub fn begin(&mut self) -> Result<()> {
-        self.exec("BEGIN IMMEDIATE")
+        self.exec("BEGIN IMMEDIATE")?;
+        // Another process may have written the file since our last
+        // transaction (an import, a migration): what is remembered across
+        // transactions is then forgotten.
+        let version: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        if version != self.data_version {
+            if self.data_version != 0 {
+                tracing::debug!("another process wrote the file: cached counts dropped");
+                self.last_string = (0, Vec::new(), 0);
+                self.forget_counts()?;
+            }
+            self.data_version = version;
+        }
+        Ok(())
     }
 
     pub fn commit(&mut self) -> Result<()> {
