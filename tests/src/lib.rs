@@ -333,6 +333,15 @@ impl RedisServer {
     }
 }
 
+/// SQLite's `PRAGMA integrity_check` of a database file answers `ok`.
+pub fn assert_integrity(db: &Path) {
+    let check: String = rusqlite::Connection::open(db)
+        .expect("open")
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok", "{}", db.display());
+}
+
 /// A Redis Cluster of `n` primaries (no replicas) on free loopback ports,
 /// created with `redis-cli --cluster create`; stopped on drop.
 pub struct RedisCluster {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use resplite_tests::values::{paired_steps, spawn_paired_writer, wait_paired};
-use resplite_tests::{binary, q, Resplite};
+use resplite_tests::{assert_integrity, binary, q, Resplite};
 
 fn backup(dest: &Path, db: &Path) -> Output {
     Command::new(binary())
@@ -41,11 +41,7 @@ async fn backups_while_writing_are_consistent_snapshots() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let check: String = rusqlite::Connection::open(&dest)
-            .unwrap()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(check, "ok");
+        assert_integrity(&dest);
         let copy = Resplite::on_db(&dest, &[]);
         let n = paired_steps(&mut copy.client().await).await;
         assert!(n >= target);
@@ -110,11 +106,7 @@ async fn backup_under_fifty_writers_holds_every_acknowledged_write() {
     for w in writers {
         w.await.unwrap();
     }
-    let check: String = rusqlite::Connection::open(&dest)
-        .unwrap()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    assert_integrity(&dest);
     let copy = Resplite::on_db(&dest, &[]);
     let mut cc = copy.client().await;
     for (i, floor) in floor.iter().enumerate() {
@@ -181,11 +173,7 @@ async fn save_and_bgsave_write_copies_where_configured() {
     }
     assert_eq!(info_field(&mut c, "rdb_last_bgsave_status").await, "ok");
     assert_eq!(keys(&snap), vec![b"a".to_vec(), b"b".to_vec()]);
-    let check: String = rusqlite::Connection::open(&snap)
-        .unwrap()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    assert_integrity(&snap);
 
     // Without --dbfilename, SAVE writes no file; the database itself is refused.
     let out = Command::new(binary())

@@ -1015,13 +1015,10 @@ async fn a_resplite_server_can_be_the_source() {
     assert_copy_matches(&mut src, &dir.path().join("dest.db")).await;
 }
 
-/// Leaving resplite: a resplite server is the source and a redis-server the
-/// destination (`--into`; `--to` keeps the run's state), live: bulk and a
-/// delta while a writer writes to resplite, big keys in pages, streams with
-/// groups and pending entries; then the final delta and a 100% verify find no
-/// mismatch, and an independent comparison agrees.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn export_into_redis_live() {
+/// A resplite server filled with a mixed dataset, big keys and the
+/// DUMP/RESTORE fixtures (streams with groups and pending entries), its
+/// notifications on for the tracker.
+async fn resplite_source(seed: u64) -> (Resplite, String, redis::aio::MultiplexedConnection) {
     let from = Resplite::start();
     let url = format!("redis://{}/", from.addr);
     let mut src = connect(&url).await;
@@ -1032,39 +1029,34 @@ async fn export_into_redis_live() {
         .query_async(&mut src)
         .await
         .unwrap();
-    fill_mixed(&mut src, 51, 3000, 3, 6000).await;
+    fill_mixed(&mut src, seed, 3000, 3, 6000).await;
     resplite_tests::values::run(&mut src, &resplite_tests::values::fixtures()).await;
-    let target = RedisServer::start_with(&[]);
-    let into = target.url();
+    (from, url, src)
+}
+
+/// Leaving resplite, live, as the README's guide does it: tracker, bulk and a
+/// delta while a writer writes to the resplite source, then (writes stopped)
+/// the final delta and a 100% verify, which must find no mismatch. `into` is
+/// the `--into` arguments.
+async fn export_live(
+    url: &str,
+    src: &mut redis::aio::MultiplexedConnection,
+    into: &[&str],
+    seed: u64,
+) {
     let dir = tempfile::tempdir().unwrap();
     let state = db_path(&dir);
-    let mut tracker = start_tracker(&url, &state, "out").await;
+    let mut tracker = start_tracker(url, &state, "out").await;
     let stop = Arc::new(AtomicBool::new(false));
-    let writer = tokio::spawn(live_writer(url.clone(), 52, stop.clone()));
-    ok(migrate(&run_args(
-        &url,
-        &state,
-        "out",
-        "bulk",
-        &["--into", &into],
-    )));
-    ok(migrate(&run_args(
-        &url,
-        &state,
-        "out",
-        "delta",
-        &["--into", &into, "--max-passes", "3"],
-    )));
+    let writer = tokio::spawn(live_writer(url.to_string(), seed, stop.clone()));
+    ok(migrate(&run_args(url, &state, "out", "bulk", into)));
+    let mut delta = into.to_vec();
+    delta.extend(["--max-passes", "3"]);
+    ok(migrate(&run_args(url, &state, "out", "delta", &delta)));
     stop.store(true, Ordering::Relaxed);
     assert!(writer.await.unwrap() > 100);
-    settle_expiries(&mut src).await;
-    let out = ok(migrate(&run_args(
-        &url,
-        &state,
-        "out",
-        "delta,verify",
-        &["--into", &into],
-    )));
+    settle_expiries(src).await;
+    let out = ok(migrate(&run_args(url, &state, "out", "delta,verify", into)));
     assert!(out.contains("no dirty keys left"), "{out}");
     assert!(out.contains(" 0 mismatches"), "{out}");
     ok(migrate(&[
@@ -1075,58 +1067,32 @@ async fn export_into_redis_live() {
         "out",
     ]));
     assert!(tracker.wait().unwrap().success());
-    let mut dst = connect(&into).await;
+}
+
+/// Leaving resplite for a redis-server (`--into`; `--to` keeps the run's
+/// state): big keys in pages, streams with groups and pending entries; an
+/// independent comparison agrees with verify, and the target holds data only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_into_redis_live() {
+    let (_from, url, mut src) = resplite_source(51).await;
+    let target = RedisServer::start_with(&[]);
+    export_live(&url, &mut src, &["--into", &target.url()], 52).await;
+    let mut dst = connect(&target.url()).await;
     assert_same(&mut src, &mut dst).await;
-    // Nothing but data in the target: the run's state stayed in its file.
     let keys: i64 = redis::cmd("DBSIZE").query_async(&mut src).await.unwrap();
     let theirs: i64 = redis::cmd("DBSIZE").query_async(&mut dst).await.unwrap();
     assert_eq!(keys, theirs);
 }
 
 /// Leaving resplite for a Redis Cluster of three primaries that the test
-/// creates (`--into` one node, `--cluster`): keys land in their slots' nodes,
-/// big keys assembled in same-slot temporary keys, live with a writer during
-/// bulk and delta; the final delta and a 100% verify find no mismatch.
+/// creates (`--into` one node, `--cluster`): keys land in their slots'
+/// primaries, big keys assembled in same-slot temporary keys.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_into_a_redis_cluster_live() {
-    let from = Resplite::start();
-    let url = format!("redis://{}/", from.addr);
-    let mut src = connect(&url).await;
-    let _: () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("notify-keyspace-events")
-        .arg("KEA")
-        .query_async(&mut src)
-        .await
-        .unwrap();
-    fill_mixed(&mut src, 61, 3000, 3, 6000).await;
-    resplite_tests::values::run(&mut src, &resplite_tests::values::fixtures()).await;
+    let (_from, url, mut src) = resplite_source(61).await;
     let cluster = resplite_tests::RedisCluster::start(3).await;
     let into = cluster.nodes[0].url();
-    let dir = tempfile::tempdir().unwrap();
-    let state = db_path(&dir);
-    let mut tracker = start_tracker(&url, &state, "c").await;
-    let stop = Arc::new(AtomicBool::new(false));
-    let writer = tokio::spawn(live_writer(url.clone(), 62, stop.clone()));
-    let to_cluster = ["--into", into.as_str(), "--cluster"];
-    ok(migrate(&run_args(&url, &state, "c", "bulk", &to_cluster)));
-    let mut delta_args = to_cluster.to_vec();
-    delta_args.extend(["--max-passes", "3"]);
-    ok(migrate(&run_args(&url, &state, "c", "delta", &delta_args)));
-    stop.store(true, Ordering::Relaxed);
-    assert!(writer.await.unwrap() > 100);
-    settle_expiries(&mut src).await;
-    let out = ok(migrate(&run_args(
-        &url,
-        &state,
-        "c",
-        "delta,verify",
-        &to_cluster,
-    )));
-    assert!(out.contains("no dirty keys left"), "{out}");
-    assert!(out.contains(" 0 mismatches"), "{out}");
-    ok(migrate(&["stop-tracker", "--to", &state, "--run-id", "c"]));
-    assert!(tracker.wait().unwrap().success());
+    export_live(&url, &mut src, &["--into", &into, "--cluster"], 62).await;
     let keys: i64 = redis::cmd("DBSIZE").query_async(&mut src).await.unwrap();
     assert_eq!(cluster.dbsize().await, keys);
     // Spread over the three primaries, not piled on one.

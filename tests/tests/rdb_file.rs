@@ -11,7 +11,7 @@ use std::sync::Arc;
 use resplite_tests::values::{
     call, fixtures, paired_steps, pttl, read, run, spawn_paired_writer, wait_paired, Conn, KEYS,
 };
-use resplite_tests::{binary, connect, q, RedisServer, Resplite};
+use resplite_tests::{assert_integrity, binary, connect, q, RedisServer, Resplite};
 
 const POPULATED: usize = 100_000;
 const LIBRARY: &[u8] =
@@ -135,11 +135,7 @@ async fn redis_save_imports_with_no_difference() {
         q::<i64>(&mut s, &[b"FCALL", b"seven", b"0"]).await.unwrap(),
         7
     );
-    let check: String = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    assert_integrity(&db);
 
     // A damaged file is refused with where it broke, not imported in part silently.
     let mut bytes = std::fs::read(&rdb).unwrap();
