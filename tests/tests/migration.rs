@@ -1031,6 +1031,40 @@ async fn resplite_source(seed: u64) -> (Resplite, String, redis::aio::Multiplexe
         .unwrap();
     fill_mixed(&mut src, seed, 3000, 3, 6000).await;
     resplite_tests::values::run(&mut src, &resplite_tests::values::fixtures()).await;
+    // A stream past one page (5,000 entries): it travels as typed pages.
+    let mut pipe = redis::pipe();
+    for i in 1..=6000 {
+        pipe.cmd("XADD")
+            .arg("big-stream")
+            .arg(format!("{i}-1"))
+            .arg("f")
+            .arg(i)
+            .ignore();
+    }
+    pipe.cmd("XDEL").arg("big-stream").arg("7-1").ignore();
+    pipe.cmd("XGROUP")
+        .arg("CREATE")
+        .arg("big-stream")
+        .arg("g")
+        .arg("0")
+        .ignore();
+    pipe.cmd("XREADGROUP")
+        .arg("GROUP")
+        .arg("g")
+        .arg("c1")
+        .arg("COUNT")
+        .arg(20)
+        .arg("STREAMS")
+        .arg("big-stream")
+        .arg(">")
+        .ignore();
+    pipe.cmd("XGROUP")
+        .arg("CREATECONSUMER")
+        .arg("big-stream")
+        .arg("g")
+        .arg("idle")
+        .ignore();
+    let _: () = pipe.query_async(&mut src).await.unwrap();
     (from, url, src)
 }
 
