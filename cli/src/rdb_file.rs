@@ -53,7 +53,7 @@ pub fn import(args: &ImportArgs) -> Result<String, String> {
     let file = File::open(&args.rdb).map_err(|e| format!("{}: {e}", args.rdb.display()))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut reader = FileReader::new(BufReader::new(file)).map_err(|e| e.to_string())?;
-    let mut engine = open(&args.to)?;
+    let mut engine = open(&args.to, PragmaTemplate::Default)?;
     engine
         .tune_for_bulk_load()
         .map_err(|e| format!("{}: {e}", args.to.display()))?;
@@ -134,7 +134,9 @@ pub fn export(args: &ExportArgs) -> Result<String, String> {
             args.rdb.display()
         ));
     }
-    let mut engine = open(&args.from)?;
+    // Reading only: no checkpoints of our own (the file may be a running
+    // server's, or Litestream's to checkpoint), a busy timeout.
+    let mut engine = open(&args.from, PragmaTemplate::Litestream)?;
     let sqlite = |e: resplite_core::EngineError| format!("reading {}: {e}", args.from.display());
     // One read transaction: a snapshot, while a server keeps writing. With
     // the engine's clock at 0 no key counts as expired, so reading never
@@ -203,7 +205,6 @@ pub fn export(args: &ExportArgs) -> Result<String, String> {
     ))
 }
 
-fn open(path: &Path) -> Result<SqliteEngine, String> {
-    SqliteEngine::open(path, PragmaTemplate::Default)
-        .map_err(|e| format!("{}: {e}", path.display()))
+fn open(path: &Path, pragma: PragmaTemplate) -> Result<SqliteEngine, String> {
+    SqliteEngine::open(path, pragma).map_err(|e| format!("{}: {e}", path.display()))
 }
