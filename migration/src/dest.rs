@@ -1,6 +1,6 @@
 //! The migration destination: resplite's own engine on the SQLite file, so
 //! migrated data is exactly what the server would have written. Behind the
-//! [`Destination`] trait so another store can be the target later.
+//! [`Destination`] trait, which `redis_dest` also implements (export).
 
 use std::path::Path;
 
