@@ -1,6 +1,6 @@
 //! CLUSTER, READONLY, READWRITE and ASKING: resplite is a single node, with
 //! cluster support disabled, and answers them as such a Redis does. (To
-//! move into a Redis Cluster, see issue 17's export.)
+//! move into a Redis Cluster: `resplite migrate --into URL --cluster`.)
 
 use resplite_core::prelude::*;
 
@@ -58,61 +58,44 @@ impl Command for Cluster {
     }
 }
 
-/// READONLY, READWRITE, ASKING: cluster connection modes.
-pub struct ReadOnly;
-pub struct ReadWrite;
-pub struct Asking;
+/// READONLY, READWRITE, ASKING: cluster connection modes, one shape, refused.
+macro_rules! connection_mode {
+    ($ty:ident, $name:literal, $flags:expr, $summary:literal) => {
+        pub struct $ty;
 
-impl Command for ReadOnly {
-    const SPEC: CommandSpec = CommandSpec::new(
-        "readonly",
-        1,
-        Flags::LOADING.union(Flags::STALE).union(Flags::FAST),
-        "cluster",
-    )
-    .summary("Enables read queries for a connection to a cluster replica node")
-    .since("3.0.0");
+        impl Command for $ty {
+            const SPEC: CommandSpec = CommandSpec::new($name, 1, $flags, "cluster")
+                .summary($summary)
+                .since("3.0.0");
 
-    fn parse(_args: &mut Args) -> Result<Self, CommandError> {
-        Ok(ReadOnly)
-    }
+            fn parse(_args: &mut Args) -> Result<Self, CommandError> {
+                Ok($ty)
+            }
 
-    fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Err(CommandError::other(DISABLED))
-    }
+            fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {
+                Err(CommandError::other(DISABLED))
+            }
+        }
+    };
 }
 
-impl Command for ReadWrite {
-    const SPEC: CommandSpec = CommandSpec::new(
-        "readwrite",
-        1,
-        Flags::LOADING.union(Flags::STALE).union(Flags::FAST),
-        "cluster",
-    )
-    .summary("Disables read queries for a connection to a cluster replica node")
-    .since("3.0.0");
-
-    fn parse(_args: &mut Args) -> Result<Self, CommandError> {
-        Ok(ReadWrite)
-    }
-
-    fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Err(CommandError::other(DISABLED))
-    }
-}
-
-impl Command for Asking {
-    const SPEC: CommandSpec = CommandSpec::new("asking", 1, Flags::FAST, "cluster")
-        .summary("Sent by cluster clients after an -ASK redirect")
-        .since("3.0.0");
-
-    fn parse(_args: &mut Args) -> Result<Self, CommandError> {
-        Ok(Asking)
-    }
-
-    fn apply(self, _ctx: &mut Ctx) -> Result<Reply, CommandError> {
-        Err(CommandError::other(DISABLED))
-    }
-}
+connection_mode!(
+    ReadOnly,
+    "readonly",
+    Flags::LOADING.union(Flags::STALE).union(Flags::FAST),
+    "Enables read queries for a connection to a cluster replica node"
+);
+connection_mode!(
+    ReadWrite,
+    "readwrite",
+    Flags::LOADING.union(Flags::STALE).union(Flags::FAST),
+    "Disables read queries for a connection to a cluster replica node"
+);
+connection_mode!(
+    Asking,
+    "asking",
+    Flags::FAST,
+    "Sent by cluster clients after an -ASK redirect"
+);
 
 register_command!(Cluster, ReadOnly, ReadWrite, Asking);
