@@ -298,10 +298,9 @@ impl<W: Write> FileWriter<W> {
             self.scratch.push(op::EXPIRETIME_MS);
             write::millis(&mut self.scratch, at);
         }
-        let object = write::object(value);
-        self.scratch.push(object[0]);
+        self.scratch.push(write::kind(value));
         write::string(&mut self.scratch, key);
-        self.scratch.extend_from_slice(&object[1..]);
+        write::value(&mut self.scratch, value);
         self.emit()
     }
 

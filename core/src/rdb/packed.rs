@@ -48,13 +48,30 @@ fn signed(v: u64, bits: u32) -> i64 {
     ((v << shift) as i64) >> shift
 }
 
-/// The elements of a listpack, in order.
-pub(super) fn listpack(buf: &[u8]) -> Result<Vec<Packed<'_>>> {
-    if buf.len() < 7 || le(&buf[..4]) != buf.len() as u64 || buf[buf.len() - 1] != 0xFF {
+/// A listpack's or ziplist's frame: total bytes (u32) first, the element
+/// count (u16) at `count_at`, entries from `entries_at`, 0xFF last. The
+/// body before the 0xFF, and the declared count.
+fn header(buf: &[u8], entries_at: usize, count_at: usize) -> Result<(&[u8], usize)> {
+    if buf.len() <= entries_at || le(&buf[..4]) != buf.len() as u64 || buf[buf.len() - 1] != 0xFF {
         return Err(RdbError::BadFormat);
     }
-    let declared = le(&buf[4..6]) as usize;
-    let body = &buf[..buf.len() - 1];
+    Ok((
+        &buf[..buf.len() - 1],
+        le(&buf[count_at..count_at + 2]) as usize,
+    ))
+}
+
+/// The elements, if as many as declared (65535 means "count them").
+fn counted<T>(declared: usize, items: Vec<T>) -> Result<Vec<T>> {
+    if declared != 65535 && declared != items.len() {
+        return Err(RdbError::BadFormat);
+    }
+    Ok(items)
+}
+
+/// The elements of a listpack, in order.
+pub(super) fn listpack(buf: &[u8]) -> Result<Vec<Packed<'_>>> {
+    let (body, declared) = header(buf, 6, 4)?;
     let mut pos = 6;
     let mut out = Vec::with_capacity(declared.min(body.len()));
     while pos < body.len() {
@@ -87,11 +104,7 @@ pub(super) fn listpack(buf: &[u8]) -> Result<Vec<Packed<'_>>> {
         take(body, &mut pos, backlen)?;
         out.push(item);
     }
-    // 65535 means "count them".
-    if declared != 65535 && declared != out.len() {
-        return Err(RdbError::BadFormat);
-    }
-    Ok(out)
+    counted(declared, out)
 }
 
 /// How many bytes the backlen of an entry of `l` bytes takes.
@@ -186,11 +199,7 @@ impl ListpackWriter {
 
 /// The elements of a ziplist (Redis before 7.0), in order.
 pub(super) fn ziplist(buf: &[u8]) -> Result<Vec<Packed<'_>>> {
-    if buf.len() < 11 || le(&buf[..4]) != buf.len() as u64 || buf[buf.len() - 1] != 0xFF {
-        return Err(RdbError::BadFormat);
-    }
-    let declared = le(&buf[8..10]) as usize;
-    let body = &buf[..buf.len() - 1];
+    let (body, declared) = header(buf, 10, 8)?;
     let mut pos = 10;
     let mut out = Vec::with_capacity(declared.min(body.len()));
     while pos < body.len() {
@@ -224,11 +233,7 @@ pub(super) fn ziplist(buf: &[u8]) -> Result<Vec<Packed<'_>>> {
         };
         out.push(item);
     }
-    // 65535 means "count them".
-    if declared != 65535 && declared != out.len() {
-        return Err(RdbError::BadFormat);
-    }
-    Ok(out)
+    counted(declared, out)
 }
 
 /// The members of an intset.

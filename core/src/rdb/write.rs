@@ -46,45 +46,48 @@ pub(super) fn millis(out: &mut Vec<u8>, ms: i64) {
     out.extend_from_slice(&ms.to_le_bytes());
 }
 
-/// Type byte and value.
-pub(super) fn object(value: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
+/// The type byte a value is written with.
+pub(super) fn kind(value: &Value) -> u8 {
     match value {
-        Value::String(s) => {
-            out.push(types::STRING);
-            string(&mut out, s);
-        }
-        Value::List(items) => {
-            out.push(types::LIST);
-            len(&mut out, items.len() as u64);
-            items.iter().for_each(|i| string(&mut out, i));
-        }
-        Value::Set(members) => {
-            out.push(types::SET);
-            len(&mut out, members.len() as u64);
-            members.iter().for_each(|m| string(&mut out, m));
+        Value::String(_) => types::STRING,
+        Value::List(_) => types::LIST,
+        Value::Set(_) => types::SET,
+        Value::ZSet(_) => types::ZSET_2,
+        Value::Hash(_) => types::HASH,
+        Value::Stream(_) => types::STREAM_LISTPACKS_2,
+    }
+}
+
+/// The value after its type byte (in a file, the key comes between).
+pub(super) fn value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::String(s) => string(out, s),
+        Value::List(items) | Value::Set(items) => {
+            len(out, items.len() as u64);
+            items.iter().for_each(|i| string(out, i));
         }
         Value::ZSet(members) => {
-            out.push(types::ZSET_2);
-            len(&mut out, members.len() as u64);
+            len(out, members.len() as u64);
             for (m, score) in members {
-                string(&mut out, m);
+                string(out, m);
                 out.extend_from_slice(&score.to_le_bytes());
             }
         }
         Value::Hash(pairs) => {
-            out.push(types::HASH);
-            len(&mut out, pairs.len() as u64);
+            len(out, pairs.len() as u64);
             for (f, v) in pairs {
-                string(&mut out, f);
-                string(&mut out, v);
+                string(out, f);
+                string(out, v);
             }
         }
-        Value::Stream(s) => {
-            out.push(types::STREAM_LISTPACKS_2);
-            stream::write(&mut out, s);
-        }
+        Value::Stream(s) => stream::write(out, s),
     }
+}
+
+/// Type byte and value (DUMP's body).
+pub(super) fn object(v: &Value) -> Vec<u8> {
+    let mut out = vec![kind(v)];
+    value(&mut out, v);
     out
 }
 
