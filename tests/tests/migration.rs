@@ -997,16 +997,7 @@ async fn renamed_config_command_is_respected() {
 /// source itself: the way out to another store.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resplite_server_can_be_the_source() {
-    let from = Resplite::start();
-    let url = format!("redis://{}/", from.addr);
-    let mut src = connect(&url).await;
-    let _: () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("notify-keyspace-events")
-        .arg("KEA")
-        .query_async(&mut src)
-        .await
-        .unwrap();
+    let (_from, url, mut src) = notifying_resplite().await;
     fill_mixed(&mut src, 41, 2000, 4, 6000).await;
     let dir = tempfile::tempdir().unwrap();
     let db = db_path(&dir);
@@ -1015,10 +1006,9 @@ async fn a_resplite_server_can_be_the_source() {
     assert_copy_matches(&mut src, &dir.path().join("dest.db")).await;
 }
 
-/// A resplite server filled with a mixed dataset, big keys and the
-/// DUMP/RESTORE fixtures (streams with groups and pending entries), its
-/// notifications on for the tracker.
-async fn resplite_source(seed: u64) -> (Resplite, String, redis::aio::MultiplexedConnection) {
+/// A resplite server as a migration source: keyspace notifications on for
+/// the tracker.
+async fn notifying_resplite() -> (Resplite, String, redis::aio::MultiplexedConnection) {
     let from = Resplite::start();
     let url = format!("redis://{}/", from.addr);
     let mut src = connect(&url).await;
@@ -1029,6 +1019,14 @@ async fn resplite_source(seed: u64) -> (Resplite, String, redis::aio::Multiplexe
         .query_async(&mut src)
         .await
         .unwrap();
+    (from, url, src)
+}
+
+/// A resplite server filled with a mixed dataset, big keys and the
+/// DUMP/RESTORE fixtures (streams with groups and pending entries), its
+/// notifications on for the tracker.
+async fn resplite_source(seed: u64) -> (Resplite, String, redis::aio::MultiplexedConnection) {
+    let (from, url, mut src) = notifying_resplite().await;
     fill_mixed(&mut src, seed, 3000, 3, 6000).await;
     resplite_tests::values::run(&mut src, &resplite_tests::values::fixtures()).await;
     // A stream past one page (5,000 entries): it travels as typed pages.
