@@ -728,8 +728,10 @@ impl Worker {
                 }
             }
         }
-        // Served commands read the clock afresh, as a group of their own would.
-        self.clock.sync();
+        if !self.waiters.is_empty() {
+            // Served commands read the clock afresh, as a group of their own would.
+            self.clock.sync();
+        }
         self.serve_ready(ready, &mut finished);
         if !self.finish(finished, rolled_back) {
             self.coord.watches = watches_before;
