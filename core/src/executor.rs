@@ -1231,10 +1231,9 @@ impl Worker {
         let flags = self.server.pubsub.notify_flags();
         let on = flags & (Class::KEYSPACE.0 | Class::KEYEVENT.0) != 0
             && self.server.pubsub.has_subscribers();
-        (
-            on && flags & Class::EXPIRED.0 != 0,
-            on && flags & Class::NEW.0 != 0,
-        )
+        // Expired keys and expired hash fields are reported together.
+        let expiries = Class::EXPIRED.0 | Class::HASH.0 | Class::GENERIC.0;
+        (on && flags & expiries != 0, on && flags & Class::NEW.0 != 0)
     }
 
     /// After a commit, before its replies are released: hands the messages

@@ -372,7 +372,7 @@ impl Destination for RedisDestination {
                     self.run(redis::cmd("SADD").arg(key).arg(c))?;
                 }
             }
-            Value::Hash(pairs) => {
+            Value::Hash(pairs, deadlines) => {
                 for c in pairs.chunks(CHUNK) {
                     let mut cmd = redis::cmd("HSET");
                     cmd.arg(key);
@@ -380,6 +380,17 @@ impl Destination for RedisDestination {
                         cmd.arg(f).arg(v);
                     }
                     self.run(&cmd)?;
+                }
+                // Field deadlines need Redis 7.4 or later on the target.
+                for (f, at) in deadlines {
+                    self.run(
+                        redis::cmd("HPEXPIREAT")
+                            .arg(key)
+                            .arg(at)
+                            .arg("FIELDS")
+                            .arg(1)
+                            .arg(f),
+                    )?;
                 }
             }
             Value::ZSet(members) => {

@@ -113,6 +113,8 @@ pub struct RedisSource {
     addr: String,
     db: i64,
     throttle: Arc<Throttle>,
+    /// The source knows HPEXPIRETIME (Redis 7.4+).
+    field_deadlines: bool,
 }
 
 /// Parses a `redis://` URL into a client, with one clear line on failure.
@@ -223,15 +225,69 @@ impl RedisSource {
         throttle: Arc<Throttle>,
     ) -> Result<RedisSource> {
         let client = client_for(url, tls_ca)?;
-        let conn = connect(&client).await?;
+        let mut conn = connect(&client).await?;
         let info = client.get_connection_info();
+        // Hash-field deadlines exist since Redis 7.4: older sources have none,
+        // and are not asked.
+        let field_deadlines = redis::cmd("COMMAND")
+            .arg("INFO")
+            .arg("HPEXPIRETIME")
+            .query_async::<Vec<RValue>>(&mut conn)
+            .await
+            .is_ok_and(|info| info.first().is_some_and(|c| *c != RValue::Nil));
         Ok(RedisSource {
             addr: info.addr().to_string(),
             db: info.redis_settings().db(),
             client,
             conn,
             throttle,
+            field_deadlines,
         })
+    }
+
+    /// Attaches their fields' deadlines to hash pages (one round for all),
+    /// from a source that has them.
+    async fn read_deadlines(&self, pages: &mut [(&[u8], &mut Value)]) -> Result<()> {
+        if !self.field_deadlines {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        pipe.ignore_errors();
+        let mut asked = Vec::new();
+        for (n, (key, value)) in pages.iter().enumerate() {
+            if let Value::Hash(pairs, _) = value {
+                if !pairs.is_empty() {
+                    let cmd = pipe
+                        .cmd("HPEXPIRETIME")
+                        .arg(*key)
+                        .arg("FIELDS")
+                        .arg(pairs.len());
+                    pairs.iter().for_each(|(f, _)| {
+                        cmd.arg(f);
+                    });
+                    asked.push(n);
+                }
+            }
+        }
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let replies = self.query(&pipe, asked.len()).await?;
+        for (n, reply) in asked.into_iter().zip(replies) {
+            let Value::Hash(pairs, deadlines) = &mut *pages[n].1 else {
+                continue;
+            };
+            if let RValue::Array(times) = reply {
+                for ((f, _), t) in pairs.iter().zip(times) {
+                    if let RValue::Int(at) = t {
+                        if at > 0 {
+                            deadlines.push((f.clone(), at));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn db_index(&self) -> i64 {
@@ -366,9 +422,19 @@ impl Source for RedisSource {
                 commands += 1;
             }
             let replies = self.query(&pipe, commands).await?;
-            for ((i, ty, expires_at), reply) in containers.into_iter().zip(replies) {
+            let mut pages: Vec<_> = containers
+                .into_iter()
+                .zip(replies)
+                .map(|((i, ty, expires_at), reply)| (i, expires_at, parse_page(&ty, reply)))
+                .collect();
+            let mut hashes: Vec<(&[u8], &mut Value)> = pages
+                .iter_mut()
+                .filter_map(|(i, _, page)| Some((&keys[*i][..], &mut page.as_mut()?.0)))
+                .collect();
+            self.read_deadlines(&mut hashes).await?;
+            for (i, expires_at, page) in pages {
                 let key = keys[i].clone();
-                out[i] = Some(match parse_page(&ty, reply) {
+                out[i] = Some(match page {
                     None => Fetched::Gone(key),
                     Some((value, cursor, done)) => {
                         if value.is_empty() && done {
@@ -466,7 +532,11 @@ impl Source for RedisSource {
                 .arg(read.cursor + PAGE_ELEMENTS as u64 - 1),
         };
         let reply = self.query(&pipe, 1).await?.pop().unwrap_or(RValue::Nil);
-        match parse_page(ty, reply) {
+        let mut page = parse_page(ty, reply);
+        if let Some((value, ..)) = &mut page {
+            self.read_deadlines(&mut [(&read.key[..], value)]).await?;
+        }
+        match page {
             Some((value, cursor, done)) => {
                 let cursor = if ty == "list" {
                     read.cursor + cursor
@@ -607,7 +677,7 @@ fn parse_page(ty: &str, reply: RValue) -> Option<(Value, u64, bool)> {
     let cursor: u64 = String::from_utf8(bulk(parts.pop()?)?).ok()?.parse().ok()?;
     let items: Vec<Vec<u8>> = items.into_iter().filter_map(bulk).collect();
     let value = match ty {
-        "hash" => Value::Hash(pairs(items).collect()),
+        "hash" => Value::Hash(pairs(items).collect(), Vec::new()),
         "set" => Value::Set(items),
         _ => Value::ZSet(
             pairs(items)

@@ -838,6 +838,15 @@ async fn admin_commands_answer_like_an_idle_redis() {
     let cache = pairs2(&ours.call(&["CACHE.INFO"]).await);
     assert_eq!(cache["cache_size_kib"], BytesFrame::Integer(65536));
     assert_eq!(cache["mmap_size_bytes"], BytesFrame::Integer(0));
+    // RESPlite's MEMORY.INFO: names and decimal strings, in its order.
+    let BytesFrame::Array(data) = ours.call(&["MEMORY.INFO"]).await else {
+        panic!("MEMORY.INFO answers an array")
+    };
+    let text: Vec<String> = data.iter().map(text2).collect();
+    let names: Vec<&str> = text.iter().step_by(2).map(String::as_str).collect();
+    assert_eq!(names, ["heapUsed", "heapTotal", "rss", "external"]);
+    let n = |i: usize| text[i].parse::<u64>().unwrap();
+    assert!(n(1) > 1_000_000 && n(3) >= n(1) && n(5) > 0, "{text:?}");
 }
 
 #[tokio::test]

@@ -17,6 +17,11 @@ CREATE TABLE redis_list_items (key BLOB NOT NULL, seq INTEGER NOT NULL, value BL
 CREATE TABLE redis_zsets (key BLOB NOT NULL, member BLOB NOT NULL, score REAL NOT NULL,
                           PRIMARY KEY (key, member));
 CREATE INDEX redis_zsets_score ON redis_zsets(key, score, member);
+-- RESPlite 1.5's hash-field deadlines.
+CREATE TABLE redis_hash_field_ttl (key BLOB NOT NULL, field BLOB NOT NULL,
+    expires_at INTEGER NOT NULL, PRIMARY KEY (key, field),
+    FOREIGN KEY(key) REFERENCES redis_keys(key) ON DELETE CASCADE);
+CREATE INDEX redis_hash_field_ttl_expires_at_idx ON redis_hash_field_ttl(expires_at);
 ";
 
 fn legacy_file(dir: &std::path::Path) -> std::path::PathBuf {
@@ -48,6 +53,21 @@ fn legacy_file(dir: &std::path::Path) -> std::path::PathBuf {
         conn.execute(
             "INSERT INTO redis_hashes VALUES (?1, ?2, ?3)",
             [&b"h"[..], f.as_bytes(), v.as_bytes()],
+        )
+        .unwrap();
+    }
+    key("ht", 2, None);
+    for (f, v) in [("far", "1"), ("past", "2"), ("none", "3")] {
+        conn.execute(
+            "INSERT INTO redis_hashes VALUES (?1, ?2, ?3)",
+            [&b"ht"[..], f.as_bytes(), v.as_bytes()],
+        )
+        .unwrap();
+    }
+    for (f, at) in [("far", far), ("past", 1)] {
+        conn.execute(
+            "INSERT INTO redis_hash_field_ttl VALUES (?1, ?2, ?3)",
+            rusqlite::params![&b"ht"[..], f.as_bytes(), at],
         )
         .unwrap();
     }
@@ -89,7 +109,24 @@ async fn a_resplite_1x_file_is_served_unchanged() {
     let db = legacy_file(dir.path());
     let server = Resplite::on_db(&db, &[]);
     let mut c = server.client().await;
-    assert_eq!(q::<i64>(&mut c, &[b"DBSIZE"]).await.unwrap(), 6);
+    assert_eq!(q::<i64>(&mut c, &[b"DBSIZE"]).await.unwrap(), 7);
+    // RESPlite 1.5's field deadlines hold: a past one is gone.
+    let ttls: Vec<i64> = q(
+        &mut c,
+        &[
+            b"HPEXPIRETIME",
+            b"ht",
+            b"FIELDS",
+            b"3",
+            b"far",
+            b"past",
+            b"none",
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(ttls, [4_102_444_800_000, -2, -1]);
+    assert_eq!(q::<i64>(&mut c, &[b"HLEN", b"ht"]).await.unwrap(), 2);
     assert_eq!(q::<String>(&mut c, &[b"GET", b"s"]).await.unwrap(), "hello");
     assert!(q::<i64>(&mut c, &[b"TTL", b"s"]).await.unwrap() > 0);
     assert_eq!(
@@ -134,7 +171,8 @@ async fn a_resplite_1x_file_is_served_unchanged() {
             q(&mut c, &[b"SCAN", b"0", b"COUNT", b"100", b"TYPE", t])
                 .await
                 .unwrap();
-        assert_eq!(keys.len(), 1, "{}", String::from_utf8_lossy(t));
+        let expected = if t == b"hash" { 2 } else { 1 };
+        assert_eq!(keys.len(), expected, "{}", String::from_utf8_lossy(t));
     }
 }
 
@@ -247,7 +285,7 @@ async fn a_version_1_file_is_upgraded_once() {
         server
             .log()
             .iter()
-            .any(|l| l.contains("upgraded the file to schema version 2")),
+            .any(|l| l.contains("upgraded the file to schema version 3")),
         "{:?}",
         server.log()
     );
@@ -256,12 +294,53 @@ async fn a_version_1_file_is_upgraded_once() {
     assert!(!server.log().iter().any(|l| l.contains("upgrading")));
     assert_v1_contents(&server, 1000).await;
     drop(server);
-    assert_eq!(user_version(&db), 2);
+    assert_eq!(user_version(&db), 3);
     let ok: String = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(ok, "ok");
+}
+
+/// A version-2 file (hashes without field deadlines) gains them on open
+/// without a rewrite: its hashes read the same and take deadlines.
+#[tokio::test]
+async fn a_version_2_file_gains_field_deadlines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v2.db");
+    {
+        let server = Resplite::on_db(&db, &[]);
+        let mut c = server.client().await;
+        let _: i64 = q(&mut c, &[b"HSET", b"h", b"a", b"1", b"b", b"2"])
+            .await
+            .unwrap();
+    }
+    // What version 2 had: no deadline column, no indexes on it.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DROP INDEX redis_hashes_deadline; DROP INDEX redis_hashes_key_deadline;
+             ALTER TABLE redis_hashes DROP COLUMN expires_at; PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    let server = Resplite::on_db(&db, &[]);
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|l| l.contains("upgraded the file to schema version 3")),
+        "{:?}",
+        server.log()
+    );
+    let mut c = server.client().await;
+    assert_eq!(q::<i64>(&mut c, &[b"HLEN", b"h"]).await.unwrap(), 2);
+    let set: Vec<i64> = q(&mut c, &[b"HEXPIRE", b"h", b"100", b"FIELDS", b"1", b"a"])
+        .await
+        .unwrap();
+    assert_eq!(set, [1]);
+    drop(server);
+    assert_eq!(user_version(&db), 3);
+    resplite_tests::assert_integrity(&db);
 }
 
 /// A file from a newer resplite is refused with a clear message, untouched.

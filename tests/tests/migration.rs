@@ -1006,6 +1006,68 @@ async fn a_resplite_server_can_be_the_source() {
     assert_copy_matches(&mut src, &dir.path().join("dest.db")).await;
 }
 
+/// Hash-field deadlines travel from a source that has them (resplite here;
+/// Redis 7.4+ likewise): small hashes whole, big ones in pages, and the
+/// verify compares them too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hash_field_deadlines_migrate() {
+    let (_from, url, mut src) = notifying_resplite().await;
+    let far = 4_102_444_800_000i64;
+    let mut pipe = redis::pipe();
+    pipe.cmd("HSET")
+        .arg("small")
+        .arg("a")
+        .arg(1)
+        .arg("b")
+        .arg(2)
+        .ignore();
+    pipe.cmd("HPEXPIREAT")
+        .arg("small")
+        .arg(far)
+        .arg("FIELDS")
+        .arg(1)
+        .arg("a")
+        .ignore();
+    for i in 0..6000 {
+        pipe.cmd("HSET")
+            .arg("big")
+            .arg(format!("f{i}"))
+            .arg(i)
+            .ignore();
+    }
+    for i in (0..6000).step_by(100) {
+        pipe.cmd("HPEXPIREAT")
+            .arg("big")
+            .arg(far + i)
+            .arg("FIELDS")
+            .arg(1)
+            .arg(format!("f{i}"))
+            .ignore();
+    }
+    let _: () = pipe.query_async(&mut src).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_path(&dir);
+    let out = ok(migrate(&["--from", &url, "--to", &db, "--run-id", "hfe"]));
+    assert!(out.contains(" 0 mismatches"), "{out}");
+    let dest = Resplite::on_db(&dir.path().join("dest.db"), &[]);
+    let mut d = dest.client().await;
+    let fields: Vec<String> = (0..6000).map(|i| format!("f{i}")).collect();
+    for (key, fields) in [
+        ("small", vec!["a".to_string(), "b".to_string()]),
+        ("big", fields),
+    ] {
+        let times = |c: &mut redis::aio::MultiplexedConnection| {
+            let mut cmd = redis::cmd("HPEXPIRETIME");
+            cmd.arg(key).arg("FIELDS").arg(fields.len()).arg(&fields);
+            let mut c = c.clone();
+            async move { cmd.query_async::<Vec<i64>>(&mut c).await.unwrap() }
+        };
+        let theirs = times(&mut src).await;
+        assert!(theirs.iter().any(|t| *t > 0));
+        assert_eq!(times(&mut d).await, theirs, "{key}");
+    }
+}
+
 /// A resplite server as a migration source: keyspace notifications on for
 /// the tracker.
 async fn notifying_resplite() -> (Resplite, String, redis::aio::MultiplexedConnection) {

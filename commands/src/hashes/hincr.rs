@@ -33,8 +33,9 @@ impl Command for HIncrBy {
         };
         let next = base.checked_add(self.delta).ok_or(CommandError::Overflow)?;
         let text = itoa::Buffer::new().format(next).to_owned();
+        // Unlike HSET, an increment keeps the field's deadline.
         ctx.engine
-            .hset(&self.key, &[(&self.field, text.as_bytes())])?;
+            .hset_keep_ttl(&self.key, &self.field, text.as_bytes())?;
         ctx.notify(Class::HASH, "hincrby", &self.key);
         Ok(Reply::Int(next))
     }
@@ -76,8 +77,9 @@ impl Command for HIncrByFloat {
         }
         .ok_or_else(|| CommandError::other("ERR increment would produce NaN or Infinity"))?;
         let text = next.to_human();
+        // Unlike HSET, an increment keeps the field's deadline.
         ctx.engine
-            .hset(&self.key, &[(&self.field, text.as_bytes())])?;
+            .hset_keep_ttl(&self.key, &self.field, text.as_bytes())?;
         ctx.notify(Class::HASH, "hincrbyfloat", &self.key);
         Ok(Reply::bulk(text))
     }

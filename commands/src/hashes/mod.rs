@@ -1,5 +1,6 @@
 //! Commands on hashes: one module per command or small family.
 
+mod field_ttl;
 mod hget;
 mod hincr;
 mod hrandfield;

@@ -166,7 +166,46 @@ fn journal_mode(sql: &str) -> &'static str {
     }
 }
 
-register_command!(SqliteInfo, CacheInfo);
+/// MEMORY.INFO, the Node.js RESPlite's process memory report, in its shape:
+/// a flat array of names and decimal strings. resplite has no JavaScript
+/// heap: `heapUsed`/`heapTotal` are the resident set now and at its peak
+/// (SQLite's own counters are compiled out), `external` the script engines'
+/// memory.
+pub struct MemoryInfo;
+
+impl Command for MemoryInfo {
+    const SPEC: CommandSpec = CommandSpec::new(
+        "memory.info",
+        1,
+        Flags::LOADING.union(Flags::STALE),
+        "server",
+    )
+    .summary("Returns the process' memory use (RESPlite's shape).");
+
+    fn parse(_args: &mut Args) -> Result<Self, CommandError> {
+        Ok(MemoryInfo)
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        let (rss, peak) = super::process::memory();
+        let scripts = &ctx.server.script_stats;
+        let load = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
+        let external = load(&scripts.eval_memory) + load(&scripts.functions_memory);
+        let mut out = Vec::new();
+        for (name, n) in [
+            ("heapUsed", rss),
+            ("heapTotal", peak),
+            ("rss", rss),
+            ("external", external),
+        ] {
+            out.push(Reply::bulk(name));
+            out.push(Reply::bulk(n.to_string()));
+        }
+        Ok(Reply::Array(out))
+    }
+}
+
+register_command!(SqliteInfo, CacheInfo, MemoryInfo);
 
 #[cfg(test)]
 mod tests {

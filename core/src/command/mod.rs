@@ -201,7 +201,7 @@ impl Ctx<'_> {
 }
 
 /// `expired` events for the keys `engine` expired since it was last asked,
-/// then `new` events for the keys it created: only `until` when given (the
+/// `hexpired` (and `del`) for the hashes whose fields it expired, then `new` events for the keys it created: only `until` when given (the
 /// key of the event about to be published; commands may write in another
 /// order than they notify), else all.
 pub(crate) fn push_engine_events(
@@ -215,6 +215,14 @@ pub(crate) fn push_engine_events(
     if flags & Class::EXPIRED.0 != 0 {
         for key in expired {
             push_event(server, coord, flags, "expired", key.db, &key.key);
+        }
+    }
+    for (key, gone) in engine.take_expired_fields() {
+        if flags & Class::HASH.0 != 0 {
+            push_event(server, coord, flags, "hexpired", key.db, &key.key);
+        }
+        if gone && flags & Class::GENERIC.0 != 0 {
+            push_event(server, coord, flags, "del", key.db, &key.key);
         }
     }
     coord.created.extend(engine.take_created());

@@ -3,6 +3,7 @@
 
 mod functions;
 mod hash;
+pub mod hash_ttl;
 mod list;
 mod set;
 pub mod sqlite;
@@ -13,6 +14,7 @@ mod zset;
 
 pub use functions::FunctionStore;
 pub use hash::HashOps;
+pub use hash_ttl::HashTtlOps;
 pub use list::ListOps;
 pub use set::SetOps;
 pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
@@ -136,7 +138,7 @@ impl DbKey {
 /// Each data type's operations live in their own trait (`HashOps`, `SetOps`,
 /// `ListOps`, `ZSetOps`, `StreamOps`), all part of `Engine`.
 pub trait Engine:
-    HashOps + SetOps + ListOps + ZSetOps + StreamOps + StringOps + FunctionStore
+    HashOps + HashTtlOps + SetOps + ListOps + ZSetOps + StreamOps + StringOps + FunctionStore
 {
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);

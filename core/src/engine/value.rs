@@ -1,6 +1,7 @@
 //! A key's whole value, of any type: what migration copies, DUMP
 //! serializes and RESTORE writes back.
 
+use super::hash_ttl::FieldCondition;
 use super::stream::{NodeLimits, PendingEntry, PendingQuery, StreamEntry, StreamId};
 use super::{Engine, KeyType, Result, ZAddFlags, ZRange, ZRangeBy};
 
@@ -8,12 +9,17 @@ use super::{Engine, KeyType, Result, ZAddFlags, ZRange, ZRangeBy};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     String(Vec<u8>),
-    Hash(Vec<(Vec<u8>, Vec<u8>)>),
+    /// Fields and values, then the deadlines of the fields that have one
+    /// (ms since epoch; usually none).
+    Hash(Vec<(Vec<u8>, Vec<u8>)>, Deadlines),
     Set(Vec<Vec<u8>>),
     List(Vec<Vec<u8>>),
     ZSet(Vec<(Vec<u8>, f64)>),
     Stream(StreamValue),
 }
+
+/// Hash fields' deadlines: (field, ms since epoch).
+pub type Deadlines = Vec<(Vec<u8>, i64)>;
 
 /// A stream, or a page of one: entries in id order, then (in the page read
 /// last) the counters and groups, then PEL rows. The counters come last
@@ -48,7 +54,7 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "string",
-            Value::Hash(_) => "hash",
+            Value::Hash(..) => "hash",
             Value::Set(_) => "set",
             Value::List(_) => "list",
             Value::ZSet(_) => "zset",
@@ -60,7 +66,7 @@ impl Value {
     pub fn bytes(&self) -> u64 {
         let n: usize = match self {
             Value::String(v) => v.len(),
-            Value::Hash(p) => p.iter().map(|(f, v)| f.len() + v.len()).sum(),
+            Value::Hash(p, _) => p.iter().map(|(f, v)| f.len() + v.len()).sum(),
             Value::Set(m) | Value::List(m) => m.iter().map(Vec::len).sum(),
             Value::ZSet(m) => m.iter().map(|(m, _)| m.len() + 8).sum(),
             Value::Stream(s) => {
@@ -80,7 +86,7 @@ impl Value {
     pub fn len(&self) -> usize {
         match self {
             Value::String(_) => 1,
-            Value::Hash(p) => p.len(),
+            Value::Hash(p, _) => p.len(),
             Value::Set(m) | Value::List(m) => m.len(),
             Value::ZSet(m) => m.len(),
             Value::Stream(s) => s.entries.len() + s.pel.len(),
@@ -95,7 +101,7 @@ impl Value {
     pub fn empty_like(&self) -> Value {
         match self {
             Value::String(_) => Value::String(Vec::new()),
-            Value::Hash(_) => Value::Hash(Vec::new()),
+            Value::Hash(..) => Value::Hash(Vec::new(), Vec::new()),
             Value::Set(_) => Value::Set(Vec::new()),
             Value::List(_) => Value::List(Vec::new()),
             Value::ZSet(_) => Value::ZSet(Vec::new()),
@@ -106,7 +112,10 @@ impl Value {
     /// Appends a page of the same type (paged reads of big keys).
     pub fn extend(&mut self, page: Value) {
         match (self, page) {
-            (Value::Hash(a), Value::Hash(b)) => a.extend(b),
+            (Value::Hash(a, ad), Value::Hash(b, bd)) => {
+                a.extend(b);
+                ad.extend(bd);
+            }
             (Value::Set(a), Value::Set(b)) => a.extend(b),
             (Value::List(a), Value::List(b)) => a.extend(b),
             (Value::ZSet(a), Value::ZSet(b)) => a.extend(b),
@@ -126,9 +135,11 @@ impl Value {
     /// (paged SCAN reads may return an element twice). Lists keep their order.
     pub fn normalized(mut self) -> Value {
         match &mut self {
-            Value::Hash(p) => {
+            Value::Hash(p, d) => {
                 p.sort();
                 p.dedup_by(|a, b| a.0 == b.0);
+                d.sort();
+                d.dedup_by(|a, b| a.0 == b.0);
             }
             Value::Set(m) => {
                 m.sort();
@@ -170,7 +181,11 @@ pub trait ValueOps: Engine {
         };
         let value = match meta.key_type {
             KeyType::String => Value::String(self.get_string(key)?.unwrap_or_default()),
-            KeyType::Hash => Value::Hash(self.hgetall(key)?),
+            KeyType::Hash => {
+                // Deadlines first: reading them deletes due fields.
+                let deadlines = self.hash_deadlines(key)?;
+                Value::Hash(self.hgetall(key)?, deadlines)
+            }
             KeyType::Set => Value::Set(self.smembers(key)?),
             KeyType::List => Value::List(self.list_range(key, 0, -1)?),
             KeyType::ZSet => {
@@ -199,11 +214,15 @@ pub trait ValueOps: Engine {
     fn append_value(&mut self, key: &[u8], page: &Value) -> Result<()> {
         match page {
             Value::String(v) => self.set_string(key, v, None)?,
-            Value::Hash(pairs) => {
+            Value::Hash(pairs, deadlines) => {
                 let pairs: Vec<(&[u8], &[u8])> =
                     pairs.iter().map(|(f, v)| (&f[..], &v[..])).collect();
                 if !pairs.is_empty() {
                     self.hset(key, &pairs)?;
+                }
+                // A deadline already past deletes its field, as Redis' RESTORE does.
+                for (field, at) in deadlines {
+                    self.hexpire(key, *at, FieldCondition::Always, &[&field[..]])?;
                 }
             }
             Value::Set(members) => {

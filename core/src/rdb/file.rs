@@ -397,7 +397,7 @@ mod tests {
             w.select_db(1, 3, 1).unwrap();
             let list = Value::List((0..300).map(|i| format!("{i}").into_bytes()).collect());
             w.key(b"l", &list, Some(1_900_000_000_000)).unwrap();
-            w.key(b"h", &Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())]), None).unwrap();
+            w.key(b"h", &Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())], Vec::new()), None).unwrap();
             w.key(b"z", &Value::ZSet(vec![(b"m".to_vec(), 2.5)]), None).unwrap();
             let mut file = w.finish().unwrap();
             for (at, byte, kind) in edits {

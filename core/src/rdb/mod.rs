@@ -31,8 +31,10 @@ use crate::engine::value::Value;
 /// The RDB version written in DUMP payloads: Redis 7.0's, so 7.0 and later
 /// RESTORE them.
 pub const RDB_VERSION: u16 = 10;
-/// The newest version read (Redis 7.2, Valkey 7.2 to 8).
-pub const RDB_VERSION_MAX: u16 = 11;
+/// Redis 7.4's, written only for hashes with field deadlines.
+pub const RDB_VERSION_HFE: u16 = 12;
+/// The newest version read (Redis 7.4, Valkey 7.2 to 8).
+pub const RDB_VERSION_MAX: u16 = 12;
 
 static CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_REDIS);
 
@@ -72,11 +74,23 @@ mod types {
     pub const STREAM_LISTPACKS_2: u8 = 19;
     pub const SET_LISTPACK: u8 = 20;
     pub const STREAM_LISTPACKS_3: u8 = 21;
+    /// Redis 7.4's hashes with field deadlines (the release candidates'
+    /// forms wrote absolute deadlines and no minimum).
+    pub const HASH_METADATA_PRE_GA: u8 = 22;
+    pub const HASH_LISTPACK_EX_PRE_GA: u8 = 23;
+    pub const HASH_METADATA: u8 = 24;
+    pub const HASH_LISTPACK_EX: u8 = 25;
 }
 
-/// DUMP's payload for a value: type, object, RDB version, CRC-64.
+/// DUMP's payload for a value: type, object, RDB version, CRC-64. A hash
+/// with field deadlines needs Redis 7.4's version 12 (Redis 7.4 writes it
+/// for every DUMP; older servers refuse it, as they refuse Redis 7.4's).
 pub fn dump(value: &Value) -> Vec<u8> {
-    seal(write::object(value))
+    let version = match value {
+        Value::Hash(_, deadlines) if !deadlines.is_empty() => RDB_VERSION_HFE,
+        _ => RDB_VERSION,
+    };
+    seal_as(write::object(value), version)
 }
 
 /// The value in a DUMP payload, after checking its footer as Redis does.
@@ -88,8 +102,12 @@ pub fn restore(payload: &[u8]) -> Result<Value> {
 }
 
 /// Appends the footer: RDB version and CRC-64 of everything before it.
-pub fn seal(mut body: Vec<u8>) -> Vec<u8> {
-    body.extend_from_slice(&RDB_VERSION.to_le_bytes());
+pub fn seal(body: Vec<u8>) -> Vec<u8> {
+    seal_as(body, RDB_VERSION)
+}
+
+fn seal_as(mut body: Vec<u8>, version: u16) -> Vec<u8> {
+    body.extend_from_slice(&version.to_le_bytes());
     let crc = CRC64.checksum(&body);
     body.extend_from_slice(&crc.to_le_bytes());
     body
@@ -150,7 +168,7 @@ mod tests {
             Value::String(b"-1234567".to_vec()),
             Value::List(vec![b"a".to_vec(), b"17".to_vec(), vec![0xFF; 70]]),
             Value::Set(vec![b"1".to_vec(), b"x".to_vec()]),
-            Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())]),
+            Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())], Vec::new()),
             Value::ZSet(vec![(b"m".to_vec(), 1.5), (b"n".to_vec(), f64::INFINITY)]),
             Value::Stream(StreamValue {
                 entries,
@@ -202,7 +220,7 @@ mod tests {
             .iter()
             .map(|p| restore(&unhex(p)).unwrap())
             .collect();
-        let Value::Hash(h) = &v[0] else { panic!() };
+        let Value::Hash(h, _) = &v[0] else { panic!() };
         assert!(h.contains(&(b"big".to_vec(), b"x".repeat(70))));
         assert!(h.contains(&(b"n".to_vec(), b"123".to_vec())));
         assert_eq!(

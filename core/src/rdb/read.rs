@@ -182,9 +182,53 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
             for _ in 0..n {
                 pairs.push((r.string()?, r.string()?));
             }
-            Value::Hash(pairs)
+            Value::Hash(pairs, Vec::new())
         }
-        types::HASH_ZIPMAP => Value::Hash(packed::zipmap(&r.string()?)?),
+        types::HASH_METADATA | types::HASH_METADATA_PRE_GA => {
+            // Deadlines relative to a minimum (7.4), or absolute (its RCs).
+            let min = if kind == types::HASH_METADATA {
+                r.millis()?
+            } else {
+                0
+            };
+            let n = r.count()?;
+            let (mut pairs, mut deadlines) = (Vec::with_capacity(n), Vec::new());
+            for _ in 0..n {
+                let ttl = r.len()?;
+                let field = r.string()?;
+                if ttl != 0 {
+                    let at = if kind == types::HASH_METADATA {
+                        (ttl as i64).checked_add(min - 1)
+                    } else {
+                        i64::try_from(ttl).ok()
+                    };
+                    deadlines.push((field.clone(), deadline(at)?));
+                }
+                pairs.push((field, r.string()?));
+            }
+            Value::Hash(pairs, deadlines)
+        }
+        types::HASH_LISTPACK_EX | types::HASH_LISTPACK_EX_PRE_GA => {
+            if kind == types::HASH_LISTPACK_EX {
+                r.millis()?;
+            }
+            let blob = r.string()?;
+            let items = packed::listpack(&blob)?;
+            if !items.len().is_multiple_of(3) {
+                return Err(RdbError::BadFormat);
+            }
+            let (mut pairs, mut deadlines) = (Vec::new(), Vec::new());
+            let mut it = items.into_iter();
+            while let (Some(f), Some(v), Some(t)) = (it.next(), it.next(), it.next()) {
+                let (f, at) = (f.into_vec(), t.as_int()?);
+                if at != 0 {
+                    deadlines.push((f.clone(), deadline(Some(at))?));
+                }
+                pairs.push((f, v.into_vec()));
+            }
+            Value::Hash(pairs, deadlines)
+        }
+        types::HASH_ZIPMAP => Value::Hash(packed::zipmap(&r.string()?)?, Vec::new()),
         types::LIST_ZIPLIST => Value::List(strings(packed::ziplist(&r.string()?)?)),
         types::SET_INTSET => Value::Set(
             packed::intset(&r.string()?)?
@@ -202,7 +246,10 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
         }
         types::HASH_ZIPLIST | types::HASH_LISTPACK => {
             let blob = r.string()?;
-            Value::Hash(pairs(packed_items(&blob, kind == types::HASH_ZIPLIST)?)?)
+            Value::Hash(
+                pairs(packed_items(&blob, kind == types::HASH_ZIPLIST)?)?,
+                Vec::new(),
+            )
         }
         types::LIST_QUICKLIST | types::LIST_QUICKLIST_2 => {
             let nodes = r.count()?;
@@ -231,6 +278,12 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
         _ => return Err(RdbError::BadFormat),
     };
     check(value)
+}
+
+/// A field deadline as Redis bounds it (`EB_EXPIRE_TIME_MAX`).
+fn deadline(at: Option<i64>) -> Result<i64> {
+    at.filter(|at| (0..1 << 48).contains(at))
+        .ok_or(RdbError::BadFormat)
 }
 
 /// A ziplist (Redis before 7.0) or a listpack (since).
@@ -276,7 +329,7 @@ fn check(value: Value) -> Result<Value> {
         Value::String(_) | Value::Stream(_) => true,
         Value::List(items) => !items.is_empty(),
         Value::Set(items) => !items.is_empty() && unique(items.iter().map(|m| &m[..])),
-        Value::Hash(pairs) => !pairs.is_empty() && unique(pairs.iter().map(|(f, _)| &f[..])),
+        Value::Hash(pairs, _) => !pairs.is_empty() && unique(pairs.iter().map(|(f, _)| &f[..])),
         Value::ZSet(members) => {
             !members.is_empty()
                 && members.iter().all(|(_, s)| !s.is_nan())
@@ -342,10 +395,13 @@ mod tests {
         let hash = ziplist(&[b"f", b"v", b"n", b"12"]);
         assert_eq!(
             super::super::restore(&payload(types::HASH_ZIPLIST, &hash)),
-            Ok(Value::Hash(vec![
-                (b"f".to_vec(), b"v".to_vec()),
-                (b"n".to_vec(), b"12".to_vec())
-            ]))
+            Ok(Value::Hash(
+                vec![
+                    (b"f".to_vec(), b"v".to_vec()),
+                    (b"n".to_vec(), b"12".to_vec())
+                ],
+                Vec::new()
+            ))
         );
         let zset = ziplist(&[b"m", b"1.5", b"n", b"-2"]);
         assert_eq!(
@@ -359,10 +415,10 @@ mod tests {
         let zm = [2, 1, b'f', 1, 1, b'v', 0, 1, b'g', 0, 0, 0xFF];
         assert_eq!(
             super::super::restore(&payload(types::HASH_ZIPMAP, &zm)),
-            Ok(Value::Hash(vec![
-                (b"f".to_vec(), b"v".to_vec()),
-                (b"g".to_vec(), Vec::new())
-            ]))
+            Ok(Value::Hash(
+                vec![(b"f".to_vec(), b"v".to_vec()), (b"g".to_vec(), Vec::new())],
+                Vec::new()
+            ))
         );
         // Repeated fields are refused, never merged.
         let dup = ziplist(&[b"f", b"1", b"f", b"2"]);
@@ -392,5 +448,46 @@ mod tests {
             head.groups[0].consumers,
             vec![(b"c".to_vec(), 1_700_000_000_000)]
         );
+    }
+
+    /// Redis 7.4's hashes with field deadlines: type 24 (deadlines relative
+    /// to the minimum, plus one), 25 (a listpack of field, value, absolute
+    /// deadline or 0) and the release candidates' 22 and 23 (absolute).
+    #[test]
+    fn hashes_with_field_deadlines() {
+        let expected = Value::Hash(
+            vec![
+                (b"a".to_vec(), b"1".to_vec()),
+                (b"b".to_vec(), b"x".to_vec()),
+            ],
+            vec![(b"a".to_vec(), 1_800_000_000_123)],
+        );
+        let mut lp = packed::ListpackWriter::default();
+        for item in [&b"a"[..], b"1", b"1800000000123", b"b", b"x", b"0"] {
+            lp.push(item);
+        }
+        let lp = lp.finish();
+        let mut t25 = vec![types::HASH_LISTPACK_EX];
+        t25.extend_from_slice(&1_800_000_000_123i64.to_le_bytes());
+        super::super::write::string(&mut t25, &lp);
+        let mut t23 = vec![types::HASH_LISTPACK_EX_PRE_GA];
+        super::super::write::string(&mut t23, &lp);
+        let mut t22 = vec![types::HASH_METADATA_PRE_GA, 2];
+        for (ttl, f, v) in [(1_800_000_000_123u64, "a", "1"), (0, "b", "x")] {
+            super::super::write::len(&mut t22, ttl);
+            super::super::write::string(&mut t22, f.as_bytes());
+            super::super::write::string(&mut t22, v.as_bytes());
+        }
+        let t24 = super::super::write::object(&expected);
+        assert_eq!(t24[0], types::HASH_METADATA);
+        for body in [t22, t23, t24, t25] {
+            assert_eq!(object(&body).unwrap(), expected, "type {}", body[0]);
+        }
+        // A deadline past Redis' bound is refused.
+        let mut bad = vec![types::HASH_METADATA_PRE_GA, 1];
+        super::super::write::len(&mut bad, 1 << 50);
+        super::super::write::string(&mut bad, b"f");
+        super::super::write::string(&mut bad, b"v");
+        assert_eq!(object(&bad), Err(RdbError::BadFormat));
     }
 }

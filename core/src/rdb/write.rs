@@ -53,7 +53,8 @@ pub(super) fn kind(value: &Value) -> u8 {
         Value::List(_) => types::LIST,
         Value::Set(_) => types::SET,
         Value::ZSet(_) => types::ZSET_2,
-        Value::Hash(_) => types::HASH,
+        Value::Hash(_, deadlines) if !deadlines.is_empty() => types::HASH_METADATA,
+        Value::Hash(..) => types::HASH,
         Value::Stream(_) => types::STREAM_LISTPACKS_2,
     }
 }
@@ -73,9 +74,20 @@ pub(super) fn value(out: &mut Vec<u8>, value: &Value) {
                 out.extend_from_slice(&score.to_le_bytes());
             }
         }
-        Value::Hash(pairs) => {
+        Value::Hash(pairs, deadlines) => {
+            // With deadlines (Redis 7.4): the earliest, then per field its
+            // deadline relative to it plus one (0: none).
+            let min = deadlines.iter().map(|(_, at)| *at).min();
+            let at: std::collections::HashMap<&[u8], i64> =
+                deadlines.iter().map(|(f, at)| (&f[..], *at)).collect();
+            if let Some(min) = min {
+                millis(out, min);
+            }
             len(out, pairs.len() as u64);
             for (f, v) in pairs {
+                if let Some(min) = min {
+                    len(out, at.get(&f[..]).map_or(0, |at| (at - min) as u64 + 1));
+                }
                 string(out, f);
                 string(out, v);
             }

@@ -1,4 +1,5 @@
-//! Hashes on SQLite: one `redis_hashes` row per field, under the key's id.
+//! Hashes on SQLite: one `redis_hashes` row per field, under the key's id
+//! (field deadlines: `hash_ttl`).
 //! Updates keep the row (and its rowid, the HSCAN cursor); the field count
 //! lives in `redis_keys`.
 
@@ -11,15 +12,35 @@ use crate::engine::{HashOps, KeyType, Result};
 use crate::util::glob::glob_match;
 
 impl SqliteEngine {
-    fn hash_id(&mut self, key: &[u8]) -> Result<Option<i64>> {
-        self.container(key, KeyType::Hash)
+    /// A live hash's id, its due fields deleted first (see `hash_ttl`).
+    pub(super) fn hash_id(&mut self, key: &[u8]) -> Result<Option<i64>> {
+        let Some(id) = self.container(key, KeyType::Hash)? else {
+            return Ok(None);
+        };
+        Ok((!self.purge_due_fields(self.phys, key, id)?).then_some(id))
     }
 
-    /// Writes one field; true if it is new.
-    fn hash_put(&self, id: i64, field: &[u8], value: &[u8]) -> Result<bool> {
+    /// A hash for writing, created empty if missing.
+    pub(super) fn hash_for_write(&mut self, key: &[u8]) -> Result<i64> {
+        match self.hash_id(key)? {
+            Some(id) => Ok(id),
+            None => Ok(self.container_for_write(key, KeyType::Hash)?.0),
+        }
+    }
+
+    /// Writes one field, clearing its deadline (as HSET does) if any field
+    /// may have one; true if it is new.
+    fn hash_put(&self, id: i64, field: &[u8], value: &[u8], deadlines: bool) -> Result<bool> {
+        // Writing the deadline column costs the partial indexes' upkeep on
+        // every update: spared while no field has a deadline.
+        let sql = if deadlines {
+            "UPDATE redis_hashes SET value = ?3, expires_at = NULL WHERE id = ?1 AND field = ?2"
+        } else {
+            "UPDATE redis_hashes SET value = ?3 WHERE id = ?1 AND field = ?2"
+        };
         let updated = self
             .conn
-            .prepare_cached("UPDATE redis_hashes SET value = ?3 WHERE id = ?1 AND field = ?2")?
+            .prepare_cached(sql)?
             .execute(params![id, field, value])?;
         if updated > 0 {
             return Ok(false);
@@ -41,10 +62,11 @@ impl SqliteEngine {
 
 impl HashOps for SqliteEngine {
     fn hset(&mut self, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<u64> {
-        let (id, _) = self.container_for_write(key, KeyType::Hash)?;
+        let id = self.hash_for_write(key)?;
+        let deadlines = self.may_have_deadlines()?;
         let mut added = 0;
         for (field, value) in pairs {
-            added += u64::from(self.hash_put(id, field, value)?);
+            added += u64::from(self.hash_put(id, field, value, deadlines)?);
         }
         self.add_len(key, id, added as i64);
         Ok(added)

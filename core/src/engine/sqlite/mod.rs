@@ -6,6 +6,7 @@ mod checkpoint;
 mod db;
 mod functions;
 mod hash;
+mod hash_ttl;
 mod list;
 mod pragma;
 mod schema;
@@ -78,6 +79,11 @@ pub struct SqliteEngine {
     /// Keys the running command deleted (not expired), while
     /// `report_created`: writing one again is Redis' overwrite, not a new key.
     replaced: Vec<(i64, Vec<u8>)>,
+    /// Whether some hash field may have a deadline (`None`: not asked yet).
+    field_deadlines: Option<bool>,
+    /// Hashes whose fields expired, and whether that deleted them, kept
+    /// while `report_expired` is on (`hexpired` events).
+    expired_fields: Vec<(i64, Vec<u8>, bool)>,
 }
 
 /// A live key's row.
@@ -169,6 +175,8 @@ impl SqliteEngine {
             report_created: false,
             created: Vec::new(),
             replaced: Vec::new(),
+            field_deadlines: None,
+            expired_fields: Vec::new(),
         };
         engine.load_db_map()?;
         Ok(engine)
@@ -197,6 +205,7 @@ impl SqliteEngine {
             if self.data_version != 0 {
                 tracing::debug!("another process wrote the file: cached counts dropped");
                 self.last_string = (0, Vec::new(), 0);
+                self.field_deadlines = None;
                 self.forget_counts()?;
             }
             self.data_version = version;
@@ -260,6 +269,7 @@ impl SqliteEngine {
         self.report_expired = expired;
         if !expired {
             self.expired.clear();
+            self.expired_fields.clear();
         }
         self.report_created = created;
         if !created {
@@ -454,6 +464,7 @@ impl SqliteEngine {
         self.pending.clear();
         self.cached_ends.clear();
         self.expired.clear();
+        self.expired_fields.clear();
         self.created.clear();
         self.changes = 0;
         self.pending_at_savepoint = None;
@@ -1074,7 +1085,7 @@ impl Engine for SqliteEngine {
             self.expired
                 .extend(due.into_iter().map(|(_, phys, key, _)| (phys, key)));
         }
-        Ok(n)
+        Ok(n + self.sweep_fields(limit.saturating_sub(n))?)
     }
 
     fn expires_count(&mut self, db: u32) -> Result<u64> {

@@ -1,5 +1,6 @@
-//! The on-disk schema, version 2, and the one-time upgrade of older files
-//! (RESPlite 1.x's and resplite's version 1, which share a layout).
+//! The on-disk schema, version 3, and the one-time upgrade of older files
+//! (RESPlite 1.x's and resplite's version 1, which share a layout; version 2,
+//! whose hashes had no field deadlines).
 //!
 //! A key's identity, (database number, key bytes), is stored once, in
 //! `redis_keys`, which gives it an integer id; every type table is keyed by that
@@ -15,7 +16,7 @@ use rusqlite::Connection;
 use crate::engine::{EngineError, KeyType, Result};
 
 /// The layout this code reads and writes.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS redis_keys (
@@ -46,12 +47,20 @@ CREATE TABLE IF NOT EXISTS resplite_dbs (
 -- rows by rowid, so HSCAN/SSCAN/ZSCAN cursors are rowids and a full iteration
 -- returns every member present throughout it.
 CREATE TABLE IF NOT EXISTS redis_hashes (
-    id    INTEGER NOT NULL,
-    field BLOB NOT NULL,
-    value BLOB NOT NULL,
+    id         INTEGER NOT NULL,
+    field      BLOB NOT NULL,
+    value      BLOB NOT NULL,
+    expires_at INTEGER,                -- the field's deadline (HEXPIRE), ms; NULL = none
     PRIMARY KEY (id, field)
 );
 CREATE INDEX IF NOT EXISTS redis_hashes_scan ON redis_hashes(id);
+-- Field deadlines: partial indexes, empty (and free) while no field has one.
+-- The sweeper walks the first; a hash's commands ask the second whether any
+-- of its fields is due.
+CREATE INDEX IF NOT EXISTS redis_hashes_deadline ON redis_hashes(expires_at)
+    WHERE expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS redis_hashes_key_deadline ON redis_hashes(id, expires_at)
+    WHERE expires_at IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS redis_sets (
     id     INTEGER NOT NULL,
@@ -236,8 +245,8 @@ pub fn copy_contents_sql(t: KeyType) -> Vec<String> {
     }
     let sql: &[&str] = match t {
         KeyType::String => &[],
-        KeyType::Hash => &["INSERT INTO redis_hashes (id, field, value) \
-             SELECT ?2, field, value FROM redis_hashes WHERE id = ?1 ORDER BY rowid"],
+        KeyType::Hash => &["INSERT INTO redis_hashes (id, field, value, expires_at) \
+             SELECT ?2, field, value, expires_at FROM redis_hashes WHERE id = ?1 ORDER BY rowid"],
         KeyType::Set => &["INSERT INTO redis_sets (id, member) \
              SELECT ?2, member FROM redis_sets WHERE id = ?1 ORDER BY rowid"],
         KeyType::List => &[
@@ -262,6 +271,9 @@ pub fn create(conn: &Connection) -> Result<()> {
             "the file has schema version {version}, newer than this resplite knows \
              ({VERSION}); open it with a newer resplite"
         )));
+    }
+    if version == 2 {
+        return upgrade_v2(conn);
     }
     if version < VERSION && has_table(conn, "redis_keys")? {
         return upgrade_v1(conn);
@@ -369,6 +381,17 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
                 ),
             )?;
         }
+        // RESPlite 1.5's field deadlines move into their fields' rows.
+        if has_table(conn, "redis_hash_field_ttl")? {
+            step(
+                conn,
+                "hash-field deadlines",
+                "UPDATE redis_hashes AS h SET expires_at = t.expires_at \
+                 FROM redis_hash_field_ttl t JOIN redis_keys k ON k.db = 0 AND k.key = t.key \
+                 WHERE h.id = k.id AND h.field = t.field",
+            )?;
+            conn.execute_batch("DROP TABLE redis_hash_field_ttl")?;
+        }
         // Counts are recomputed (RESPlite 1.x kept none, or other ones).
         conn.execute_batch(
             "UPDATE redis_keys SET count = CASE type
@@ -401,6 +424,23 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
             Err(e)
         }
     }
+}
+
+/// Version 2 to 3: hash fields gain a deadline column (NULL in every row:
+/// SQLite adds it without rewriting the table) and its indexes.
+fn upgrade_v2(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE;
+         ALTER TABLE redis_hashes ADD COLUMN expires_at INTEGER;
+         {SCHEMA}
+         PRAGMA user_version = {VERSION};
+         COMMIT;"
+    ))
+    .inspect_err(|_| {
+        let _ = conn.execute_batch("ROLLBACK");
+    })?;
+    tracing::info!("upgraded the file to schema version {VERSION} (hash-field deadlines)");
+    Ok(())
 }
 
 /// One statement of the upgrade, logged with its row count.
