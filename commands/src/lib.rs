@@ -10,6 +10,7 @@ mod hll;
 mod keys;
 mod lists;
 mod pubsub;
+mod search;
 mod server;
 mod sets;
 mod streams;

@@ -248,6 +248,7 @@ fn category(group: &str) -> &'static str {
         "pubsub" => "@pubsub",
         "scripting" => "@scripting",
         "transactions" => "@transaction",
+        "search" => "@search",
         _ => "@admin",
     }
 }

@@ -50,6 +50,7 @@ impl From<EngineError> for CommandError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::WrongType => CommandError::WrongType,
+            EngineError::Refused(line) => CommandError::other(line),
             other => CommandError::Internal(other),
         }
     }

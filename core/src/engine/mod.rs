@@ -5,6 +5,7 @@ mod functions;
 mod hash;
 pub mod hash_ttl;
 mod list;
+pub mod search;
 mod set;
 pub mod sqlite;
 pub mod stream;
@@ -16,6 +17,7 @@ pub use functions::FunctionStore;
 pub use hash::HashOps;
 pub use hash_ttl::HashTtlOps;
 pub use list::ListOps;
+pub use search::SearchOps;
 pub use set::SetOps;
 pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
 pub use stream::StreamOps;
@@ -36,6 +38,10 @@ pub enum EngineError {
     Sqlite(#[from] rusqlite::Error),
     #[error("corrupt database: {0}")]
     Corrupt(String),
+    /// A request the data refuses, with the error line to answer
+    /// (`Unknown index name`, `ERR document exists`).
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
@@ -138,7 +144,15 @@ impl DbKey {
 /// Each data type's operations live in their own trait (`HashOps`, `SetOps`,
 /// `ListOps`, `ZSetOps`, `StreamOps`), all part of `Engine`.
 pub trait Engine:
-    HashOps + HashTtlOps + SetOps + ListOps + ZSetOps + StreamOps + StringOps + FunctionStore
+    HashOps
+    + HashTtlOps
+    + SearchOps
+    + SetOps
+    + ListOps
+    + ZSetOps
+    + StreamOps
+    + StringOps
+    + FunctionStore
 {
     /// Fixes "now" for the command about to run (Redis caches time per command).
     fn set_clock(&mut self, now_ms: i64);

@@ -10,6 +10,7 @@ mod hash_ttl;
 mod list;
 mod pragma;
 mod schema;
+mod search;
 mod set;
 mod stream;
 mod string;

@@ -164,6 +164,18 @@ CREATE TABLE IF NOT EXISTS redis_stream_pel (
 CREATE INDEX IF NOT EXISTS redis_stream_pel_consumer
     ON redis_stream_pel(id, grp, consumer, ms, seq);
 
+-- FT.* indexes, in the Node.js RESPlite's layout (see `search.rs`): the
+-- registry and the FTS rowid allocator; each index adds its own tables.
+CREATE TABLE IF NOT EXISTS search_indices (
+    name        TEXT PRIMARY KEY,
+    schema_json TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS search_rowid_allocator (
+    id INTEGER PRIMARY KEY AUTOINCREMENT
+);
+
 -- FUNCTION LOAD's libraries (not key data: FLUSHALL keeps them).
 CREATE TABLE IF NOT EXISTS resplite_functions (
     name TEXT PRIMARY KEY,
