@@ -34,7 +34,8 @@ pub mod prelude {
         Args, Class, Command, CommandError, CommandSpec, Ctx, Flags, SubSpec,
     };
     pub use crate::engine::{
-        Engine, HashOps, KeyMeta, KeyType, ListOps, SetOps, StringOps, ZSetOps,
+        Engine, HashOps, HashSearchOps, HashTtlOps, KeyMeta, KeyType, ListOps, SearchOps, SetOps,
+        StringOps, ZSetOps,
     };
     pub use crate::protocol::Reply;
     pub use crate::register_command;

@@ -31,9 +31,19 @@ fn python() -> PathBuf {
 }
 
 fn run_script(python: &PathBuf, script: &str, addr: std::net::SocketAddr) -> String {
+    run_script_with(python, script, addr, &[])
+}
+
+fn run_script_with(
+    python: &PathBuf,
+    script: &str,
+    addr: std::net::SocketAddr,
+    extra: &[&str],
+) -> String {
     let out = Command::new(python)
         .arg(repo().join("tests/python").join(script))
         .args([addr.ip().to_string(), addr.port().to_string()])
+        .args(extra)
         .output()
         .expect("run contract.py");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -71,4 +81,17 @@ async fn celery_worker_runs_tasks_against_redis_and_resplite() {
 #[tokio::test]
 async fn rq_worker_runs_jobs_against_redis_and_resplite() {
     against_both("rq_contract.py").await;
+}
+
+/// redis-py's RediSearch client (`redis.commands.search`) on resplite's hash
+/// indexes, over RESP3 (redis-py 8's default) and RESP2. Debian's
+/// redis-server has no RediSearch: the script asserts RediSearch's
+/// documented results itself.
+#[tokio::test]
+async fn redis_py_search_client_works_on_hash_indexes() {
+    let python = python();
+    for protocol in [&[][..], &["2"]] {
+        let server = Resplite::start();
+        run_script_with(&python, "search_contract.py", server.addr, protocol);
+    }
 }

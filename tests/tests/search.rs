@@ -284,7 +284,7 @@ async fn bad_input_gets_resplites_error_lines() {
             "ERR payload field required",
         ),
         (
-            &["FT.CREATE", "x", "SCHEMA", "payload", "NUMERIC"],
+            &["FT.CREATE", "x", "SCHEMA", "payload", "GEO"],
             "ERR unsupported field type",
         ),
         (
@@ -659,4 +659,284 @@ async fn a_resplite_file_with_an_index_searches_as_resplite_does() {
     drop(conn);
     let (total, _) = resplite_ranking(&path, "again", 10, 0);
     assert_eq!(total, 1, "RESPlite's own query finds the new document");
+}
+
+async fn total(c: &mut MultiplexedConnection, index: &str, query: &str) -> i64 {
+    ids(c, index, query, &[]).await.0
+}
+
+/// Waits (bounded) until FT.INFO says every existing hash is indexed.
+async fn indexed(c: &mut MultiplexedConnection, index: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let Value::Array(info) = call(c, &["FT.INFO", index]).await else {
+            panic!("FT.INFO answers an array")
+        };
+        let at = info.iter().position(|v| s(v) == "percent_indexed").unwrap();
+        if s(&info[at + 1]) == "1" {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "indexing never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// RediSearch's dialect: a hash index follows every write to its hashes in
+/// the writing transaction (HSET, HDEL, DEL, expiry, RENAME, MOVE, FLUSHALL,
+/// SWAPDB), indexes the hashes that existed before it in the background, and
+/// survives a restart.
+#[tokio::test]
+async fn hash_indexes_follow_every_write() {
+    let mut server = Resplite::start();
+    let mut c = server.client().await;
+    // 3,000 hashes before the index: the sweeper indexes them in slices.
+    let mut pipe = redis::pipe();
+    for i in 0..3000 {
+        pipe.cmd("HSET")
+            .arg(format!("p:{i}"))
+            .arg("name")
+            .arg(format!("item{i} common"))
+            .arg("n")
+            .arg(i)
+            .ignore();
+    }
+    let _: () = pipe.query_async(&mut c).await.unwrap();
+    ok(
+        &mut c,
+        &[
+            "FT.CREATE",
+            "items",
+            "ON",
+            "HASH",
+            "PREFIX",
+            "1",
+            "p:",
+            "SCHEMA",
+            "name",
+            "TEXT",
+            "n",
+            "NUMERIC",
+            "SORTABLE",
+        ],
+    )
+    .await;
+    indexed(&mut c, "items").await;
+    assert_eq!(total(&mut c, "items", "common").await, 3000);
+    assert_eq!(total(&mut c, "items", "@n:[100 199]").await, 100);
+
+    // A search inside the writing transaction sees the write.
+    let reply: Vec<Value> = redis::pipe()
+        .atomic()
+        .cmd("HSET")
+        .arg("p:new")
+        .arg("name")
+        .arg("fresh")
+        .ignore()
+        .cmd("FT.SEARCH")
+        .arg("items")
+        .arg("fresh")
+        .arg("NOCONTENT")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(s(&reply[0]), "[1 p:new]");
+    // HDEL of the indexed field, DEL, RENAME out of and into the prefix, MOVE.
+    let _: i64 = q(&mut c, &[b"HDEL", b"p:new", b"name"]).await.unwrap();
+    assert_eq!(total(&mut c, "items", "fresh").await, 0);
+    let _: i64 = q(&mut c, &[b"DEL", b"p:1"]).await.unwrap();
+    assert_eq!(total(&mut c, "items", "item1").await, 0);
+    let _: () = q(&mut c, &[b"RENAME", b"p:2", b"q:2"]).await.unwrap();
+    assert_eq!(total(&mut c, "items", "item2").await, 0);
+    let _: () = q(&mut c, &[b"RENAME", b"q:2", b"p:two"]).await.unwrap();
+    assert_eq!(
+        ids(&mut c, "items", "item2", &[]).await,
+        (1, vec!["p:two".into()])
+    );
+    let _: i64 = q(&mut c, &[b"MOVE", b"p:3", b"1"]).await.unwrap();
+    assert_eq!(total(&mut c, "items", "item3").await, 0);
+    // A key's expiry and its last indexed field's.
+    let _: i64 = q(&mut c, &[b"PEXPIRE", b"p:4", b"1"]).await.unwrap();
+    let _: Vec<i64> = q(
+        &mut c,
+        &[b"HPEXPIRE", b"p:5", b"1", b"FIELDS", b"1", b"name"],
+    )
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while total(&mut c, "items", "item4 | item5").await > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expired hashes still indexed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // A string under the prefix is not a hash; binary key names are fine.
+    let _: () = q(&mut c, &[b"SET", b"p:str", b"common"]).await.unwrap();
+    let _: i64 = q(&mut c, &[b"HSET", b"p:\x00\xff", b"name", b"binary common"])
+        .await
+        .unwrap();
+    assert_eq!(total(&mut c, "items", "binary").await, 1);
+    // SORTBY on the sortable numeric, then a restart.
+    let (_, top) = ids(
+        &mut c,
+        "items",
+        "common",
+        &["SORTBY", "n", "DESC", "LIMIT", "0", "2"],
+    )
+    .await;
+    assert_eq!(top, ["p:2999", "p:2998"]);
+    server.restart();
+    let mut c = server.client().await;
+    // 3,000 - p:1..p:5 (p:2 came back as p:two) + the binary one.
+    assert_eq!(total(&mut c, "items", "common").await, 2997);
+    let _: i64 = q(&mut c, &[b"HSET", b"p:2999", b"name", b"changed"])
+        .await
+        .unwrap();
+    assert_eq!(total(&mut c, "items", "common").await, 2996);
+    // SWAPDB 0 brings another database's hashes under the index.
+    let _: () = q(&mut c, &[b"SELECT", b"1"]).await.unwrap();
+    let _: i64 = q(&mut c, &[b"HSET", b"p:other", b"name", b"elsewhere"])
+        .await
+        .unwrap();
+    assert_eq!(
+        err(&mut c, &["FT.SEARCH", "items", "x"]).await,
+        "ERR Cannot create index on db != 0"
+    );
+    let _: () = q(&mut c, &[b"SWAPDB", b"0", b"1"]).await.unwrap();
+    let _: () = q(&mut c, &[b"SELECT", b"0"]).await.unwrap();
+    indexed(&mut c, "items").await;
+    assert_eq!(
+        ids(&mut c, "items", "elsewhere", &[]).await,
+        (1, vec!["p:other".into()])
+    );
+    // p:3 was moved to database 1 before the swap.
+    assert_eq!(
+        ids(&mut c, "items", "common", &[]).await,
+        (1, vec!["p:3".into()])
+    );
+    let _: () = q(&mut c, &[b"FLUSHALL"]).await.unwrap();
+    assert_eq!(total(&mut c, "items", "elsewhere").await, 0);
+    assert_eq!(s(&call(&mut c, &["FT._LIST"]).await), "[items]");
+}
+
+#[tokio::test]
+async fn redisearch_errors_and_the_dialect_rule() {
+    let server = Resplite::start();
+    let mut c = server.client().await;
+    // RESPlite's form stays RESPlite's: a store of FT.ADD documents.
+    ok(&mut c, &["FT.CREATE", "docs", "SCHEMA", "payload", "TEXT"]).await;
+    assert!(err(&mut c, &["FT.AGGREGATE", "docs", "*"])
+        .await
+        .contains("hash indexes"));
+    // Anything else is RediSearch's: an index of hashes.
+    ok(
+        &mut c,
+        &[
+            "FT.CREATE",
+            "h",
+            "SCHEMA",
+            "t",
+            "TEXT",
+            "WEIGHT",
+            "2",
+            "g",
+            "TAG",
+            "SEPARATOR",
+            ";",
+        ],
+    )
+    .await;
+    assert!(err(&mut c, &["FT.ADD", "h", "d", "1", "FIELDS", "t", "x"])
+        .await
+        .contains("holds hashes"));
+    assert_eq!(
+        err(
+            &mut c,
+            &["FT.CREATE", "h", "SCHEMA", "t", "TEXT", "WEIGHT", "2"]
+        )
+        .await,
+        "Index already exists"
+    );
+    for (args, expected) in [
+        (
+            &["FT.CREATE", "x", "ON", "JSON", "SCHEMA", "t", "TEXT"][..],
+            "ERR ON JSON is not supported (hashes only)",
+        ),
+        (&["FT.CREATE", "x", "ON", "HASH"], "No schema found"),
+        (
+            &["FT.CREATE", "x", "ON", "HASH", "SCHEMA", "t", "BLOB"],
+            "Invalid field type for field `t`",
+        ),
+        (
+            &[
+                "FT.CREATE",
+                "x",
+                "ON",
+                "HASH",
+                "SCHEMA",
+                "t",
+                "TEXT",
+                "t",
+                "TAG",
+            ],
+            "Duplicate field in schema - t",
+        ),
+        (&["FT.SEARCH", "h", "@nope:x"], "Unknown field `nope`"),
+        (
+            &["FT.SEARCH", "h", "(open"],
+            "Syntax error at offset 5 near missing )",
+        ),
+        (
+            &["FT.SEARCH", "h", "x", "BOGUS"],
+            "Unknown argument `BOGUS` at position 1",
+        ),
+        (
+            &["FT.SEARCH", "h", "@t:{x}"],
+            "Syntax error: field `t` is not a TAG field",
+        ),
+        (
+            &["FT.ALTER", "docs", "SCHEMA", "ADD", "x", "TEXT"],
+            "ERR FT.ALTER works on hash indexes (FT.CREATE ... ON HASH), not FT.ADD ones",
+        ),
+        (
+            &["FT.ALTER", "h", "SCHEMA", "ADD", "t", "TEXT"],
+            "Duplicate field in schema - t",
+        ),
+        (
+            &[
+                "FT.AGGREGATE",
+                "h",
+                "*",
+                "GROUPBY",
+                "1",
+                "@g",
+                "REDUCE",
+                "NOPE",
+                "0",
+            ],
+            "No such reducer `NOPE`",
+        ),
+        (
+            &["FT.AGGREGATE", "h", "*", "APPLY", "@t +", "AS", "x"],
+            "Syntax error in expression",
+        ),
+        (&["FT.DROPINDEX", "nope"], "Unknown index name"),
+    ] {
+        assert_eq!(err(&mut c, args).await, expected, "{args:?}");
+    }
+    // A custom TAG separator and a weighted field.
+    let _: i64 = q(&mut c, &[b"HSET", b"a", b"t", b"alpha", b"g", b"Red; Big"])
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&mut c, "h", "@g:{big}", &[]).await,
+        (1, vec!["a".into()])
+    );
+    assert_eq!(
+        s(&call(&mut c, &["FT.EXPLAIN", "docs", "a -b"]).await),
+        "a NOT b"
+    );
 }

@@ -6,6 +6,7 @@
 mod docs;
 mod index;
 mod query;
+mod redisearch;
 mod suggest;
 
 use resplite_core::prelude::*;

@@ -1,8 +1,10 @@
 //! FT.SEARCH index query [NOCONTENT] [LIMIT offset count], and the
 //! translation of RESPlite's query text into a safe FTS5 MATCH expression.
 
+use resplite_core::engine::search::IndexKind;
 use resplite_core::prelude::*;
 
+use super::redisearch;
 use super::{index_name, js_int, syntax, text};
 
 /// RESPlite's cap on LIMIT's count.
@@ -80,30 +82,21 @@ pub(crate) fn match_expression(query: &str) -> Result<String, CommandError> {
     Ok(tokens.join(" "))
 }
 
-/// FT.SEARCH: `[total, doc, [field, value, ...], ...]`, or with NOCONTENT
-/// `[total, doc, ...]`; 10 documents unless LIMIT says otherwise.
-pub struct FtSearch {
-    index: String,
+/// RESPlite's FT.SEARCH: `[total, doc, [field, value, ...], ...]`, or
+/// with NOCONTENT `[total, doc, ...]`; 10 documents unless LIMIT says
+/// otherwise.
+struct DocSearch {
     query: String,
     no_content: bool,
     offset: i64,
     count: i64,
 }
 
-impl Command for FtSearch {
-    const SPEC: CommandSpec = CommandSpec::new("ft.search", -1, Flags::READONLY, "search")
-        .summary("Searches an index: BM25-ranked terms, prefixes and exclusions.")
-        .since("1.0.0");
-
-    fn parse(args: &mut Args) -> Result<Self, CommandError> {
-        let args = args.rest();
-        if args.len() < 2 {
-            return Err(syntax());
-        }
-        let index = index_name(&args[0])?;
-        let query = text(&args[1])?;
+impl DocSearch {
+    fn parse(args: &[Bytes]) -> Result<Self, CommandError> {
+        let query = text(&args[0])?;
         let (mut no_content, mut offset, mut count) = (false, 0, 10);
-        let mut at = 2;
+        let mut at = 1;
         while at < args.len() {
             match args[at].to_ascii_uppercase().as_slice() {
                 b"NOCONTENT" => {
@@ -123,8 +116,7 @@ impl Command for FtSearch {
                 _ => return Err(syntax()),
             }
         }
-        Ok(FtSearch {
-            index,
+        Ok(DocSearch {
             query,
             no_content,
             offset,
@@ -132,7 +124,7 @@ impl Command for FtSearch {
         })
     }
 
-    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+    fn run(self, ctx: &mut Ctx, index: &str) -> Result<Reply, CommandError> {
         // RESPlite names a missing index before a bad query or limit.
         let checked = match_expression(&self.query).and_then(|expr| {
             if self.count > MAX_COUNT {
@@ -144,13 +136,13 @@ impl Command for FtSearch {
         let expr = match checked {
             Ok(expr) => expr,
             Err(e) => {
-                ctx.engine.ft_info(&self.index)?;
+                ctx.engine.ft_info(index)?;
                 return Err(e);
             }
         };
-        let page =
-            ctx.engine
-                .ft_search(&self.index, &expr, self.offset as u64, self.count as u64)?;
+        let page = ctx
+            .engine
+            .ft_search(index, &expr, self.offset as u64, self.count as u64)?;
         let mut out = vec![Reply::Int(page.total as i64)];
         for (id, fields) in page.docs {
             out.push(Reply::bulk(id));
@@ -164,6 +156,39 @@ impl Command for FtSearch {
             }
         }
         Ok(Reply::Array(out))
+    }
+}
+
+/// FT.SEARCH index query [options]: RESPlite's options and reply on an
+/// FT.ADD index, RediSearch's on a hash index.
+pub struct FtSearch {
+    index: String,
+    args: Vec<Bytes>,
+}
+
+impl Command for FtSearch {
+    const SPEC: CommandSpec = CommandSpec::new("ft.search", -1, Flags::READONLY, "search")
+        .summary("Searches an index.")
+        .since("1.0.0");
+
+    fn parse(args: &mut Args) -> Result<Self, CommandError> {
+        let args = args.rest();
+        if args.len() < 2 {
+            return Err(syntax());
+        }
+        Ok(FtSearch {
+            index: index_name(&args[0])?,
+            args: args[1..].to_vec(),
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Result<Reply, CommandError> {
+        if let Some(IndexKind::Hashes(def)) = ctx.engine.ft_kind(&self.index)? {
+            redisearch::check_db(ctx)?;
+            let search = redisearch::search::parse(&def, &self.args)?;
+            return redisearch::search::run(ctx, &def, search);
+        }
+        DocSearch::parse(&self.args)?.run(ctx, &self.index)
     }
 }
 

@@ -17,7 +17,7 @@ pub use functions::FunctionStore;
 pub use hash::HashOps;
 pub use hash_ttl::HashTtlOps;
 pub use list::ListOps;
-pub use search::SearchOps;
+pub use search::{HashSearchOps, SearchOps};
 pub use set::SetOps;
 pub use sqlite::{Modified, PragmaTemplate, SqliteEngine};
 pub use stream::StreamOps;
@@ -147,6 +147,7 @@ pub trait Engine:
     HashOps
     + HashTtlOps
     + SearchOps
+    + HashSearchOps
     + SetOps
     + ListOps
     + ZSetOps

@@ -79,3 +79,131 @@ pub trait SearchOps {
     fn ft_sugget(&mut self, index: &str, prefix: &str, max: u64) -> Result<Vec<Suggestion>>;
     fn ft_sugdel(&mut self, index: &str, term: &str) -> Result<bool>;
 }
+
+/// A RediSearch index over hashes (`FT.CREATE idx ON HASH PREFIX ...`):
+/// hashes whose names start with a prefix are indexed as they are written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HashIndex {
+    pub name: String,
+    /// Key prefixes (empty: every hash).
+    pub prefixes: Vec<Vec<u8>>,
+    pub fields: Vec<FieldDef>,
+}
+
+/// One schema field: the hash field it reads and the name queries use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    pub field: String,
+    pub alias: String,
+    pub kind: FieldKind,
+    pub sortable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Text {
+        weight: f64,
+    },
+    Tag {
+        separator: char,
+        case_sensitive: bool,
+    },
+    Numeric,
+}
+
+impl HashIndex {
+    /// The position of the field a query names (by alias).
+    pub fn field(&self, alias: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.alias == alias)
+    }
+}
+
+/// What an index is: RESPlite's store of FT.ADD documents, or hashes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexKind {
+    Documents,
+    Hashes(HashIndex),
+}
+
+/// A parsed RediSearch query; fields are positions in the index's schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    /// `*`
+    All,
+    /// Words in the given text fields (all text fields when `None`).
+    Text {
+        fields: Option<Vec<usize>>,
+        text: TextQuery,
+    },
+    /// `@tag:{a | b}`: any of the tags.
+    Tag {
+        field: usize,
+        tags: Vec<String>,
+    },
+    /// `@num:[min max]`.
+    Range {
+        field: usize,
+        min: RangeBound,
+        max: RangeBound,
+    },
+    And(Vec<Query>),
+    Or(Vec<Query>),
+    Not(Box<Query>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextQuery {
+    Word(String),
+    Prefix(String),
+    /// Words in this order, adjacent.
+    Phrase(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RangeBound {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+/// How FT.SEARCH orders and pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryOptions {
+    /// Field position and ascending; `None`: best score first.
+    pub sort_by: Option<(usize, bool)>,
+    pub offset: u64,
+    pub count: u64,
+    /// Only these keys (INKEYS).
+    pub in_keys: Option<Vec<Vec<u8>>>,
+}
+
+/// A match: the hash's key and its relevance (higher is better).
+pub type Hit = (Vec<u8>, f64);
+
+/// Indexing state for FT.INFO.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HashIndexInfo {
+    pub num_docs: u64,
+    pub max_doc_id: u64,
+    pub indexing_failures: u64,
+    /// Existing hashes indexed so far, 0 to 1 (new writes are indexed at once).
+    pub percent_indexed: f64,
+}
+
+/// Part of [`Engine`](super::Engine): RediSearch's hash indexes.
+pub trait HashSearchOps {
+    fn ft_kind(&mut self, index: &str) -> Result<Option<IndexKind>>;
+    /// Creates the index; existing hashes are indexed in the background
+    /// (unless `scan` is false: SKIPINITIALSCAN).
+    fn ft_create_hashes(&mut self, def: &HashIndex, scan: bool) -> Result<()>;
+    /// Adds fields to the schema (FT.ALTER); existing hashes are indexed again.
+    fn ft_alter_add(&mut self, index: &str, fields: &[FieldDef]) -> Result<()>;
+    fn ft_query(
+        &mut self,
+        index: &str,
+        query: &Query,
+        options: &QueryOptions,
+    ) -> Result<(u64, Vec<Hit>)>;
+    fn ft_hash_info(&mut self, index: &str) -> Result<HashIndexInfo>;
+    /// Drops a hash index; with `delete_keys` (DD) its hashes too.
+    fn ft_drop_hashes(&mut self, index: &str, delete_keys: bool) -> Result<()>;
+}

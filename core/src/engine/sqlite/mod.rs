@@ -11,6 +11,7 @@ mod list;
 mod pragma;
 mod schema;
 mod search;
+mod search_hash;
 mod set;
 mod stream;
 mod string;
@@ -80,6 +81,10 @@ pub struct SqliteEngine {
     /// Keys the running command deleted (not expired), while
     /// `report_created`: writing one again is Redis' overwrite, not a new key.
     replaced: Vec<(i64, Vec<u8>)>,
+    /// RediSearch hash indexes (`None`: not read yet), and the keys of
+    /// database 0 changed since they were last indexed (see `search_hash`).
+    hash_indexes: Option<Vec<crate::engine::search::HashIndex>>,
+    search_dirty: Vec<(i64, Vec<u8>)>,
     /// Whether some hash field may have a deadline (`None`: not asked yet).
     field_deadlines: Option<bool>,
     /// Hashes whose fields expired, and whether that deleted them, kept
@@ -178,6 +183,8 @@ impl SqliteEngine {
             replaced: Vec::new(),
             field_deadlines: None,
             expired_fields: Vec::new(),
+            hash_indexes: None,
+            search_dirty: Vec::new(),
         };
         engine.load_db_map()?;
         Ok(engine)
@@ -207,14 +214,19 @@ impl SqliteEngine {
                 tracing::debug!("another process wrote the file: cached counts dropped");
                 self.last_string = (0, Vec::new(), 0);
                 self.field_deadlines = None;
+                self.hash_indexes = None;
                 self.forget_counts()?;
             }
             self.data_version = version;
+        }
+        if self.hash_indexes.is_none() {
+            self.load_hash_indexes()?;
         }
         Ok(())
     }
 
     pub fn commit(&mut self) -> Result<()> {
+        self.flush_search()?;
         self.flush_list_ends()?;
         self.flush_pending()?;
         self.exec("COMMIT")
@@ -321,6 +333,7 @@ impl SqliteEngine {
         if self.tracking {
             self.modified.push((phys, key.to_vec(), expired));
         }
+        self.note_search(phys, key);
     }
 
     /// Changes made since the last call (Redis' `dirty` counter).
@@ -469,6 +482,8 @@ impl SqliteEngine {
         self.created.clear();
         self.changes = 0;
         self.pending_at_savepoint = None;
+        self.hash_indexes = None;
+        self.search_dirty.clear();
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
         }
@@ -494,6 +509,7 @@ impl SqliteEngine {
             self.pending = pending;
         }
         self.cached_ends.clear();
+        self.hash_indexes = None;
         self.exec("ROLLBACK TO cmd")?;
         self.exec("RELEASE cmd")?;
         self.forget_counts()
@@ -621,6 +637,9 @@ impl SqliteEngine {
     fn delete_all(&mut self, phys: Option<i64>) -> Result<()> {
         self.flush_list_ends()?;
         self.flush_pending()?;
+        if phys.is_none_or(|p| p == self.physical(0)) {
+            self.reset_hash_indexes()?;
+        }
         match phys {
             Some(phys) => {
                 for t in schema::CONTENT_TABLES {
@@ -911,6 +930,10 @@ impl Engine for SqliteEngine {
             }
         }
         self.phys = self.physical(self.db);
+        // Database 0's keys changed wholesale: its hash indexes start over.
+        if a == 0 || b == 0 {
+            self.reset_hash_indexes()?;
+        }
         Ok(())
     }
 
@@ -1086,7 +1109,9 @@ impl Engine for SqliteEngine {
             self.expired
                 .extend(due.into_iter().map(|(_, phys, key, _)| (phys, key)));
         }
-        Ok(n + self.sweep_fields(limit.saturating_sub(n))?)
+        let n = n + self.sweep_fields(limit.saturating_sub(n))?;
+        self.backfill_search()?;
+        Ok(n)
     }
 
     fn expires_count(&mut self, db: u32) -> Result<u64> {

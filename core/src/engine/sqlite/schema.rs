@@ -175,6 +175,13 @@ CREATE TABLE IF NOT EXISTS search_indices (
 CREATE TABLE IF NOT EXISTS search_rowid_allocator (
     id INTEGER PRIMARY KEY AUTOINCREMENT
 );
+-- resplite's: RediSearch hash indexes' indexing of existing hashes (the
+-- last key id done; NULL when done) and documents that failed.
+CREATE TABLE IF NOT EXISTS search_hstate (
+    name     TEXT PRIMARY KEY,
+    next_id  INTEGER,
+    failures INTEGER NOT NULL DEFAULT 0
+);
 
 -- FUNCTION LOAD's libraries (not key data: FLUSHALL keeps them).
 CREATE TABLE IF NOT EXISTS resplite_functions (

@@ -110,6 +110,11 @@ impl SqliteEngine {
             .query_row([index], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let (json, created, updated) = row.ok_or_else(unknown_index)?;
+        if json.contains(r#""source":"hash""#) {
+            return Err(EngineError::Refused(
+                "ERR this index holds hashes (FT.CREATE ... ON HASH): write them with HSET".into(),
+            ));
+        }
         let mut fields = schema_fields(&json)?;
         fields.sort();
         Ok((fields, created, updated))

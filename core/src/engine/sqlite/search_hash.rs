@@ -1,0 +1,791 @@
+//! RediSearch's hash indexes on SQLite. An index `idx` over hashes of
+//! database 0 keeps:
+//!
+//! - `search_hdocs__idx(id, key, v0, v1, ...)`: one row per indexed hash,
+//!   under the hash's own key id, with each schema field's value (a REAL for
+//!   NUMERIC fields, indexed for ranges);
+//! - `search_hfts__idx`: FTS5 over the TEXT fields (`t0`, `t1`, ... by
+//!   schema position), its rowid the key id, ranked by BM25 with the fields'
+//!   weights;
+//! - `search_htags__idx(f, tag, id)`: one row per tag of a TAG field.
+//!
+//! Writes do not index as they go: every key a command changes is noted
+//! (`changed`), and the noted keys are indexed again before the transaction
+//! commits and before any search reads the index, so a hash and its index
+//! entry always commit together. Existing hashes are indexed by the sweeper
+//! in slices (`search_hstate.next_id` is its cursor).
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use rusqlite::{params, OptionalExtension};
+
+use super::SqliteEngine;
+use crate::engine::search::{
+    FieldDef, FieldKind, HashIndex, HashIndexInfo, HashSearchOps, Hit, IndexKind, Query,
+    QueryOptions, RangeBound, TextQuery,
+};
+use crate::engine::{EngineError, KeyType, Result};
+
+/// How long one sweep may spend indexing existing hashes.
+const BACKFILL_BUDGET: Duration = Duration::from_millis(20);
+
+fn unknown_index() -> EngineError {
+    EngineError::Refused("Unknown index name".into())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn field_json(f: &FieldDef) -> serde_json::Value {
+    let mut v = serde_json::json!({"name": f.field, "as": f.alias, "sortable": f.sortable});
+    match &f.kind {
+        FieldKind::Text { weight } => {
+            v["type"] = "TEXT".into();
+            v["weight"] = (*weight).into();
+        }
+        FieldKind::Tag {
+            separator,
+            case_sensitive,
+        } => {
+            v["type"] = "TAG".into();
+            v["separator"] = separator.to_string().into();
+            v["casesensitive"] = (*case_sensitive).into();
+        }
+        FieldKind::Numeric => v["type"] = "NUMERIC".into(),
+    }
+    v
+}
+
+fn schema_json(def: &HashIndex) -> String {
+    serde_json::json!({
+        "version": 1,
+        "source": "hash",
+        "prefixes_hex": def.prefixes.iter().map(|p| hex(p)).collect::<Vec<_>>(),
+        "fields": def.fields.iter().map(field_json).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
+
+/// The hash index a registry row describes; `None` for RESPlite's kind.
+fn parse_schema(name: &str, json: &str) -> Result<Option<HashIndex>> {
+    let corrupt = || EngineError::Corrupt(format!("search index {name}: bad schema"));
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|_| corrupt())?;
+    if v["source"] != "hash" {
+        return Ok(None);
+    }
+    let prefixes = v["prefixes_hex"]
+        .as_array()
+        .ok_or_else(corrupt)?
+        .iter()
+        .map(|p| p.as_str().and_then(unhex).ok_or_else(corrupt))
+        .collect::<Result<_>>()?;
+    let mut fields = Vec::new();
+    for f in v["fields"].as_array().ok_or_else(corrupt)? {
+        let text = |k: &str| f[k].as_str().map(str::to_string).ok_or_else(corrupt);
+        let kind = match f["type"].as_str() {
+            Some("TEXT") => FieldKind::Text {
+                weight: f["weight"].as_f64().unwrap_or(1.0),
+            },
+            Some("TAG") => FieldKind::Tag {
+                separator: text("separator")?.chars().next().unwrap_or(','),
+                case_sensitive: f["casesensitive"].as_bool().unwrap_or(false),
+            },
+            Some("NUMERIC") => FieldKind::Numeric,
+            _ => return Err(corrupt()),
+        };
+        fields.push(FieldDef {
+            field: text("name")?,
+            alias: text("as")?,
+            kind,
+            sortable: f["sortable"].as_bool().unwrap_or(false),
+        });
+    }
+    Ok(Some(HashIndex {
+        name: name.to_string(),
+        prefixes,
+        fields,
+    }))
+}
+
+/// A SQL string literal.
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A word as an FTS5 string (quoted: no operator or syntax inside).
+fn fts_word(w: &str) -> String {
+    format!("\"{}\"", w.replace('"', "\"\""))
+}
+
+/// The tags of a TAG field's value: split, trimmed, lowercased unless
+/// case-sensitive.
+pub fn split_tags(value: &str, separator: char, case_sensitive: bool) -> Vec<String> {
+    value
+        .split(separator)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            if case_sensitive {
+                t.to_string()
+            } else {
+                t.to_lowercase()
+            }
+        })
+        .collect()
+}
+
+/// A numeric field's value as RediSearch reads it; `None` fails the document.
+fn number(value: &str) -> Option<f64> {
+    let v = value.trim();
+    match v.to_ascii_lowercase().as_str() {
+        "inf" | "+inf" | "infinity" => Some(f64::INFINITY),
+        "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+        _ => v.parse::<f64>().ok().filter(|n| !n.is_nan()),
+    }
+}
+
+/// The text fields' positions and their FTS columns.
+fn text_fields(def: &HashIndex) -> Vec<usize> {
+    (0..def.fields.len())
+        .filter(|i| matches!(def.fields[*i].kind, FieldKind::Text { .. }))
+        .collect()
+}
+
+impl SqliteEngine {
+    /// The hash indexes, read from the registry once and kept.
+    fn hash_indexes(&mut self) -> Result<Vec<HashIndex>> {
+        if let Some(defs) = &self.hash_indexes {
+            return Ok(defs.clone());
+        }
+        let rows: Vec<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT name, schema_json FROM search_indices")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut defs = Vec::new();
+        for (name, json) in rows {
+            if let Some(def) = parse_schema(&name, &json)? {
+                defs.push(def);
+            }
+        }
+        self.hash_indexes = Some(defs.clone());
+        Ok(defs)
+    }
+
+    pub(super) fn load_hash_indexes(&mut self) -> Result<()> {
+        self.hash_indexes().map(|_| ())
+    }
+
+    /// Notes a changed key for indexing (see the module doc). Free while no
+    /// hash index exists.
+    pub(super) fn note_search(&mut self, phys: i64, key: &[u8]) {
+        if self.hash_indexes.as_ref().is_none_or(|d| !d.is_empty()) {
+            self.search_dirty.push((phys, key.to_vec()));
+        }
+    }
+
+    fn hash_index(&mut self, index: &str) -> Result<HashIndex> {
+        self.hash_indexes()?
+            .into_iter()
+            .find(|d| d.name == index)
+            .ok_or_else(unknown_index)
+    }
+
+    /// Indexes the noted keys again.
+    pub(super) fn flush_search(&mut self) -> Result<()> {
+        if self.search_dirty.is_empty() {
+            return Ok(());
+        }
+        let defs = self.hash_indexes()?;
+        let dirty = std::mem::take(&mut self.search_dirty);
+        if defs.is_empty() {
+            return Ok(());
+        }
+        let db0 = self.physical(0);
+        let mut seen = HashSet::new();
+        for (phys, key) in dirty {
+            if phys != db0 || !seen.insert(key.clone()) {
+                continue;
+            }
+            let row: Option<(i64, i64)> = self
+                .conn
+                .prepare_cached("SELECT id, type FROM redis_keys WHERE db = ?1 AND key = ?2")?
+                .query_row(params![db0, key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            for def in &defs {
+                self.index_key(def, &key, row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings `key`'s entry in `def` up to date: indexed if it is a hash
+    /// under one of the prefixes, else removed.
+    fn index_key(&mut self, def: &HashIndex, key: &[u8], row: Option<(i64, i64)>) -> Result<()> {
+        let matches = |id_type: &(i64, i64)| {
+            id_type.1 == KeyType::Hash as i64
+                && (def.prefixes.is_empty() || def.prefixes.iter().any(|p| key.starts_with(p)))
+        };
+        // Whatever the key held before, under its name or its id, goes.
+        let old: Option<i64> = self
+            .conn
+            .prepare_dynamic(&format!(
+                "SELECT id FROM search_hdocs__{} WHERE key = ?1",
+                def.name
+            ))?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        if let Some(old) = old {
+            self.unindex(def, old)?;
+        }
+        match row {
+            Some(r) if matches(&r) => self.index_hash(def, r.0, key),
+            Some((id, _)) => self.unindex(def, id),
+            None => Ok(()),
+        }
+    }
+
+    fn unindex(&mut self, def: &HashIndex, id: i64) -> Result<()> {
+        let name = &def.name;
+        let mut sql = vec![
+            format!("DELETE FROM search_hdocs__{name} WHERE id = ?1"),
+            format!("DELETE FROM search_htags__{name} WHERE id = ?1"),
+        ];
+        if !text_fields(def).is_empty() {
+            sql.push(format!("DELETE FROM search_hfts__{name} WHERE rowid = ?1"));
+        }
+        for s in sql {
+            self.conn.prepare_dynamic(&s)?.execute([id])?;
+        }
+        Ok(())
+    }
+
+    /// Indexes hash `id` (its current fields); a NUMERIC field that does not
+    /// hold a number fails the hash, which then is not indexed (as RediSearch).
+    fn index_hash(&mut self, def: &HashIndex, id: i64, key: &[u8]) -> Result<()> {
+        self.unindex(def, id)?;
+        let mut values: Vec<Option<String>> = Vec::with_capacity(def.fields.len());
+        for f in &def.fields {
+            let v: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached("SELECT value FROM redis_hashes WHERE id = ?1 AND field = ?2")?
+                .query_row(params![id, f.field.as_bytes()], |r| r.get(0))
+                .optional()?;
+            values.push(v.map(|v| String::from_utf8_lossy(&v).into_owned()));
+        }
+        let mut columns: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        for (f, v) in def.fields.iter().zip(&values) {
+            match (&f.kind, v) {
+                (FieldKind::Numeric, Some(v)) => match number(v) {
+                    Some(n) => columns.push(Box::new(n)),
+                    None => {
+                        self.conn
+                            .prepare_cached(
+                                "UPDATE search_hstate SET failures = failures + 1 WHERE name = ?1",
+                            )?
+                            .execute([&def.name])?;
+                        return Ok(());
+                    }
+                },
+                (_, v) => columns.push(Box::new(v.clone())),
+            }
+        }
+        let name = &def.name;
+        let cols: String = (0..def.fields.len()).map(|i| format!(", v{i}")).collect();
+        let marks: String = (0..def.fields.len())
+            .map(|i| format!(", ?{}", i + 3))
+            .collect();
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id, &key];
+        args.extend(columns.iter().map(|c| c.as_ref()));
+        self.conn
+            .prepare_dynamic(&format!(
+                "INSERT INTO search_hdocs__{name}(id, key{cols}) VALUES (?1, ?2{marks})"
+            ))?
+            .execute(args.as_slice())?;
+        let texts = text_fields(def);
+        if !texts.is_empty() {
+            let cols: String = texts.iter().map(|i| format!(", t{i}")).collect();
+            let marks: String = (0..texts.len()).map(|i| format!(", ?{}", i + 2)).collect();
+            let text_values: Vec<String> = texts
+                .iter()
+                .map(|i| values[*i].clone().unwrap_or_default())
+                .collect();
+            let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id];
+            args.extend(text_values.iter().map(|v| v as &dyn rusqlite::ToSql));
+            self.conn
+                .prepare_dynamic(&format!(
+                    "INSERT INTO search_hfts__{name}(rowid{cols}) VALUES (?1{marks})"
+                ))?
+                .execute(args.as_slice())?;
+        }
+        for (i, (f, v)) in def.fields.iter().zip(&values).enumerate() {
+            if let (
+                FieldKind::Tag {
+                    separator,
+                    case_sensitive,
+                },
+                Some(v),
+            ) = (&f.kind, v)
+            {
+                let mut stmt = self.conn.prepare_dynamic(&format!(
+                    "INSERT OR IGNORE INTO search_htags__{name}(f, tag, id) VALUES (?1, ?2, ?3)"
+                ))?;
+                for tag in split_tags(v, *separator, *case_sensitive) {
+                    stmt.execute(params![i as i64, tag, id])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn create_hash_tables(&mut self, def: &HashIndex) -> Result<()> {
+        let name = &def.name;
+        let cols: String = def
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match f.kind {
+                FieldKind::Numeric => format!(", v{i} REAL"),
+                _ => format!(", v{i}"),
+            })
+            .collect();
+        let mut sql = format!(
+            "CREATE TABLE IF NOT EXISTS search_hdocs__{name} (id INTEGER PRIMARY KEY, key BLOB NOT NULL{cols});
+             CREATE INDEX IF NOT EXISTS search_hdocs__{name}_key ON search_hdocs__{name}(key);
+             CREATE TABLE IF NOT EXISTS search_htags__{name} (f INTEGER NOT NULL, tag TEXT NOT NULL,
+                 id INTEGER NOT NULL, PRIMARY KEY (f, tag, id)) WITHOUT ROWID;
+             CREATE INDEX IF NOT EXISTS search_htags__{name}_id ON search_htags__{name}(id);"
+        );
+        for (i, f) in def.fields.iter().enumerate() {
+            if matches!(f.kind, FieldKind::Numeric) || f.sortable {
+                sql.push_str(&format!(
+                    "CREATE INDEX IF NOT EXISTS search_hdocs__{name}_v{i} ON search_hdocs__{name}(v{i});"
+                ));
+            }
+        }
+        let texts = text_fields(def);
+        if !texts.is_empty() {
+            let cols: Vec<String> = texts.iter().map(|i| format!("t{i}")).collect();
+            sql.push_str(&format!(
+                "CREATE VIRTUAL TABLE search_hfts__{name} USING fts5({}, tokenize='unicode61');",
+                cols.join(", ")
+            ));
+        }
+        self.conn.execute_batch(&sql)?;
+        Ok(())
+    }
+
+    fn drop_hash_tables(&mut self, name: &str) -> Result<()> {
+        self.conn.execute_batch(&format!(
+            "DROP TABLE IF EXISTS search_hdocs__{name};
+             DROP TABLE IF EXISTS search_htags__{name};
+             DROP TABLE IF EXISTS search_hfts__{name};"
+        ))?;
+        Ok(())
+    }
+
+    /// Starts indexing every existing hash of an index again.
+    fn restart_backfill(&mut self, name: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO search_hstate(name, next_id, failures) VALUES (?1, 0, 0) \
+                 ON CONFLICT(name) DO UPDATE SET next_id = 0",
+            )?
+            .execute([name])?;
+        Ok(())
+    }
+
+    /// The sweeper's part: indexes existing hashes for a while.
+    pub(super) fn backfill_search(&mut self) -> Result<()> {
+        if self.hash_indexes()?.is_empty() {
+            return Ok(());
+        }
+        self.flush_search()?;
+        let started = Instant::now();
+        let pending: Vec<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT name, next_id FROM search_hstate WHERE next_id IS NOT NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let db0 = self.physical(0);
+        for (name, mut next) in pending {
+            let Ok(def) = self.hash_index(&name) else {
+                continue;
+            };
+            loop {
+                let batch: Vec<(i64, Vec<u8>)> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT id, key FROM redis_keys WHERE id > ?1 AND db = ?2 AND type = 2 \
+                         ORDER BY id LIMIT 200",
+                    )?
+                    .query_map(params![next, db0], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let Some(last) = batch.last().map(|(id, _)| *id) else {
+                    self.conn
+                        .prepare_cached("UPDATE search_hstate SET next_id = NULL WHERE name = ?1")?
+                        .execute([&name])?;
+                    break;
+                };
+                for (id, key) in batch {
+                    self.index_key(&def, &key, Some((id, KeyType::Hash as i64)))?;
+                }
+                next = last;
+                self.conn
+                    .prepare_cached("UPDATE search_hstate SET next_id = ?2 WHERE name = ?1")?
+                    .execute(params![name, next])?;
+                if started.elapsed() >= BACKFILL_BUDGET {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Empties every hash index and indexes database 0 again (after SWAPDB
+    /// or FLUSH of database 0).
+    pub(super) fn reset_hash_indexes(&mut self) -> Result<()> {
+        for def in self.hash_indexes()? {
+            self.conn.execute_batch(&format!(
+                "DELETE FROM search_hdocs__{0}; DELETE FROM search_htags__{0};",
+                def.name
+            ))?;
+            if !text_fields(&def).is_empty() {
+                self.conn
+                    .execute_batch(&format!("DELETE FROM search_hfts__{};", def.name))?;
+            }
+            self.restart_backfill(&def.name)?;
+        }
+        self.search_dirty.clear();
+        Ok(())
+    }
+
+    /// A query as a SQL condition on `d` (the docs table), and the FTS5
+    /// MATCH text of its positive words (for ranking).
+    fn query_sql(
+        &self,
+        def: &HashIndex,
+        q: &Query,
+        positive: bool,
+        rank: &mut Vec<String>,
+    ) -> String {
+        let name = &def.name;
+        match q {
+            Query::All => "1".into(),
+            Query::Text { fields, text } => {
+                let texts = text_fields(def);
+                let cols: Vec<String> = match fields {
+                    Some(f) => f
+                        .iter()
+                        .filter(|i| texts.contains(i))
+                        .map(|i| format!("t{i}"))
+                        .collect(),
+                    None => texts.iter().map(|i| format!("t{i}")).collect(),
+                };
+                if cols.is_empty() {
+                    return "0".into();
+                }
+                let expr = match text {
+                    TextQuery::Word(w) => fts_word(w),
+                    TextQuery::Prefix(w) => format!("{} *", fts_word(w)),
+                    TextQuery::Phrase(words) => fts_word(&words.join(" ")),
+                };
+                let scoped = format!("{{{}}} : {expr}", cols.join(" "));
+                if positive {
+                    rank.push(scoped.clone());
+                }
+                format!(
+                    "d.id IN (SELECT rowid FROM search_hfts__{name} WHERE search_hfts__{name} MATCH {})",
+                    literal(&scoped)
+                )
+            }
+            Query::Tag { field, tags } => {
+                format!(
+                "d.id IN (SELECT id FROM search_htags__{name} WHERE f = {field} AND tag IN ({}))",
+                tags.iter().map(|t| literal(t)).collect::<Vec<_>>().join(", ")
+            )
+            }
+            Query::Range { field, min, max } => {
+                let bound = |b: &RangeBound, op: &str, strict: &str| {
+                    if b.value.is_infinite() {
+                        "1".to_string()
+                    } else {
+                        format!(
+                            "d.v{field} {} {:?}",
+                            if b.exclusive { strict } else { op },
+                            b.value
+                        )
+                    }
+                };
+                format!(
+                    "(d.v{field} IS NOT NULL AND {} AND {})",
+                    bound(min, ">=", ">"),
+                    bound(max, "<=", "<")
+                )
+            }
+            Query::And(parts) => format!(
+                "({})",
+                parts
+                    .iter()
+                    .map(|p| self.query_sql(def, p, positive, rank))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            ),
+            Query::Or(parts) => format!(
+                "({})",
+                parts
+                    .iter()
+                    .map(|p| self.query_sql(def, p, positive, rank))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            ),
+            Query::Not(inner) => format!("(NOT {})", self.query_sql(def, inner, !positive, rank)),
+        }
+    }
+}
+
+impl HashSearchOps for SqliteEngine {
+    fn ft_kind(&mut self, index: &str) -> Result<Option<IndexKind>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT schema_json FROM search_indices WHERE name = ?1")?
+            .query_row([index], |r| r.get(0))
+            .optional()?;
+        let Some(json) = json else {
+            return Ok(None);
+        };
+        Ok(Some(match parse_schema(index, &json)? {
+            Some(def) => IndexKind::Hashes(def),
+            None => IndexKind::Documents,
+        }))
+    }
+
+    fn ft_create_hashes(&mut self, def: &HashIndex, scan: bool) -> Result<()> {
+        if self.ft_kind(&def.name)?.is_some() {
+            return Err(EngineError::Refused("Index already exists".into()));
+        }
+        let now = crate::util::now_ms();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO search_indices(name, schema_json, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?3)",
+            )?
+            .execute(params![def.name, schema_json(def), now])?;
+        self.create_hash_tables(def)?;
+        if scan {
+            self.restart_backfill(&def.name)?;
+        } else {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO search_hstate(name, next_id, failures) VALUES (?1, NULL, 0)",
+                )?
+                .execute([&def.name])?;
+        }
+        self.hash_indexes = None;
+        self.hash_indexes()?;
+        Ok(())
+    }
+
+    fn ft_alter_add(&mut self, index: &str, fields: &[FieldDef]) -> Result<()> {
+        let mut def = self.hash_index(index)?;
+        let start = def.fields.len();
+        def.fields.extend_from_slice(fields);
+        for (i, f) in def.fields.iter().enumerate().skip(start) {
+            let ty = if matches!(f.kind, FieldKind::Numeric) {
+                " REAL"
+            } else {
+                ""
+            };
+            self.conn.execute_batch(&format!(
+                "ALTER TABLE search_hdocs__{index} ADD COLUMN v{i}{ty};"
+            ))?;
+        }
+        // FTS5 tables take no new columns: the text index is built again.
+        self.conn
+            .execute_batch(&format!("DROP TABLE IF EXISTS search_hfts__{index};"))?;
+        self.create_hash_tables(&def)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE search_indices SET schema_json = ?2, updated_at = ?3 WHERE name = ?1",
+            )?
+            .execute(params![index, schema_json(&def), crate::util::now_ms()])?;
+        self.hash_indexes = None;
+        self.reset_one(&def)
+    }
+
+    fn ft_query(
+        &mut self,
+        index: &str,
+        query: &Query,
+        options: &QueryOptions,
+    ) -> Result<(u64, Vec<Hit>)> {
+        self.flush_search()?;
+        let def = self.hash_index(index)?;
+        let mut rank = Vec::new();
+        let mut cond = self.query_sql(&def, query, true, &mut rank);
+        if let Some(keys) = &options.in_keys {
+            let keys: Vec<String> = keys.iter().map(|k| format!("x'{}'", hex(k))).collect();
+            cond = format!("({cond}) AND d.key IN ({})", keys.join(", "));
+        }
+        let name = &def.name;
+        let total: i64 = self
+            .conn
+            .prepare_dynamic(&format!(
+                "SELECT count(*) FROM search_hdocs__{name} d WHERE {cond}"
+            ))?
+            .query_row([], |r| r.get(0))
+            .map_err(query_error)?;
+        let texts = text_fields(&def);
+        let (score_join, score) = if rank.is_empty() || texts.is_empty() {
+            (String::new(), "1.0".to_string())
+        } else {
+            let weights: Vec<String> = texts
+                .iter()
+                .map(|i| match def.fields[*i].kind {
+                    FieldKind::Text { weight } => format!("{weight:?}"),
+                    _ => "1.0".into(),
+                })
+                .collect();
+            (
+                format!(
+                    "LEFT JOIN (SELECT rowid AS id, -bm25(search_hfts__{name}, {}) AS s \
+                     FROM search_hfts__{name} WHERE search_hfts__{name} MATCH {}) r ON r.id = d.id",
+                    weights.join(", "),
+                    literal(&rank.join(" OR "))
+                ),
+                "coalesce(r.s, 0.0)".to_string(),
+            )
+        };
+        let order = match options.sort_by {
+            Some((f, asc)) => format!(
+                "d.v{f} IS NULL, d.v{f} {}, d.id",
+                if asc { "ASC" } else { "DESC" }
+            ),
+            None => "score DESC, d.id".into(),
+        };
+        let hits = self
+            .conn
+            .prepare_dynamic(&format!(
+                "SELECT d.key, {score} AS score FROM search_hdocs__{name} d {score_join} \
+                 WHERE {cond} ORDER BY {order} LIMIT ?1 OFFSET ?2"
+            ))?
+            .query_map(
+                params![
+                    options.count.min(i64::MAX as u64) as i64,
+                    options.offset as i64
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(query_error)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(query_error)?;
+        Ok((total as u64, hits))
+    }
+
+    fn ft_hash_info(&mut self, index: &str) -> Result<HashIndexInfo> {
+        self.flush_search()?;
+        let def = self.hash_index(index)?;
+        let name = &def.name;
+        let (num_docs, max_doc_id): (i64, i64) = self
+            .conn
+            .prepare_dynamic(&format!(
+                "SELECT count(*), coalesce(max(id), 0) FROM search_hdocs__{name}"
+            ))?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (next, failures): (Option<i64>, i64) = self
+            .conn
+            .prepare_cached("SELECT next_id, failures FROM search_hstate WHERE name = ?1")?
+            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((None, 0));
+        let percent_indexed = match next {
+            None => 1.0,
+            Some(next) => {
+                let db0 = self.physical(0);
+                let (done, all): (i64, i64) = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT count(*) FILTER (WHERE id <= ?2), count(*) FROM redis_keys \
+                         WHERE db = ?1 AND type = 2",
+                    )?
+                    .query_row(params![db0, next], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                if all == 0 {
+                    1.0
+                } else {
+                    done as f64 / all as f64
+                }
+            }
+        };
+        Ok(HashIndexInfo {
+            num_docs: num_docs as u64,
+            max_doc_id: max_doc_id as u64,
+            indexing_failures: failures as u64,
+            percent_indexed,
+        })
+    }
+
+    fn ft_drop_hashes(&mut self, index: &str, delete_keys: bool) -> Result<()> {
+        self.flush_search()?;
+        self.hash_index(index)?;
+        if delete_keys {
+            let keys: Vec<Vec<u8>> = self
+                .conn
+                .prepare_dynamic(&format!("SELECT key FROM search_hdocs__{index}"))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let db0 = self.physical(0);
+            for key in keys {
+                let id: Option<i64> = self
+                    .conn
+                    .prepare_cached("SELECT id FROM redis_keys WHERE db = ?1 AND key = ?2")?
+                    .query_row(params![db0, key], |r| r.get(0))
+                    .optional()?;
+                if let Some(id) = id {
+                    self.remove(db0, &key, id, KeyType::Hash)?;
+                }
+            }
+            self.search_dirty.clear();
+        }
+        self.drop_hash_tables(index)?;
+        self.conn
+            .prepare_cached("DELETE FROM search_indices WHERE name = ?1")?
+            .execute([index])?;
+        self.conn
+            .prepare_cached("DELETE FROM search_hstate WHERE name = ?1")?
+            .execute([index])?;
+        self.hash_indexes = None;
+        self.hash_indexes()?;
+        Ok(())
+    }
+}
+
+impl SqliteEngine {
+    fn reset_one(&mut self, def: &HashIndex) -> Result<()> {
+        self.conn.execute_batch(&format!(
+            "DELETE FROM search_hdocs__{0}; DELETE FROM search_htags__{0};",
+            def.name
+        ))?;
+        self.restart_backfill(&def.name)?;
+        self.hash_indexes()?;
+        Ok(())
+    }
+}
+
+/// An FTS5 complaint about a query is the client's error.
+fn query_error(e: rusqlite::Error) -> EngineError {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
+            EngineError::Refused(format!("Syntax error: {msg}"))
+        }
+        other => EngineError::Sqlite(other),
+    }
+}
