@@ -935,6 +935,10 @@ async fn redisearch_errors_and_the_dialect_rule() {
         ids(&mut c, "h", "@g:{big}", &[]).await,
         (1, vec!["a".into()])
     );
+    // A changed tag replaces the old ones; an unchanged text stays found.
+    let _: i64 = q(&mut c, &[b"HSET", b"a", b"g", b"Blue"]).await.unwrap();
+    assert_eq!(ids(&mut c, "h", "@g:{big}", &[]).await.0, 0);
+    assert_eq!(ids(&mut c, "h", "@g:{blue} alpha", &[]).await.0, 1);
     assert_eq!(
         s(&call(&mut c, &["FT.EXPLAIN", "docs", "a -b"]).await),
         "a NOT b"

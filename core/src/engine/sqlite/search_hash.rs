@@ -153,6 +153,36 @@ fn number(value: &str) -> Option<f64> {
     }
 }
 
+/// Whether a field's indexed value (as the docs table holds it) is its
+/// current one.
+fn same_value(f: &FieldDef, old: &rusqlite::types::Value, new: &Option<String>) -> bool {
+    use rusqlite::types::Value as V;
+    match (old, new) {
+        (V::Null, None) => true,
+        (V::Real(x), Some(n)) if f.kind == FieldKind::Numeric => number(n) == Some(*x),
+        (V::Text(t), Some(n)) => t == n,
+        _ => false,
+    }
+}
+
+/// The docs table's values for a hash's fields; `None` if a NUMERIC field
+/// holds no number.
+fn doc_columns(
+    def: &HashIndex,
+    values: &[Option<String>],
+) -> Option<Vec<Box<dyn rusqlite::ToSql>>> {
+    def.fields
+        .iter()
+        .zip(values)
+        .map(|(f, v)| match (&f.kind, v) {
+            (FieldKind::Numeric, Some(v)) => {
+                number(v).map(|n| Box::new(n) as Box<dyn rusqlite::ToSql>)
+            }
+            (_, v) => Some(Box::new(v.clone()) as Box<dyn rusqlite::ToSql>),
+        })
+        .collect()
+}
+
 /// The text fields' positions and their FTS columns.
 fn text_fields(def: &HashIndex) -> Vec<usize> {
     (0..def.fields.len())
@@ -235,23 +265,102 @@ impl SqliteEngine {
             id_type.1 == KeyType::Hash as i64
                 && (def.prefixes.is_empty() || def.prefixes.iter().any(|p| key.starts_with(p)))
         };
-        // Whatever the key held before, under its name or its id, goes.
-        let old: Option<i64> = self
+        // What is indexed under this name now: its id and field values.
+        let cols: String = (0..def.fields.len()).map(|i| format!(", v{i}")).collect();
+        let indexed: Option<(i64, Vec<rusqlite::types::Value>)> = self
             .conn
             .prepare_dynamic(&format!(
-                "SELECT id FROM search_hdocs__{} WHERE key = ?1",
+                "SELECT id{cols} FROM search_hdocs__{} WHERE key = ?1",
                 def.name
             ))?
-            .query_row([key], |r| r.get(0))
+            .query_row([key], |r| {
+                let values = (1..=def.fields.len())
+                    .map(|i| r.get(i))
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok((r.get(0)?, values))
+            })
             .optional()?;
-        if let Some(old) = old {
-            self.unindex(def, old)?;
-        }
         match row {
-            Some(r) if matches(&r) => self.index_hash(def, r.0, key),
-            Some((id, _)) => self.unindex(def, id),
-            None => Ok(()),
+            Some(r) if matches(&r) => {
+                let values = self.hash_values(def, r.0)?;
+                let Some(columns) = doc_columns(def, &values) else {
+                    // A NUMERIC field that holds no number fails the hash
+                    // (as RediSearch): counted, not indexed.
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE search_hstate SET failures = failures + 1 WHERE name = ?1",
+                        )?
+                        .execute([&def.name])?;
+                    return match indexed {
+                        Some((id, _)) => self.unindex(def, id),
+                        None => Ok(()),
+                    };
+                };
+                match &indexed {
+                    // The same hash, indexed before: only what changed is
+                    // written again (nothing, when the indexed fields did not).
+                    Some((id, old)) if *id == r.0 => {
+                        let changed = |text: bool| {
+                            def.fields.iter().enumerate().any(|(i, f)| {
+                                matches!(f.kind, FieldKind::Text { .. }) == text
+                                    && matches!(
+                                        f.kind,
+                                        FieldKind::Text { .. } | FieldKind::Tag { .. }
+                                    )
+                                    && !same_value(f, &old[i], &values[i])
+                            })
+                        };
+                        let (texts, tags) = (changed(true), changed(false));
+                        if def
+                            .fields
+                            .iter()
+                            .enumerate()
+                            .all(|(i, f)| same_value(f, &old[i], &values[i]))
+                        {
+                            return Ok(());
+                        }
+                        self.write_doc(def, r.0, key, &columns, false)?;
+                        if texts {
+                            self.write_text(def, r.0, &values, true)?;
+                        }
+                        if tags {
+                            self.write_tags(def, r.0, &values, true)?;
+                        }
+                        Ok(())
+                    }
+                    other => {
+                        if let Some((id, _)) = other {
+                            self.unindex(def, *id)?;
+                        }
+                        // Its id may be indexed under its old name (RENAME).
+                        self.unindex(def, r.0)?;
+                        self.write_doc(def, r.0, key, &columns, true)?;
+                        self.write_text(def, r.0, &values, false)?;
+                        self.write_tags(def, r.0, &values, false)
+                    }
+                }
+            }
+            _ => match indexed {
+                Some((id, _)) => self.unindex(def, id),
+                None => Ok(()),
+            },
         }
+    }
+
+    /// The schema fields' current values in hash `id`.
+    fn hash_values(&self, def: &HashIndex, id: i64) -> Result<Vec<Option<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT value FROM redis_hashes WHERE id = ?1 AND field = ?2")?;
+        def.fields
+            .iter()
+            .map(|f| {
+                let v: Option<Vec<u8>> = stmt
+                    .query_row(params![id, f.field.as_bytes()], |r| r.get(0))
+                    .optional()?;
+                Ok(v.map(|v| String::from_utf8_lossy(&v).into_owned()))
+            })
+            .collect()
     }
 
     fn unindex(&mut self, def: &HashIndex, id: i64) -> Result<()> {
@@ -269,65 +378,85 @@ impl SqliteEngine {
         Ok(())
     }
 
-    /// Indexes hash `id` (its current fields); a NUMERIC field that does not
-    /// hold a number fails the hash, which then is not indexed (as RediSearch).
-    fn index_hash(&mut self, def: &HashIndex, id: i64, key: &[u8]) -> Result<()> {
-        self.unindex(def, id)?;
-        let mut values: Vec<Option<String>> = Vec::with_capacity(def.fields.len());
-        for f in &def.fields {
-            let v: Option<Vec<u8>> = self
-                .conn
-                .prepare_cached("SELECT value FROM redis_hashes WHERE id = ?1 AND field = ?2")?
-                .query_row(params![id, f.field.as_bytes()], |r| r.get(0))
-                .optional()?;
-            values.push(v.map(|v| String::from_utf8_lossy(&v).into_owned()));
-        }
-        let mut columns: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        for (f, v) in def.fields.iter().zip(&values) {
-            match (&f.kind, v) {
-                (FieldKind::Numeric, Some(v)) => match number(v) {
-                    Some(n) => columns.push(Box::new(n)),
-                    None => {
-                        self.conn
-                            .prepare_cached(
-                                "UPDATE search_hstate SET failures = failures + 1 WHERE name = ?1",
-                            )?
-                            .execute([&def.name])?;
-                        return Ok(());
-                    }
-                },
-                (_, v) => columns.push(Box::new(v.clone())),
-            }
-        }
+    /// The docs table's row for a hash: inserted, or updated in place.
+    fn write_doc(
+        &mut self,
+        def: &HashIndex,
+        id: i64,
+        key: &[u8],
+        columns: &[Box<dyn rusqlite::ToSql>],
+        insert: bool,
+    ) -> Result<()> {
         let name = &def.name;
-        let cols: String = (0..def.fields.len()).map(|i| format!(", v{i}")).collect();
-        let marks: String = (0..def.fields.len())
-            .map(|i| format!(", ?{}", i + 3))
-            .collect();
+        let n = def.fields.len();
+        let sql = if insert {
+            let cols: String = (0..n).map(|i| format!(", v{i}")).collect();
+            let marks: String = (0..n).map(|i| format!(", ?{}", i + 3)).collect();
+            format!("INSERT INTO search_hdocs__{name}(id, key{cols}) VALUES (?1, ?2{marks})")
+        } else {
+            // The key is the one the row was found by: left alone, so its
+            // index is not rewritten.
+            let sets: Vec<String> = (0..n).map(|i| format!("v{i} = ?{}", i + 3)).collect();
+            format!(
+                "UPDATE search_hdocs__{name} SET {} WHERE id = ?1 AND key = ?2",
+                sets.join(", ")
+            )
+        };
         let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id, &key];
         args.extend(columns.iter().map(|c| c.as_ref()));
+        self.conn.prepare_dynamic(&sql)?.execute(args.as_slice())?;
+        Ok(())
+    }
+
+    /// The hash's FTS row (`replace`: the old one goes first).
+    fn write_text(
+        &mut self,
+        def: &HashIndex,
+        id: i64,
+        values: &[Option<String>],
+        replace: bool,
+    ) -> Result<()> {
+        let texts = text_fields(def);
+        if texts.is_empty() {
+            return Ok(());
+        }
+        let name = &def.name;
+        if replace {
+            self.conn
+                .prepare_dynamic(&format!("DELETE FROM search_hfts__{name} WHERE rowid = ?1"))?
+                .execute([id])?;
+        }
+        let cols: String = texts.iter().map(|i| format!(", t{i}")).collect();
+        let marks: String = (0..texts.len()).map(|i| format!(", ?{}", i + 2)).collect();
+        let text_values: Vec<&str> = texts
+            .iter()
+            .map(|i| values[*i].as_deref().unwrap_or(""))
+            .collect();
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id];
+        args.extend(text_values.iter().map(|v| v as &dyn rusqlite::ToSql));
         self.conn
             .prepare_dynamic(&format!(
-                "INSERT INTO search_hdocs__{name}(id, key{cols}) VALUES (?1, ?2{marks})"
+                "INSERT INTO search_hfts__{name}(rowid{cols}) VALUES (?1{marks})"
             ))?
             .execute(args.as_slice())?;
-        let texts = text_fields(def);
-        if !texts.is_empty() {
-            let cols: String = texts.iter().map(|i| format!(", t{i}")).collect();
-            let marks: String = (0..texts.len()).map(|i| format!(", ?{}", i + 2)).collect();
-            let text_values: Vec<String> = texts
-                .iter()
-                .map(|i| values[*i].clone().unwrap_or_default())
-                .collect();
-            let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id];
-            args.extend(text_values.iter().map(|v| v as &dyn rusqlite::ToSql));
+        Ok(())
+    }
+
+    /// The hash's tag rows (`replace`: the old ones go first).
+    fn write_tags(
+        &mut self,
+        def: &HashIndex,
+        id: i64,
+        values: &[Option<String>],
+        replace: bool,
+    ) -> Result<()> {
+        let name = &def.name;
+        if replace {
             self.conn
-                .prepare_dynamic(&format!(
-                    "INSERT INTO search_hfts__{name}(rowid{cols}) VALUES (?1{marks})"
-                ))?
-                .execute(args.as_slice())?;
+                .prepare_dynamic(&format!("DELETE FROM search_htags__{name} WHERE id = ?1"))?
+                .execute([id])?;
         }
-        for (i, (f, v)) in def.fields.iter().zip(&values).enumerate() {
+        for (i, (f, v)) in def.fields.iter().zip(values).enumerate() {
             if let (
                 FieldKind::Tag {
                     separator,
@@ -376,7 +505,9 @@ impl SqliteEngine {
         if !texts.is_empty() {
             let cols: Vec<String> = texts.iter().map(|i| format!("t{i}")).collect();
             sql.push_str(&format!(
-                "CREATE VIRTUAL TABLE search_hfts__{name} USING fts5({}, tokenize='unicode61');",
+                // Contentless (the hash holds the text), deletable by rowid.
+                "CREATE VIRTUAL TABLE search_hfts__{name} USING fts5({}, tokenize='unicode61', \
+                 content='', contentless_delete=1);",
                 cols.join(", ")
             ));
         }
@@ -425,7 +556,9 @@ impl SqliteEngine {
                 let batch: Vec<(i64, Vec<u8>)> = self
                     .conn
                     .prepare_cached(
-                        "SELECT id, key FROM redis_keys WHERE id > ?1 AND db = ?2 AND type = 2 \
+                        // `+` keeps the planner on the rowid range: by the
+                        // (db, key) index, each slice would scan the database.
+                        "SELECT id, key FROM redis_keys WHERE id > ?1 AND +db = ?2 AND +type = 2 \
                          ORDER BY id LIMIT 200",
                     )?
                     .query_map(params![next, db0], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -637,13 +770,6 @@ impl HashSearchOps for SqliteEngine {
             cond = format!("({cond}) AND d.key IN ({})", keys.join(", "));
         }
         let name = &def.name;
-        let total: i64 = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT count(*) FROM search_hdocs__{name} d WHERE {cond}"
-            ))?
-            .query_row([], |r| r.get(0))
-            .map_err(query_error)?;
         let texts = text_fields(&def);
         let (score_join, score) = if rank.is_empty() || texts.is_empty() {
             (String::new(), "1.0".to_string())
@@ -672,23 +798,38 @@ impl HashSearchOps for SqliteEngine {
             ),
             None => "score DESC, d.id".into(),
         };
-        let hits = self
+        // One pass: the page and, alongside, the number of matches.
+        let rows: Vec<(Vec<u8>, f64, i64)> = self
             .conn
             .prepare_dynamic(&format!(
-                "SELECT d.key, {score} AS score FROM search_hdocs__{name} d {score_join} \
-                 WHERE {cond} ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                "SELECT d.key, {score} AS score, count(*) OVER () FROM search_hdocs__{name} d \
+                 {score_join} WHERE {cond} ORDER BY {order} LIMIT ?1 OFFSET ?2"
             ))?
             .query_map(
                 params![
                     options.count.min(i64::MAX as u64) as i64,
                     options.offset as i64
                 ],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(query_error)?
             .collect::<rusqlite::Result<_>>()
             .map_err(query_error)?;
-        Ok((total as u64, hits))
+        let total = match rows.first() {
+            Some((_, _, n)) => *n,
+            // An empty page (LIMIT 0, or past the end) still says how many.
+            None => self
+                .conn
+                .prepare_dynamic(&format!(
+                    "SELECT count(*) FROM search_hdocs__{name} d WHERE {cond}"
+                ))?
+                .query_row([], |r| r.get(0))
+                .map_err(query_error)?,
+        };
+        Ok((
+            total as u64,
+            rows.into_iter().map(|(k, s, _)| (k, s)).collect(),
+        ))
     }
 
     fn ft_hash_info(&mut self, index: &str) -> Result<HashIndexInfo> {
