@@ -11,24 +11,25 @@ mod suggest;
 
 use resplite_core::prelude::*;
 
-/// RESPlite's index names: they become SQL identifiers.
-fn valid_index_name(name: &str) -> bool {
+/// RESPlite's names: a letter, then up to 63 letters, digits, `_` or one of
+/// `also`. They become SQL identifiers.
+fn valid_name(name: &str, also: &[u8]) -> bool {
     let b = name.as_bytes();
     (1..=64).contains(&b.len())
         && b[0].is_ascii_alphabetic()
         && b[1..]
             .iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-'))
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || also.contains(c))
 }
 
-/// RESPlite's field names (FTS5 column names).
+/// Index names (table name suffixes).
+fn valid_index_name(name: &str) -> bool {
+    valid_name(name, b":-")
+}
+
+/// Field names (FTS5 column names).
 fn valid_field_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    (1..=64).contains(&b.len())
-        && b[0].is_ascii_alphabetic()
-        && b[1..]
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    valid_name(name, b"")
 }
 
 fn syntax() -> CommandError {

@@ -80,13 +80,9 @@ impl SqliteEngine {
             })?
             .collect::<rusqlite::Result<_>>()?;
         if due.is_empty() {
-            let any: bool = self
-                .conn
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM redis_hashes WHERE expires_at IS NOT NULL)",
-                )?
-                .query_row([], |r| r.get(0))?;
-            self.field_deadlines = Some(any);
+            // Nothing due: ask the file again whether any deadline is left.
+            self.field_deadlines = None;
+            self.may_have_deadlines()?;
             return Ok(0);
         }
         let mut by_hash: BTreeMap<i64, (i64, Vec<u8>, usize)> = BTreeMap::new();

@@ -157,6 +157,29 @@ impl SqliteEngine {
         Ok(())
     }
 
+    /// A document's FTS rowid.
+    fn doc_rowid(&self, index: &str, doc: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_dynamic(&format!(
+                "SELECT fts_rowid FROM search_docmap__{index} WHERE doc_id = ?1"
+            ))?
+            .query_row([doc], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A document's fields as FT.ADD gave them.
+    fn doc_fields(&self, index: &str, doc: &str) -> Result<Option<Fields>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_dynamic(&format!(
+                "SELECT fields_json FROM search_docs__{index} WHERE doc_id = ?1"
+            ))?
+            .query_row([doc], |r| r.get(0))
+            .optional()?;
+        json.map(|j| fields_from_json(&j)).transpose()
+    }
+
     /// A new FTS rowid, never handed out before (RESPlite's allocator).
     fn allocate_fts_rowid(&self, index: &str) -> Result<i64> {
         let in_map: i64 = self
@@ -279,13 +302,7 @@ impl SearchOps for SqliteEngine {
             return Err(EngineError::Refused("ERR unknown field".into()));
         }
         let now = crate::util::now_ms();
-        let previous: Option<i64> = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT fts_rowid FROM search_docmap__{index} WHERE doc_id = ?1"
-            ))?
-            .query_row([doc], |r| r.get(0))
-            .optional()?;
+        let previous = self.doc_rowid(index, doc)?;
         if previous.is_some() && !replace {
             return Err(EngineError::Refused("ERR document exists".into()));
         }
@@ -297,15 +314,7 @@ impl SearchOps for SqliteEngine {
                         "UPDATE search_docmap__{index} SET fts_rowid = ?1 WHERE doc_id = ?2"
                     ))?
                     .execute(params![rowid, doc])?;
-                let old: Option<String> = self
-                    .conn
-                    .prepare_dynamic(&format!(
-                        "SELECT fields_json FROM search_docs__{index} WHERE doc_id = ?1"
-                    ))?
-                    .query_row([doc], |r| r.get(0))
-                    .optional()?;
-                if let Some(old) = old {
-                    let old = fields_from_json(&old)?;
+                if let Some(old) = self.doc_fields(index, doc)? {
                     self.fts_write(index, &names, old_rowid, &column_values(&names, &old), true)?;
                 }
             }
@@ -338,25 +347,10 @@ impl SearchOps for SqliteEngine {
 
     fn ft_del(&mut self, index: &str, doc: &str) -> Result<bool> {
         let (names, ..) = self.index_meta(index)?;
-        let rowid: Option<i64> = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT fts_rowid FROM search_docmap__{index} WHERE doc_id = ?1"
-            ))?
-            .query_row([doc], |r| r.get(0))
-            .optional()?;
-        let Some(rowid) = rowid else {
+        let Some(rowid) = self.doc_rowid(index, doc)? else {
             return Ok(false);
         };
-        let json: Option<String> = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT fields_json FROM search_docs__{index} WHERE doc_id = ?1"
-            ))?
-            .query_row([doc], |r| r.get(0))
-            .optional()?;
-        if let Some(json) = json {
-            let fields = fields_from_json(&json)?;
+        if let Some(fields) = self.doc_fields(index, doc)? {
             self.fts_write(index, &names, rowid, &column_values(&names, &fields), true)?;
         }
         for table in ["docs", "docmap"] {
@@ -371,17 +365,9 @@ impl SearchOps for SqliteEngine {
 
     fn ft_get(&mut self, index: &str, doc: &str) -> Result<Option<Fields>> {
         let (names, ..) = self.index_meta(index)?;
-        let json: Option<String> = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT fields_json FROM search_docs__{index} WHERE doc_id = ?1"
-            ))?
-            .query_row([doc], |r| r.get(0))
-            .optional()?;
-        let Some(json) = json else {
+        let Some(fields) = self.doc_fields(index, doc)? else {
             return Ok(None);
         };
-        let fields = fields_from_json(&json)?;
         Ok(Some(
             names
                 .iter()

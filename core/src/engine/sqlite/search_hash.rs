@@ -364,17 +364,24 @@ impl SqliteEngine {
     }
 
     fn unindex(&mut self, def: &HashIndex, id: i64) -> Result<()> {
-        let name = &def.name;
-        let mut sql = vec![
-            format!("DELETE FROM search_hdocs__{name} WHERE id = ?1"),
-            format!("DELETE FROM search_htags__{name} WHERE id = ?1"),
-        ];
-        if !text_fields(def).is_empty() {
-            sql.push(format!("DELETE FROM search_hfts__{name} WHERE rowid = ?1"));
-        }
-        for s in sql {
-            self.conn.prepare_dynamic(&s)?.execute([id])?;
-        }
+        self.delete_part(def, "hdocs", id)?;
+        self.delete_part(def, "htags", id)?;
+        self.delete_part(def, "hfts", id)
+    }
+
+    /// Deletes hash `id`'s rows from one of the index's tables.
+    fn delete_part(&self, def: &HashIndex, part: &str, id: i64) -> Result<()> {
+        let column = match part {
+            "hfts" if text_fields(def).is_empty() => return Ok(()),
+            "hfts" => "rowid",
+            _ => "id",
+        };
+        self.conn
+            .prepare_dynamic(&format!(
+                "DELETE FROM search_{part}__{} WHERE {column} = ?1",
+                def.name
+            ))?
+            .execute([id])?;
         Ok(())
     }
 
@@ -422,9 +429,7 @@ impl SqliteEngine {
         }
         let name = &def.name;
         if replace {
-            self.conn
-                .prepare_dynamic(&format!("DELETE FROM search_hfts__{name} WHERE rowid = ?1"))?
-                .execute([id])?;
+            self.delete_part(def, "hfts", id)?;
         }
         let cols: String = texts.iter().map(|i| format!(", t{i}")).collect();
         let marks: String = (0..texts.len()).map(|i| format!(", ?{}", i + 2)).collect();
@@ -452,9 +457,7 @@ impl SqliteEngine {
     ) -> Result<()> {
         let name = &def.name;
         if replace {
-            self.conn
-                .prepare_dynamic(&format!("DELETE FROM search_htags__{name} WHERE id = ?1"))?
-                .execute([id])?;
+            self.delete_part(def, "htags", id)?;
         }
         for (i, (f, v)) in def.fields.iter().zip(values).enumerate() {
             if let (
@@ -665,22 +668,18 @@ impl SqliteEngine {
                     bound(max, "<=", "<")
                 )
             }
-            Query::And(parts) => format!(
-                "({})",
-                parts
+            Query::And(parts) | Query::Or(parts) => {
+                let op = if matches!(q, Query::And(_)) {
+                    " AND "
+                } else {
+                    " OR "
+                };
+                let parts: Vec<String> = parts
                     .iter()
                     .map(|p| self.query_sql(def, p, positive, rank))
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
-            ),
-            Query::Or(parts) => format!(
-                "({})",
-                parts
-                    .iter()
-                    .map(|p| self.query_sql(def, p, positive, rank))
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            ),
+                    .collect();
+                format!("({})", parts.join(op))
+            }
             Query::Not(inner) => format!("(NOT {})", self.query_sql(def, inner, !positive, rank)),
         }
     }
