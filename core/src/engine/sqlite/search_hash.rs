@@ -770,26 +770,40 @@ impl HashSearchOps for SqliteEngine {
         }
         let name = &def.name;
         let texts = text_fields(&def);
-        let (score_join, score) = if rank.is_empty() || texts.is_empty() {
-            (String::new(), "1.0".to_string())
-        } else {
-            let weights: Vec<String> = texts
-                .iter()
-                .map(|i| match def.fields[*i].kind {
-                    FieldKind::Text { weight } => format!("{weight:?}"),
-                    _ => "1.0".into(),
-                })
-                .collect();
+        let weights: Vec<String> = texts
+            .iter()
+            .map(|i| match def.fields[*i].kind {
+                FieldKind::Text { weight } => format!("{weight:?}"),
+                _ => "1.0".into(),
+            })
+            .collect();
+        let fts = format!("search_hfts__{name}");
+        let bm25 = format!("-bm25({fts}, {})", weights.join(", "));
+        let rank_match = literal(&rank.join(" OR "));
+        // Where every match holds one of the query's words, the words'
+        // matches drive the query (a few rows, ranked as they come); else
+        // the docs table does, and the words rank the rows that have them.
+        let (from, score) = if rank.is_empty() || texts.is_empty() {
+            (format!("search_hdocs__{name} d"), "1.0".to_string())
+        } else if needs_text(query) {
+            // Materialized: bm25() only works while FTS5's cursor is on the row.
             (
                 format!(
-                    "LEFT JOIN (SELECT rowid AS id, -bm25(search_hfts__{name}, {}) AS s \
-                     FROM search_hfts__{name} WHERE search_hfts__{name} MATCH {}) r ON r.id = d.id",
-                    weights.join(", "),
-                    literal(&rank.join(" OR "))
+                    "(SELECT rowid AS id, {bm25} AS s FROM {fts} WHERE {fts} MATCH {rank_match} \
+                     LIMIT -1) r JOIN search_hdocs__{name} d ON d.id = r.id"
+                ),
+                "r.s".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "search_hdocs__{name} d LEFT JOIN (SELECT rowid AS id, {bm25} AS s \
+                     FROM {fts} WHERE {fts} MATCH {rank_match}) r ON r.id = d.id"
                 ),
                 "coalesce(r.s, 0.0)".to_string(),
             )
         };
+
         let order = match options.sort_by {
             Some((f, asc)) => format!(
                 "d.v{f} IS NULL, d.v{f} {}, d.id",
@@ -801,8 +815,8 @@ impl HashSearchOps for SqliteEngine {
         let rows: Vec<(Vec<u8>, f64, i64)> = self
             .conn
             .prepare_dynamic(&format!(
-                "SELECT d.key, {score} AS score, count(*) OVER () FROM search_hdocs__{name} d \
-                 {score_join} WHERE {cond} ORDER BY {order} LIMIT ?1 OFFSET ?2"
+                "SELECT d.key, {score} AS score, count(*) OVER () FROM {from} \
+                 WHERE {cond} ORDER BY {order} LIMIT ?1 OFFSET ?2"
             ))?
             .query_map(
                 params![
@@ -819,9 +833,7 @@ impl HashSearchOps for SqliteEngine {
             // An empty page (LIMIT 0, or past the end) still says how many.
             None => self
                 .conn
-                .prepare_dynamic(&format!(
-                    "SELECT count(*) FROM search_hdocs__{name} d WHERE {cond}"
-                ))?
+                .prepare_dynamic(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
                 .query_row([], |r| r.get(0))
                 .map_err(query_error)?,
         };
@@ -917,6 +929,16 @@ impl SqliteEngine {
         self.restart_backfill(&def.name)?;
         self.hash_indexes()?;
         Ok(())
+    }
+}
+
+/// Whether every document matching `q` must hold one of its (positive) words.
+fn needs_text(q: &Query) -> bool {
+    match q {
+        Query::Text { .. } => true,
+        Query::And(parts) => parts.iter().any(needs_text),
+        Query::Or(parts) => parts.iter().all(needs_text),
+        Query::All | Query::Tag { .. } | Query::Range { .. } | Query::Not(_) => false,
     }
 }
 
