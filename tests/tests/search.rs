@@ -927,6 +927,18 @@ async fn redisearch_errors_and_the_dialect_rule() {
     ] {
         assert_eq!(err(&mut c, args).await, expected, "{args:?}");
     }
+    // Deep nesting is an error, not a crash; the server keeps serving.
+    let deep = format!("{}a{}", "(".repeat(50_000), ")".repeat(50_000));
+    assert!(err(&mut c, &["FT.SEARCH", "h", &deep])
+        .await
+        .contains("nested too deep"));
+    let deep = format!("{}1{}", "(".repeat(50_000), ")".repeat(50_000));
+    assert!(err(
+        &mut c,
+        &["FT.AGGREGATE", "h", "*", "APPLY", &deep, "AS", "x"]
+    )
+    .await
+    .contains("nested too deep"));
     // A custom TAG separator and a weighted field.
     let _: i64 = q(&mut c, &[b"HSET", b"a", b"t", b"alpha", b"g", b"Red; Big"])
         .await

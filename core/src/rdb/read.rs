@@ -198,7 +198,9 @@ pub(super) fn value(r: &mut Reader<'_>, kind: u8) -> Result<Value> {
                 let field = r.string()?;
                 if ttl != 0 {
                     let at = if kind == types::HASH_METADATA {
-                        (ttl as i64).checked_add(min - 1)
+                        (ttl as i64)
+                            .checked_add(min)
+                            .and_then(|at| at.checked_sub(1))
                     } else {
                         i64::try_from(ttl).ok()
                     };

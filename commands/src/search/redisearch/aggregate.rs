@@ -198,6 +198,8 @@ struct Expr<'a> {
     toks: &'a [Tok],
     pos: usize,
     row: &'a Row,
+    /// Nesting so far: expressions are clients' input, and this recurses.
+    depth: usize,
 }
 
 fn precedence(op: &str) -> u8 {
@@ -229,6 +231,16 @@ impl Expr<'_> {
     }
 
     fn unary(&mut self) -> Result<Val, CommandError> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return Err(bad("Syntax error: expression nested too deep"));
+        }
+        let v = self.unary_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self) -> Result<Val, CommandError> {
         let tok = self.toks.get(self.pos).cloned();
         self.pos += 1;
         match tok {
@@ -307,7 +319,12 @@ fn binary(op: &str, a: &Val, b: &Val) -> Val {
 }
 
 fn evaluate(toks: &[Tok], row: &Row) -> Result<Val, CommandError> {
-    let mut e = Expr { toks, pos: 0, row };
+    let mut e = Expr {
+        toks,
+        pos: 0,
+        row,
+        depth: 0,
+    };
     let v = e.eval(1)?;
     if e.pos != toks.len() {
         return Err(bad("Syntax error in expression"));
@@ -670,5 +687,7 @@ mod tests {
         assert_eq!(eval("floor(@price / 3)"), Val::Num(3.0));
         assert!(evaluate(&lex("nope(1)").unwrap(), &row).is_err());
         assert!(evaluate(&lex("1 +").unwrap(), &row).is_err());
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(evaluate(&lex(&deep).unwrap(), &row).is_err());
     }
 }

@@ -16,9 +16,14 @@ fn is_special(c: char) -> bool {
     c.is_whitespace() || "()|{}[]@\":-~*$%".contains(c)
 }
 
+/// How deep parentheses, negations and scopes may nest: a query is a
+/// client's input, and the parser recurses.
+const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
+    depth: usize,
     def: &'a HashIndex,
     /// Text fields an unscoped word searches (INFIELDS), `None`: all.
     in_fields: Option<Vec<usize>>,
@@ -32,6 +37,7 @@ pub fn parse(
     let mut p = Parser {
         chars: text.chars().collect(),
         pos: 0,
+        depth: 0,
         def,
         in_fields,
     };
@@ -109,6 +115,16 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self, fields: &Option<Vec<usize>>) -> Result<Query, CommandError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(syntax(self.pos, "a query nested too deep"));
+        }
+        let q = self.unary_inner(fields);
+        self.depth -= 1;
+        q
+    }
+
+    fn unary_inner(&mut self, fields: &Option<Vec<usize>>) -> Result<Query, CommandError> {
         if self.eat('-') {
             return Ok(Query::Not(Box::new(self.unary(fields)?)));
         }
@@ -562,6 +578,9 @@ mod tests {
     #[test]
     fn mistakes_are_errors() {
         let d = def();
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse(&deep, &d, None).is_err());
+        assert!(parse(&"-".repeat(100_000), &d, None).is_err());
         for q in [
             "",
             "(a",
