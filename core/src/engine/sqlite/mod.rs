@@ -83,7 +83,7 @@ pub struct SqliteEngine {
     replaced: Vec<(i64, Vec<u8>)>,
     /// RediSearch hash indexes (`None`: not read yet), and the keys of
     /// database 0 changed since they were last indexed (see `search_hash`).
-    hash_indexes: Option<Vec<crate::engine::search::HashIndex>>,
+    hash_indexes: Option<std::sync::Arc<[crate::engine::search::HashIndex]>>,
     search_dirty: Vec<(i64, Vec<u8>)>,
     /// Whether some hash field may have a deadline (`None`: not asked yet).
     field_deadlines: Option<bool>,

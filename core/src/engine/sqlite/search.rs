@@ -20,7 +20,7 @@ use super::SqliteEngine;
 use crate::engine::search::{Fields, IndexInfo, SearchOps, SearchPage, Suggestion};
 use crate::engine::{EngineError, Result};
 
-fn unknown_index() -> EngineError {
+pub(super) fn unknown_index() -> EngineError {
     EngineError::Refused("Unknown index name".into())
 }
 
@@ -71,10 +71,16 @@ fn fields_to_json(fields: &[(String, String)]) -> String {
     out
 }
 
-/// The schema's field names, from `schema_json`.
+/// The schema's field names, from `schema_json`; refused for a hash index
+/// (RediSearch's kind, see `search_hash`), which has no FT.ADD documents.
 fn schema_fields(json: &str) -> Result<Vec<String>> {
     let v: serde_json::Value = serde_json::from_str(json)
         .map_err(|e| EngineError::Corrupt(format!("search index schema: {e}")))?;
+    if v["source"] == "hash" {
+        return Err(EngineError::Refused(
+            "ERR this index holds hashes (FT.CREATE ... ON HASH): write them with HSET".into(),
+        ));
+    }
     Ok(v["fields"]
         .as_array()
         .map(|fields| {
@@ -110,11 +116,6 @@ impl SqliteEngine {
             .query_row([index], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let (json, created, updated) = row.ok_or_else(unknown_index)?;
-        if json.contains(r#""source":"hash""#) {
-            return Err(EngineError::Refused(
-                "ERR this index holds hashes (FT.CREATE ... ON HASH): write them with HSET".into(),
-            ));
-        }
         let mut fields = schema_fields(&json)?;
         fields.sort();
         Ok((fields, created, updated))

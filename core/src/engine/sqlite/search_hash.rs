@@ -16,10 +16,12 @@
 //! in slices (`search_hstate.next_id` is its cursor).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, OptionalExtension};
 
+use super::search::unknown_index;
 use super::SqliteEngine;
 use crate::engine::search::{
     FieldDef, FieldKind, HashIndex, HashIndexInfo, HashSearchOps, Hit, IndexKind, Query,
@@ -29,10 +31,6 @@ use crate::engine::{EngineError, KeyType, Result};
 
 /// How long one sweep may spend indexing existing hashes.
 const BACKFILL_BUDGET: Duration = Duration::from_millis(20);
-
-fn unknown_index() -> EngineError {
-    EngineError::Refused("Unknown index name".into())
-}
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -191,8 +189,9 @@ fn text_fields(def: &HashIndex) -> Vec<usize> {
 }
 
 impl SqliteEngine {
-    /// The hash indexes, read from the registry once and kept.
-    fn hash_indexes(&mut self) -> Result<Vec<HashIndex>> {
+    /// The hash indexes, read from the registry once and kept (shared: a
+    /// flush holds them while it writes).
+    fn hash_indexes(&mut self) -> Result<Arc<[HashIndex]>> {
         if let Some(defs) = &self.hash_indexes {
             return Ok(defs.clone());
         }
@@ -207,6 +206,7 @@ impl SqliteEngine {
                 defs.push(def);
             }
         }
+        let defs: Arc<[HashIndex]> = defs.into();
         self.hash_indexes = Some(defs.clone());
         Ok(defs)
     }
@@ -225,8 +225,9 @@ impl SqliteEngine {
 
     fn hash_index(&mut self, index: &str) -> Result<HashIndex> {
         self.hash_indexes()?
-            .into_iter()
+            .iter()
             .find(|d| d.name == index)
+            .cloned()
             .ok_or_else(unknown_index)
     }
 
@@ -251,7 +252,7 @@ impl SqliteEngine {
                 .prepare_cached("SELECT id, type FROM redis_keys WHERE db = ?1 AND key = ?2")?
                 .query_row(params![db0, key], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            for def in &defs {
+            for def in defs.iter() {
                 self.index_key(def, &key, row)?;
             }
         }
@@ -590,12 +591,12 @@ impl SqliteEngine {
     /// Empties every hash index and indexes database 0 again (after SWAPDB
     /// or FLUSH of database 0).
     pub(super) fn reset_hash_indexes(&mut self) -> Result<()> {
-        for def in self.hash_indexes()? {
+        for def in self.hash_indexes()?.iter() {
             self.conn.execute_batch(&format!(
                 "DELETE FROM search_hdocs__{0}; DELETE FROM search_htags__{0};",
                 def.name
             ))?;
-            if !text_fields(&def).is_empty() {
+            if !text_fields(def).is_empty() {
                 self.conn
                     .execute_batch(&format!("DELETE FROM search_hfts__{};", def.name))?;
             }
