@@ -11,16 +11,10 @@ import sys
 import threading
 import time
 
+from resp import encode
+
 port, command, bits, total = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 CONNS, BATCH = 4, 100
-
-
-def encode(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
 
 
 def worker(n, seed):

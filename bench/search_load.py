@@ -8,40 +8,13 @@ Documents: `title` three words from a 5,000-word vocabulary, `tag` one of 20,
 `price` 0-999; the vocabulary is deterministic so queries find matches."""
 
 import random
-import socket
 import sys
 import time
 
+from resp import connect, encode, read_reply
+
 VOCAB = [f"w{i}" for i in range(5000)]
 TAGS = [f"t{i}" for i in range(20)]
-
-
-def encode(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
-
-
-def read_reply(f):
-    line = f.readline()
-    kind, rest = line[:1], line[1:-2]
-    if kind in (b"+", b"-", b":"):
-        if kind == b"-":
-            raise RuntimeError(rest.decode())
-        return rest
-    if kind == b"$":
-        n = int(rest)
-        return None if n < 0 else f.read(n + 2)[:-2]
-    if kind == b"*":
-        return [read_reply(f) for _ in range(int(rest))]
-    raise RuntimeError(f"unexpected reply {line!r}")
-
-
-def connect(port):
-    s = socket.create_connection(("127.0.0.1", port))
-    return s, s.makefile("rb")
 
 
 def fill(port, prefix, n):
