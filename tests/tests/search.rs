@@ -684,6 +684,63 @@ async fn indexed(c: &mut MultiplexedConnection, index: &str) {
     }
 }
 
+/// Writes reach a hash index through a queue that commits with them: a
+/// crash right after the writes loses none of them, whatever their order
+/// (more than one indexing batch, key ids out of order, deletes between).
+#[tokio::test]
+async fn queued_index_updates_survive_a_crash() {
+    let mut server = Resplite::start();
+    let mut c = server.client().await;
+    ok(
+        &mut c,
+        &[
+            "FT.CREATE",
+            "q",
+            "ON",
+            "HASH",
+            "PREFIX",
+            "1",
+            "k:",
+            "SCHEMA",
+            "t",
+            "TEXT",
+            "n",
+            "NUMERIC",
+        ],
+    )
+    .await;
+    // 6,000 hashes in a scattered order, then updates and deletes among them.
+    let n = 6000u32;
+    let mut pipe = redis::pipe();
+    for j in 0..n {
+        let i = j * 7919 % n;
+        pipe.cmd("HSET")
+            .arg(format!("k:{i}"))
+            .arg("t")
+            .arg(format!("w{i} all"))
+            .arg("n")
+            .arg(i)
+            .ignore();
+    }
+    for i in (0..n).step_by(60) {
+        pipe.cmd("DEL").arg(format!("k:{i}")).ignore();
+        pipe.cmd("HSET")
+            .arg(format!("k:{}", i + 1))
+            .arg("t")
+            .arg("moved")
+            .ignore();
+    }
+    let _: () = pipe.query_async(&mut c).await.unwrap();
+    server.kill();
+    server.start_again();
+    let mut c = server.client().await;
+    assert_eq!(total(&mut c, "q", "all").await, 5800);
+    assert_eq!(total(&mut c, "q", "moved").await, 100);
+    assert_eq!(total(&mut c, "q", "@n:[0 59]").await, 59);
+    assert_eq!(total(&mut c, "q", "w61").await, 0);
+    assert_eq!(total(&mut c, "q", "w62").await, 1);
+}
+
 /// RediSearch's dialect: a hash index follows every write to its hashes in
 /// the writing transaction (HSET, HDEL, DEL, expiry, RENAME, MOVE, FLUSHALL,
 /// SWAPDB), indexes the hashes that existed before it in the background, and

@@ -85,6 +85,8 @@ pub struct SqliteEngine {
     /// database 0 changed since they were last indexed (see `search_hash`).
     hash_indexes: Option<std::sync::Arc<[crate::engine::search::HashIndex]>>,
     search_dirty: Vec<(i64, Vec<u8>)>,
+    /// Rows in `search_hqueue` (`None`: not counted yet).
+    search_queued: Option<u64>,
     /// Whether some hash field may have a deadline (`None`: not asked yet).
     field_deadlines: Option<bool>,
     /// Hashes whose fields expired, and whether that deleted them, kept
@@ -185,6 +187,7 @@ impl SqliteEngine {
             expired_fields: Vec::new(),
             hash_indexes: None,
             search_dirty: Vec::new(),
+            search_queued: None,
         };
         engine.load_db_map()?;
         Ok(engine)
@@ -214,7 +217,7 @@ impl SqliteEngine {
                 tracing::debug!("another process wrote the file: cached counts dropped");
                 self.last_string = (0, Vec::new(), 0);
                 self.field_deadlines = None;
-                self.hash_indexes = None;
+                self.forget_search();
                 self.forget_counts()?;
             }
             self.data_version = version;
@@ -482,7 +485,7 @@ impl SqliteEngine {
         self.created.clear();
         self.changes = 0;
         self.pending_at_savepoint = None;
-        self.hash_indexes = None;
+        self.forget_search();
         self.search_dirty.clear();
         if !self.conn.is_autocommit() {
             self.exec("ROLLBACK")?;
@@ -509,7 +512,7 @@ impl SqliteEngine {
             self.pending = pending;
         }
         self.cached_ends.clear();
-        self.hash_indexes = None;
+        self.forget_search();
         self.exec("ROLLBACK TO cmd")?;
         self.exec("RELEASE cmd")?;
         self.forget_counts()

@@ -182,6 +182,12 @@ CREATE TABLE IF NOT EXISTS search_hstate (
     next_id  INTEGER,
     failures INTEGER NOT NULL DEFAULT 0
 );
+-- Keys of database 0 written since the hash indexes last looked at them,
+-- queued in the writing transaction and indexed in batches (see search_hash.rs).
+CREATE TABLE IF NOT EXISTS search_hqueue (
+    seq INTEGER PRIMARY KEY,
+    key BLOB NOT NULL
+);
 
 -- FUNCTION LOAD's libraries (not key data: FLUSHALL keeps them).
 CREATE TABLE IF NOT EXISTS resplite_functions (

@@ -10,10 +10,17 @@
 //! - `search_htags__idx(f, tag, id)`: one row per tag of a TAG field.
 //!
 //! Writes do not index as they go: every key a command changes is noted
-//! (`changed`), and the noted keys are indexed again before the transaction
-//! commits and before any search reads the index, so a hash and its index
-//! entry always commit together. Existing hashes are indexed by the sweeper
-//! in slices (`search_hstate.next_id` is its cursor).
+//! (`changed`), and before the transaction commits the noted keys go into
+//! `search_hqueue`, so a write and its place in the queue commit together.
+//! The queue is indexed, in key id order, before anything reads an index
+//! (FT.SEARCH, FT.AGGREGATE, FT.INFO, FT.DROPINDEX), by the sweeper, and by
+//! the commit that brings it to `INDEX_BATCH` keys. A search therefore sees
+//! every write before it, a crash loses no index update, and a busy writer
+//! pays for indexing in batches: FTS5 flushes a segment whenever a rowid
+//! goes backwards, so one document at a time in random key order cost a
+//! segment each, and a batch in order costs one (2.5x an unindexed HSET
+//! became 1.6-2x; docs/BENCHMARKS.md). Existing hashes are indexed by the
+//! sweeper in slices (`search_hstate.next_id` is its cursor).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,6 +35,10 @@ use crate::engine::search::{
     QueryOptions, RangeBound, TextQuery,
 };
 use crate::engine::{EngineError, KeyType, Result};
+
+/// Queued keys are indexed once this many wait: one batch writes each
+/// index's pages once for many writes (see the module doc).
+const INDEX_BATCH: u64 = 4096;
 
 /// How long one sweep may spend indexing existing hashes.
 const BACKFILL_BUDGET: Duration = Duration::from_millis(20);
@@ -231,7 +242,9 @@ impl SqliteEngine {
             .ok_or_else(unknown_index)
     }
 
-    /// Indexes the noted keys again.
+    /// Queues the noted keys (at commit): the queue commits with the writes,
+    /// and once it holds [`INDEX_BATCH`] keys they are indexed, in the same
+    /// transaction.
     pub(super) fn flush_search(&mut self) -> Result<()> {
         if self.search_dirty.is_empty() {
             return Ok(());
@@ -243,19 +256,107 @@ impl SqliteEngine {
         }
         let db0 = self.physical(0);
         let mut seen = HashSet::new();
+        let mut queued = self.search_queued()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT INTO search_hqueue(key) VALUES (?1)")?;
         for (phys, key) in dirty {
-            if phys != db0 || !seen.insert(key.clone()) {
+            if phys == db0 && seen.insert(key.clone()) {
+                stmt.execute([key])?;
+                queued += 1;
+            }
+        }
+        drop(stmt);
+        self.search_queued = Some(queued);
+        if queued >= INDEX_BATCH {
+            self.index_queued()?;
+        }
+        Ok(())
+    }
+
+    /// Brings the hash indexes up to date with every write so far: before
+    /// anything reads them.
+    pub(super) fn sync_search(&mut self) -> Result<()> {
+        self.flush_search()?;
+        if self.search_queued()? > 0 {
+            self.index_queued()?;
+        }
+        Ok(())
+    }
+
+    fn search_queued(&mut self) -> Result<u64> {
+        if let Some(n) = self.search_queued {
+            return Ok(n);
+        }
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM search_hqueue")?
+            .query_row([], |r| r.get(0))?;
+        self.search_queued = Some(n as u64);
+        Ok(n as u64)
+    }
+
+    /// Drops the cached queue length (after a rollback, or another
+    /// process's write).
+    pub(super) fn forget_search(&mut self) {
+        self.hash_indexes = None;
+        self.search_queued = None;
+    }
+
+    /// Indexes `keys` again, in key id order: FTS5 writes a segment
+    /// whenever a document's rowid is below the last one written, so random
+    /// order would cost a segment per document.
+    fn index_keys(
+        &mut self,
+        defs: &[HashIndex],
+        keys: impl Iterator<Item = Vec<u8>>,
+    ) -> Result<()> {
+        let db0 = self.physical(0);
+        let mut seen = HashSet::new();
+        let mut rows = Vec::new();
+        for key in keys {
+            if !seen.insert(key.clone()) {
                 continue;
             }
             let row: Option<(i64, i64)> = self
                 .conn
                 .prepare_cached("SELECT id, type FROM redis_keys WHERE db = ?1 AND key = ?2")?
-                .query_row(params![db0, key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(params![db0, &key], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            for def in defs.iter() {
+            rows.push((row, key));
+        }
+        // Removals first, then by id.
+        rows.sort_unstable_by_key(|(row, _)| row.map(|r| r.0));
+        for (row, key) in rows {
+            for def in defs {
                 self.index_key(def, &key, row)?;
             }
         }
+        Ok(())
+    }
+
+    /// Indexes the queued keys and empties the queue.
+    fn index_queued(&mut self) -> Result<()> {
+        let defs = self.hash_indexes()?;
+        let mut after = 0i64;
+        loop {
+            let batch: Vec<(i64, Vec<u8>)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT seq, key FROM search_hqueue WHERE seq > ?1 ORDER BY seq LIMIT 1000",
+                )?
+                .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let Some(last) = batch.last().map(|(seq, _)| *seq) else {
+                break;
+            };
+            self.index_keys(&defs, batch.into_iter().map(|(_, key)| key))?;
+            after = last;
+        }
+        self.conn
+            .prepare_cached("DELETE FROM search_hqueue WHERE seq <= ?1")?
+            .execute([after])?;
+        self.search_queued = Some(0);
         Ok(())
     }
 
@@ -266,21 +367,40 @@ impl SqliteEngine {
             id_type.1 == KeyType::Hash as i64
                 && (def.prefixes.is_empty() || def.prefixes.iter().any(|p| key.starts_with(p)))
         };
-        // What is indexed under this name now: its id and field values.
+        // What is indexed under this name now: its id and field values. A
+        // hash's row is under its own key id (the key index is the way only
+        // after a delete or RENAME).
         let cols: String = (0..def.fields.len()).map(|i| format!(", v{i}")).collect();
-        let indexed: Option<(i64, Vec<rusqlite::types::Value>)> = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT id{cols} FROM search_hdocs__{} WHERE key = ?1",
-                def.name
-            ))?
-            .query_row([key], |r| {
-                let values = (1..=def.fields.len())
-                    .map(|i| r.get(i))
-                    .collect::<rusqlite::Result<_>>()?;
-                Ok((r.get(0)?, values))
-            })
-            .optional()?;
+        let read = |r: &rusqlite::Row| {
+            let values = (2..=def.fields.len() + 1)
+                .map(|i| r.get(i))
+                .collect::<rusqlite::Result<Vec<rusqlite::types::Value>>>()?;
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, values))
+        };
+        let by_id = match row {
+            Some((id, _)) => self
+                .conn
+                .prepare_dynamic(&format!(
+                    "SELECT id, key{cols} FROM search_hdocs__{} WHERE id = ?1",
+                    def.name
+                ))?
+                .query_row([id], read)
+                .optional()?
+                .filter(|(_, k, _)| k == key),
+            None => None,
+        };
+        let indexed: Option<(i64, Vec<rusqlite::types::Value>)> = match by_id {
+            Some((id, _, values)) => Some((id, values)),
+            None => self
+                .conn
+                .prepare_dynamic(&format!(
+                    "SELECT id, key{cols} FROM search_hdocs__{} WHERE key = ?1",
+                    def.name
+                ))?
+                .query_row([key], read)
+                .optional()?
+                .map(|(id, _, values)| (id, values)),
+        };
         match row {
             Some(r) if matches(&r) => {
                 let values = self.hash_values(def, r.0)?;
@@ -544,7 +664,7 @@ impl SqliteEngine {
         if self.hash_indexes()?.is_empty() {
             return Ok(());
         }
-        self.flush_search()?;
+        self.sync_search()?;
         let started = Instant::now();
         let pending: Vec<(String, i64)> = self
             .conn
@@ -603,6 +723,8 @@ impl SqliteEngine {
             self.restart_backfill(&def.name)?;
         }
         self.search_dirty.clear();
+        self.conn.execute_batch("DELETE FROM search_hqueue")?;
+        self.search_queued = Some(0);
         Ok(())
     }
 
@@ -761,7 +883,7 @@ impl HashSearchOps for SqliteEngine {
         query: &Query,
         options: &QueryOptions,
     ) -> Result<(u64, Vec<Hit>)> {
-        self.flush_search()?;
+        self.sync_search()?;
         let def = self.hash_index(index)?;
         let mut rank = Vec::new();
         let mut cond = self.query_sql(&def, query, true, &mut rank);
@@ -845,7 +967,7 @@ impl HashSearchOps for SqliteEngine {
     }
 
     fn ft_hash_info(&mut self, index: &str) -> Result<HashIndexInfo> {
-        self.flush_search()?;
+        self.sync_search()?;
         let def = self.hash_index(index)?;
         let name = &def.name;
         let (num_docs, max_doc_id): (i64, i64) = self
@@ -887,7 +1009,7 @@ impl HashSearchOps for SqliteEngine {
     }
 
     fn ft_drop_hashes(&mut self, index: &str, delete_keys: bool) -> Result<()> {
-        self.flush_search()?;
+        self.sync_search()?;
         self.hash_index(index)?;
         if delete_keys {
             let keys: Vec<Vec<u8>> = self
