@@ -6,6 +6,7 @@
 #   N=10000000 bench/scale.sh         # the issue's 10-million-key dataset
 #   KIND=hash N=1000000 bench/scale.sh   # N/100 hashes of 100 fields each
 #   ROUNDS=3 REQUESTS=200000 bench/scale.sh
+#   RESPLITE_ARGS="--pragma-template performance" bench/scale.sh
 #
 # Prints: Redis' used_memory and RSS next to the file's size; the bulk import
 # rate; the first PONG after start on the file; resplite's RSS after the
@@ -62,7 +63,8 @@ sqlite3_size() { stat -c %s "$DB"; }
 echo "file: $(sqlite3_size) B (+ WAL $(stat -c %s "$DB-wal" 2>/dev/null || echo 0) B)"
 
 # First PONG: from exec to the first reply, on the full file.
-RUST_LOG=warn "$BIN" run --port "$RESPLITE_PORT" --db "$DB" 2>"$WORK/resplite.log" &
+# shellcheck disable=SC2086 # RESPLITE_ARGS: more words for `resplite run`
+RUST_LOG=warn "$BIN" run --port "$RESPLITE_PORT" --db "$DB" ${RESPLITE_ARGS:-} 2>"$WORK/resplite.log" &
 PIDS+=($!)
 t0=$(date +%s%N)
 until redis-cli -p "$RESPLITE_PORT" ping >/dev/null 2>&1; do sleep 0.002; done

@@ -741,9 +741,9 @@ async fn queued_index_updates_survive_a_crash() {
     assert_eq!(total(&mut c, "q", "w62").await, 1);
 }
 
-/// RediSearch's dialect: a hash index follows every write to its hashes in
-/// the writing transaction (HSET, HDEL, DEL, expiry, RENAME, MOVE, FLUSHALL,
-/// SWAPDB), indexes the hashes that existed before it in the background, and
+/// RediSearch's dialect: a hash index follows every write to its hashes (a
+/// search sees every write before it, even in the same MULTI: HSET, HDEL,
+/// DEL, expiry, RENAME, MOVE, FLUSHALL, SWAPDB), indexes the hashes that existed before it in the background, and
 /// survives a restart.
 #[tokio::test]
 async fn hash_indexes_follow_every_write() {
