@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 scripts/ensure-redis.sh
 scripts/ensure-python.sh >/dev/null
+# Before the tests: their threads would otherwise race one `npm ci`.
+scripts/ensure-node.sh >/dev/null
 
 cargo build --workspace --bins --examples
 cargo test --workspace -- "$@"

@@ -38,17 +38,22 @@ fn contract(node: &str, script: &str, addr: std::net::SocketAddr) -> String {
     stdout
 }
 
-/// node and the packages, installed when missing; the path of node.
+/// node and the packages, installed when missing (once per test process:
+/// two `npm ci` at once in one directory break each other); the path of node.
 fn ensure_node() -> String {
-    let out = Command::new(repo().join("scripts/ensure-node.sh"))
-        .output()
-        .expect("run scripts/ensure-node.sh");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    static NODE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NODE.get_or_init(|| {
+        let out = Command::new(repo().join("scripts/ensure-node.sh"))
+            .output()
+            .expect("run scripts/ensure-node.sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    })
+    .clone()
 }
 
 /// The script's output against redis-server and against resplite.
