@@ -377,30 +377,24 @@ impl SqliteEngine {
                 .collect::<rusqlite::Result<Vec<rusqlite::types::Value>>>()?;
             Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, values))
         };
-        let by_id = match row {
-            Some((id, _)) => self
-                .conn
+        let find = |column: &str, arg: &dyn rusqlite::ToSql| {
+            self.conn
                 .prepare_dynamic(&format!(
-                    "SELECT id, key{cols} FROM search_hdocs__{} WHERE id = ?1",
+                    "SELECT id, key{cols} FROM search_hdocs__{} WHERE {column} = ?1",
                     def.name
                 ))?
-                .query_row([id], read)
-                .optional()?
-                .filter(|(_, k, _)| k == key),
+                .query_row([arg], read)
+                .optional()
+        };
+        let by_id = match row {
+            Some((id, _)) => find("id", &id)?.filter(|(_, k, _)| k == key),
             None => None,
         };
         let indexed: Option<(i64, Vec<rusqlite::types::Value>)> = match by_id {
-            Some((id, _, values)) => Some((id, values)),
-            None => self
-                .conn
-                .prepare_dynamic(&format!(
-                    "SELECT id, key{cols} FROM search_hdocs__{} WHERE key = ?1",
-                    def.name
-                ))?
-                .query_row([key], read)
-                .optional()?
-                .map(|(id, _, values)| (id, values)),
-        };
+            Some(found) => Some(found),
+            None => find("key", &key)?,
+        }
+        .map(|(id, _, values)| (id, values));
         match row {
             Some(r) if matches(&r) => {
                 let values = self.hash_values(def, r.0)?;
