@@ -282,6 +282,9 @@ pub fn free_port() -> u16 {
 pub struct RedisServer {
     child: Child,
     pub addr: SocketAddr,
+    /// Its working directory: a test's SAVE or BGREWRITEAOF writes here,
+    /// not into the checkout.
+    _dir: tempfile::TempDir,
 }
 
 impl RedisServer {
@@ -292,7 +295,9 @@ impl RedisServer {
     /// With extra `redis-server` arguments (`--databases 1`, ...).
     pub fn start_with(extra: &[&str]) -> RedisServer {
         let port = free_port();
+        let dir = tempfile::tempdir().expect("temp dir");
         let mut child = Command::new("redis-server")
+            .current_dir(dir.path())
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
             .args(extra)
@@ -306,6 +311,7 @@ impl RedisServer {
         let server = RedisServer {
             child,
             addr: ([127, 0, 0, 1], port).into(),
+            _dir: dir,
         };
         let (tx, rx) = mpsc::channel();
         // Wait for redis' own ready line; keep draining the pipe after it.

@@ -92,6 +92,22 @@ pub struct SqliteEngine {
     /// Hashes whose fields expired, and whether that deleted them, kept
     /// while `report_expired` is on (`hexpired` events).
     expired_fields: Vec<(i64, Vec<u8>, bool)>,
+    /// The key row last read, valid while the connection's change count
+    /// stands still: a command that looks its key up in several steps (a
+    /// stream's XREADGROUP: four) reads it once. Any write in between, by
+    /// any statement, makes it stale; rollbacks and new transactions drop it.
+    row_memo: Option<RowMemo>,
+    /// A stream's counters row (its id, `total_changes()` when read), on
+    /// the same terms.
+    counters_memo: Option<(i64, u64, stream::Counters)>,
+}
+
+struct RowMemo {
+    phys: i64,
+    key: Vec<u8>,
+    row: Row,
+    /// `total_changes()` when read.
+    changes: u64,
 }
 
 /// A live key's row.
@@ -188,6 +204,8 @@ impl SqliteEngine {
             hash_indexes: None,
             search_dirty: Vec::new(),
             search_queued: None,
+            row_memo: None,
+            counters_memo: None,
         };
         engine.load_db_map()?;
         Ok(engine)
@@ -198,12 +216,21 @@ impl SqliteEngine {
         &self.conn
     }
 
+    /// Drops what `row_memo` and `counters_memo` hold: a rollback undoes
+    /// writes without moving the change count, and another process may have
+    /// written since our last transaction.
+    fn forget_memos(&mut self) {
+        self.row_memo = None;
+        self.counters_memo = None;
+    }
+
     fn exec(&self, sql: &'static str) -> Result<()> {
         self.conn.prepare_cached(sql)?.execute([])?;
         Ok(())
     }
 
     pub fn begin(&mut self) -> Result<()> {
+        self.forget_memos();
         self.exec("BEGIN IMMEDIATE")?;
         // Another process may have written the file since our last
         // transaction (an import, a migration): what is remembered across
@@ -378,6 +405,12 @@ impl SqliteEngine {
 
     /// The row of a key in the selected database, live or not.
     fn raw_row(&mut self, phys: i64, key: &[u8]) -> Result<Option<Row>> {
+        let changes = self.conn.total_changes();
+        if let Some(m) = &self.row_memo {
+            if m.changes == changes && m.phys == phys && m.key == key {
+                return Ok(Some(m.row));
+            }
+        }
         let row = self
             .conn
             .prepare_cached(
@@ -397,7 +430,7 @@ impl SqliteEngine {
         let Some((id, code, expires_at, updated_at, count)) = row else {
             return Ok(None);
         };
-        Ok(Some(Row {
+        let row = Row {
             id,
             meta: KeyMeta {
                 key_type: key_type(code)?,
@@ -405,7 +438,17 @@ impl SqliteEngine {
                 updated_at,
             },
             count,
-        }))
+        };
+        let mut memo = self.row_memo.take().map_or_else(Vec::new, |m| m.key);
+        memo.clear();
+        memo.extend_from_slice(key);
+        self.row_memo = Some(RowMemo {
+            phys,
+            key: memo,
+            row,
+            changes,
+        });
+        Ok(Some(row))
     }
 
     /// A live key of physical database `phys` (an expired one is deleted here).
@@ -478,6 +521,7 @@ impl SqliteEngine {
 
     /// Rolls back the open transaction, if any.
     pub fn rollback(&mut self) -> Result<()> {
+        self.forget_memos();
         self.pending.clear();
         self.cached_ends.clear();
         self.expired.clear();
@@ -513,6 +557,7 @@ impl SqliteEngine {
         }
         self.cached_ends.clear();
         self.forget_search();
+        self.forget_memos();
         self.exec("ROLLBACK TO cmd")?;
         self.exec("RELEASE cmd")?;
         self.forget_counts()

@@ -79,7 +79,7 @@ fn node_header_bytes(fields: &[(&[u8], &[u8])]) -> u64 {
 
 /// The `redis_streams` row.
 #[derive(Debug, Clone, Copy, Default)]
-struct Counters {
+pub(super) struct Counters {
     last_id: StreamId,
     entries_added: u64,
     max_deleted_id: StreamId,
@@ -146,8 +146,15 @@ impl SqliteEngine {
             .ok_or_else(|| EngineError::Corrupt("stream expected to exist".into()))
     }
 
-    fn counters(&self, id: i64) -> Result<Counters> {
-        self.conn
+    fn counters(&mut self, id: i64) -> Result<Counters> {
+        let changes = self.conn.total_changes();
+        if let Some((memo_id, at, c)) = self.counters_memo {
+            if memo_id == id && at == changes {
+                return Ok(c);
+            }
+        }
+        let c = self
+            .conn
             .prepare_cached(
                 "SELECT last_ms, last_seq, entries_added, max_del_ms, max_del_seq, \
                  first_ms, first_seq FROM redis_streams WHERE id = ?1",
@@ -161,26 +168,41 @@ impl SqliteEngine {
                 })
             })
             .optional()?
-            .ok_or_else(|| EngineError::Corrupt("stream without its counters".into()))
+            .ok_or_else(|| EngineError::Corrupt("stream without its counters".into()))?;
+        self.counters_memo = Some((id, changes, c));
+        Ok(c)
     }
 
-    fn write_counters(&self, id: i64, c: &Counters) -> Result<()> {
-        self.conn
+    /// Updates the counters row (adds it for a new stream): an update in
+    /// place, not REPLACE's delete and insert.
+    fn write_counters(&mut self, id: i64, c: &Counters) -> Result<()> {
+        let values = params![
+            id,
+            enc(c.last_id.ms),
+            enc(c.last_id.seq),
+            c.entries_added as i64,
+            enc(c.max_deleted_id.ms),
+            enc(c.max_deleted_id.seq),
+            enc(c.first_id.ms),
+            enc(c.first_id.seq),
+        ];
+        let updated = self
+            .conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO redis_streams (id, last_ms, last_seq, entries_added, \
-                 max_del_ms, max_del_seq, first_ms, first_seq) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "UPDATE redis_streams SET last_ms = ?2, last_seq = ?3, entries_added = ?4, \
+                 max_del_ms = ?5, max_del_seq = ?6, first_ms = ?7, first_seq = ?8 WHERE id = ?1",
             )?
-            .execute(params![
-                id,
-                enc(c.last_id.ms),
-                enc(c.last_id.seq),
-                c.entries_added as i64,
-                enc(c.max_deleted_id.ms),
-                enc(c.max_deleted_id.seq),
-                enc(c.first_id.ms),
-                enc(c.first_id.seq),
-            ])?;
+            .execute(values)?;
+        if updated == 0 {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO redis_streams (id, last_ms, last_seq, entries_added, \
+                     max_del_ms, max_del_seq, first_ms, first_seq) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(values)?;
+        }
+        self.counters_memo = Some((id, self.conn.total_changes(), *c));
         Ok(())
     }
 
@@ -230,23 +252,26 @@ impl SqliteEngine {
             .optional()?)
     }
 
-    fn write_node(&self, id: i64, n: &Node) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO redis_stream_nodes \
-                 (id, ms, seq, last_ms, last_seq, live, total, bytes) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                id,
-                enc(n.first.ms),
-                enc(n.first.seq),
-                enc(n.last.ms),
-                enc(n.last.seq),
-                n.live,
-                n.total,
-                n.bytes
-            ])?;
+    /// Writes a node: `new` inserts it, else its row (keyed by its first
+    /// id) is updated in place.
+    fn write_node(&self, id: i64, n: &Node, new: bool) -> Result<()> {
+        let sql = if new {
+            "INSERT INTO redis_stream_nodes (id, ms, seq, last_ms, last_seq, live, total, bytes) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        } else {
+            "UPDATE redis_stream_nodes SET last_ms = ?4, last_seq = ?5, live = ?6, total = ?7, \
+             bytes = ?8 WHERE id = ?1 AND ms = ?2 AND seq = ?3"
+        };
+        self.conn.prepare_cached(sql)?.execute(params![
+            id,
+            enc(n.first.ms),
+            enc(n.first.seq),
+            enc(n.last.ms),
+            enc(n.last.seq),
+            n.live,
+            n.total,
+            n.bytes
+        ])?;
         Ok(())
     }
 
@@ -369,20 +394,27 @@ impl StreamOps for SqliteEngine {
         fields: &[(&[u8], &[u8])],
         limits: NodeLimits,
     ) -> Result<()> {
-        let (id, existed) = self.container_for_write(key, KeyType::Stream)?;
-        let mut c = if existed {
-            self.counters(id)?
-        } else {
-            Counters::default()
+        // The row and counters XADD just read come from the memos.
+        let (id, length, mut c, existed) = match self.row(key)? {
+            Some(row) if row.meta.key_type != KeyType::Stream => {
+                return Err(EngineError::WrongType)
+            }
+            Some(row) => (row.id, self.row_len(&row), self.counters(row.id)?, true),
+            None => (
+                self.insert_key(self.phys, key, KeyType::Stream, None, None)?,
+                0,
+                Counters::default(),
+                false,
+            ),
         };
-        let length = if existed { self.container_len(id)? } else { 0 };
         // Where Redis would put the entry: the tail node unless it is full.
         let raw: u64 = fields.iter().map(|(f, v)| (f.len() + v.len()) as u64).sum();
         let max_bytes = match limits.max_bytes {
             0 => LISTPACK_MAX,
             n => n.min(LISTPACK_MAX),
         };
-        let tail = self.tail_node(id)?.filter(|t| {
+        let tail = if existed { self.tail_node(id)? } else { None };
+        let tail = tail.filter(|t| {
             (t.bytes as u64) + raw < max_bytes
                 && (limits.max_entries == 0 || (t.total as u64) < limits.max_entries)
         });
@@ -402,7 +434,7 @@ impl StreamOps for SqliteEngine {
                 bytes: (node_header_bytes(fields) + entry_bytes(fields)) as i64,
             },
         };
-        self.write_node(id, &node)?;
+        self.write_node(id, &node, tail.is_none())?;
         self.conn
             .prepare_cached(
                 "INSERT INTO redis_stream_entries (id, ms, seq, fields) VALUES (?1, ?2, ?3, ?4)",
@@ -513,7 +545,7 @@ impl StreamOps for SqliteEngine {
                 if node.live <= 0 {
                     self.delete_node(id, node.first)?;
                 } else {
-                    self.write_node(id, &node)?;
+                    self.write_node(id, &node, false)?;
                 }
             }
             first_gone |= entry == c.first_id;
@@ -583,7 +615,7 @@ impl StreamOps for SqliteEngine {
             // Entries trimmed inside a node stay counted in its total, as
             // Redis' deleted-flagged listpack entries do.
             node.live -= gone;
-            self.write_node(id, &node)?;
+            self.write_node(id, &node, false)?;
             length -= gone;
             deleted += gone;
             break;
