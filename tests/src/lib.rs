@@ -263,9 +263,13 @@ impl Drop for Resplite {
 }
 
 pub async fn connect(url: &str) -> redis::aio::MultiplexedConnection {
+    // The crate's default gives a reply 500 ms: a big pipeline to a debug
+    // build on a loaded 2-core machine takes longer. A hang still fails.
+    let config =
+        redis::AsyncConnectionConfig::new().set_response_timeout(Some(Duration::from_secs(30)));
     redis::Client::open(url)
         .expect("client")
-        .get_multiplexed_async_connection()
+        .get_multiplexed_async_connection_with_config(&config)
         .await
         .expect("connect")
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use redis::aio::MultiplexedConnection;
-use resplite_tests::{q, RedisServer, Resplite};
+use resplite_tests::{connect, q, RedisServer, Resplite};
 
 async fn all(c: &mut MultiplexedConnection) -> BTreeMap<String, String> {
     q(c, &[b"CONFIG", b"GET", b"*"]).await.unwrap()
@@ -36,11 +36,7 @@ async fn every_redis_parameter_is_known_with_its_default() {
     let server = Resplite::start();
     let redis = RedisServer::start().await;
     let mut ours = server.client().await;
-    let mut oracle = redis::Client::open(redis.url())
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut oracle = connect(&redis.url()).await;
     let (mine, theirs) = (all(&mut ours).await, all(&mut oracle).await);
     for (name, value) in &theirs {
         let Some(got) = mine.get(name) else {

@@ -12,7 +12,7 @@ use bytes::BytesMut;
 use redis::Value;
 use redis_protocol::resp2::types::BytesFrame;
 use redis_protocol::resp3::types::BytesFrame as Frame3;
-use resplite_tests::{encode_command, q, q_err, RawClient, RedisServer, Resplite};
+use resplite_tests::{connect, encode_command, q, q_err, RawClient, RedisServer, Resplite};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -203,12 +203,7 @@ async fn hello_switches_protocol_and_reports_the_server() {
 #[tokio::test]
 async fn redis_rs_speaks_resp3() {
     let server = Resplite::start();
-    let client =
-        redis::Client::open(format!("redis://{}/?protocol=resp3", server.addr)).expect("client");
-    let mut con = client
-        .get_multiplexed_async_connection()
-        .await
-        .expect("RESP3 handshake");
+    let mut con = connect(&format!("redis://{}/?protocol=resp3", server.addr)).await;
     let _: () = q(&mut con, &[b"HSET", b"h", b"a", b"1"]).await.unwrap();
     let v: Value = q(&mut con, &[b"HGETALL", b"h"]).await.unwrap();
     assert_eq!(

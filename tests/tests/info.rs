@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use resplite_tests::{q, RedisServer, Resplite};
+use resplite_tests::{connect, q, RedisServer, Resplite};
 
 type Conn = redis::aio::MultiplexedConnection;
 
@@ -418,9 +418,7 @@ async fn rejected_connections_are_counted() {
 #[tokio::test]
 async fn info_reads_the_same_over_resp3() {
     let server = Resplite::start();
-    let client =
-        redis::Client::open(format!("redis://{}/?protocol=resp3", server.addr)).expect("client");
-    let mut c = client.get_multiplexed_async_connection().await.unwrap();
+    let mut c = connect(&format!("redis://{}/?protocol=resp3", server.addr)).await;
     let got = info(&mut c, &["server", "clients"]).await;
     assert_eq!(got.names(), ["Server", "Clients"]);
     assert!(got.num("Clients", "connected_clients") >= 1);
