@@ -13,11 +13,7 @@ use redis::aio::MultiplexedConnection;
 use redis::Value;
 
 async fn conn(port: u16) -> MultiplexedConnection {
-    redis::Client::open(format!("redis://127.0.0.1:{port}/"))
-        .expect("url")
-        .get_multiplexed_async_connection()
-        .await
-        .expect("connect")
+    resplite_tests::connect(&format!("redis://127.0.0.1:{port}/")).await
 }
 
 /// The ids in an XREADGROUP reply (RESP2: [[key, [[id, fields], ...]]]).
