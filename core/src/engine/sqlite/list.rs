@@ -11,7 +11,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::SqliteEngine;
-use crate::engine::{EngineError, KeyType, ListOps, Result};
+use crate::engine::{KeyType, ListOps, Result};
 
 /// A list's id and ends.
 #[derive(Debug, Clone, Copy)]
@@ -61,12 +61,9 @@ impl SqliteEngine {
     /// program) is renumbered once, here.
     fn list_ends(&mut self, key: &[u8]) -> Result<Option<Ends>> {
         // One lookup for type, deadline and length: pushes and pops are hot.
-        let Some(row) = self.row(key)? else {
+        let Some(row) = self.container_row(key, KeyType::List)? else {
             return Ok(None);
         };
-        if row.meta.key_type != KeyType::List {
-            return Err(EngineError::WrongType);
-        }
         let (id, len) = (row.id, self.row_len(&row));
         // Ends this group already changed are in memory: no meta row lookup.
         let (head, tail) = match self.cached_ends.get(&id) {
@@ -514,7 +511,7 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::engine::{Engine, PragmaTemplate};
+    use crate::engine::{Engine, EngineError, PragmaTemplate};
 
     fn engine() -> SqliteEngine {
         let mut e = SqliteEngine::with_connection(

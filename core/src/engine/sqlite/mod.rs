@@ -467,14 +467,19 @@ impl SqliteEngine {
         self.row_in(self.phys, key)
     }
 
-    /// The id of a live container of type `ty` for reading: `None` if
-    /// missing, `WrongType` if the key holds another type.
-    fn container(&mut self, key: &[u8], ty: KeyType) -> Result<Option<i64>> {
+    /// The row of a live container of type `ty`: `None` if missing,
+    /// `WrongType` if the key holds another type.
+    fn container_row(&mut self, key: &[u8], ty: KeyType) -> Result<Option<Row>> {
         match self.row(key)? {
             Some(row) if row.meta.key_type != ty => Err(EngineError::WrongType),
-            Some(row) => Ok(Some(row.id)),
-            None => Ok(None),
+            row => Ok(row),
         }
+    }
+
+    /// The id of a live container of type `ty` for reading (see
+    /// [`container_row`](Self::container_row)).
+    fn container(&mut self, key: &[u8], ty: KeyType) -> Result<Option<i64>> {
+        Ok(self.container_row(key, ty)?.map(|row| row.id))
     }
 
     /// A container of type `ty` for writing, created empty if missing (the caller

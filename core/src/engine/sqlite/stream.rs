@@ -351,12 +351,9 @@ impl SqliteEngine {
 
 impl StreamOps for SqliteEngine {
     fn xmeta(&mut self, key: &[u8]) -> Result<Option<StreamMeta>> {
-        let Some(row) = self.row(key)? else {
+        let Some(row) = self.container_row(key, KeyType::Stream)? else {
             return Ok(None);
         };
-        if row.meta.key_type != KeyType::Stream {
-            return Err(EngineError::WrongType);
-        }
         let (id, length) = (row.id, self.row_len(&row));
         let c = self.counters(id)?;
         Ok(Some(StreamMeta {
@@ -395,10 +392,7 @@ impl StreamOps for SqliteEngine {
         limits: NodeLimits,
     ) -> Result<()> {
         // The row and counters XADD just read come from the memos.
-        let (id, length, mut c, existed) = match self.row(key)? {
-            Some(row) if row.meta.key_type != KeyType::Stream => {
-                return Err(EngineError::WrongType)
-            }
+        let (id, length, mut c, existed) = match self.container_row(key, KeyType::Stream)? {
             Some(row) => (row.id, self.row_len(&row), self.counters(row.id)?, true),
             None => (
                 self.insert_key(self.phys, key, KeyType::Stream, None, None)?,
