@@ -557,7 +557,8 @@ pub fn seed_hash(conn: &rusqlite::Connection, key: &[u8]) {
     )
     .expect("seed key");
     conn.execute(
-        "INSERT INTO redis_hashes (id, field, value) VALUES (last_insert_rowid(), x'66', x'76')",
+        "INSERT INTO redis_hashes (id, h, field, value) \
+         VALUES (last_insert_rowid(), resplite_hash(x'66'), x'66', x'76')",
         [],
     )
     .expect("seed field");

@@ -363,23 +363,24 @@ async fn hscan_iterates_everything_once() {
     let mut c = server.client().await;
     string_key(&mut c).await;
     let mut args: Vec<Vec<u8>> = vec![b"HSET".to_vec(), b"h".to_vec()];
-    for i in 0..100 {
+    // Past 128 fields: smaller hashes are scanned whole, as Redis' listpacks.
+    for i in 0..300 {
         args.push(format!("f{i}").into_bytes());
         args.push(format!("v{i}").into_bytes());
     }
     let refs: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
-    assert_eq!(int(&mut c, &refs).await, 100);
+    assert_eq!(int(&mut c, &refs).await, 300);
     let (mut got, calls) = hscan_all(&mut c, b"h", &[b"COUNT", b"7"]).await;
-    assert!(calls >= 100 / 7, "COUNT bounds each step: {calls}");
+    assert!(calls >= 300 / 7, "COUNT bounds each step: {calls}");
     got.sort();
-    let mut want: Vec<(Vec<u8>, Vec<u8>)> = (0..100)
+    let mut want: Vec<(Vec<u8>, Vec<u8>)> = (0..300)
         .map(|i| (format!("f{i}").into_bytes(), format!("v{i}").into_bytes()))
         .collect();
     want.sort();
     assert_eq!(got, want);
-    // MATCH filters after reading: f1, f10..f19.
+    // MATCH filters after reading: f1, f10..f19, f100..f199.
     let (got, _) = hscan_all(&mut c, b"h", &[b"MATCH", b"f1*", b"COUNT", b"9"]).await;
-    assert_eq!(got.len(), 11);
+    assert_eq!(got.len(), 111);
     // Fields present throughout are returned even as others come and go.
     let mut cursor = "0".to_string();
     let mut seen = HashSet::new();
@@ -407,7 +408,7 @@ async fn hscan_iterates_everything_once() {
             break;
         }
     }
-    assert!((0..100).all(|i| seen.contains(&format!("f{i}"))));
+    assert!((0..300).all(|i| seen.contains(&format!("f{i}"))));
     // Missing key, wrong type, bad arguments.
     assert_eq!(
         value(&mut c, &[b"HSCAN", b"nope", b"0"]).await,
@@ -541,4 +542,103 @@ async fn hlen_is_kept_right_by_every_write() {
     let _: () = q(&mut c, &[b"RENAME", b"h", b"h2"]).await.unwrap();
     assert_eq!(int(&mut c, &[b"HLEN", b"h2"]).await, fields + 3);
     assert_eq!(int(&mut c, &[b"HLEN", b"h"]).await, 0);
+}
+
+/// A small hash reads back in insertion order, as a Redis listpack does
+/// (a deleted field that comes back goes last), also after a restart and a
+/// COPY; HSCAN returns it whole with cursor 0. Checked against redis-server.
+#[tokio::test]
+async fn a_small_hash_keeps_insertion_order_as_redis_does() {
+    let redis = resplite_tests::RedisServer::start().await;
+    let mut oracle = resplite_tests::connect(&redis.url()).await;
+    let mut server = Resplite::start();
+    let writes: [&[&[u8]]; 5] = [
+        &[b"HSET", b"h", b"z", b"1", b"a", b"2", b"m", b"3"],
+        &[b"HSET", b"h", BIN_F, BIN_V, b"b", b"4"],
+        &[b"HDEL", b"h", b"a"],
+        &[b"HSET", b"h", b"a", b"5", b"z", b"6"],
+        &[b"COPY", b"h", b"h2"],
+    ];
+    let reads: [&[&[u8]]; 5] = [
+        &[b"HGETALL", b"h"],
+        &[b"HKEYS", b"h"],
+        &[b"HVALS", b"h"],
+        &[b"HSCAN", b"h", b"0", b"COUNT", b"1"],
+        &[b"HGETALL", b"h2"],
+    ];
+    let mut c = server.client().await;
+    for w in writes {
+        let expected = value(&mut oracle, w).await;
+        assert_eq!(value(&mut c, w).await, expected);
+    }
+    let mut expected = Vec::new();
+    for r in reads {
+        expected.push(value(&mut oracle, r).await);
+    }
+    for round in 0..2 {
+        let mut got = Vec::new();
+        for r in reads {
+            got.push(value(&mut c, r).await);
+        }
+        assert_eq!(got, expected, "round {round}");
+        server.restart();
+        c = server.client().await;
+    }
+}
+
+/// A big hash and a big set are scanned by element hash: a whole HSCAN or
+/// SSCAN returns every element present throughout it, while others come and
+/// go between its steps.
+#[tokio::test]
+async fn big_hash_and_set_scans_return_every_element_present_throughout() {
+    let server = Resplite::start();
+    let mut c = server.client().await;
+    let mut pipe = redis::pipe();
+    for i in 0..2000 {
+        pipe.cmd("HSET")
+            .arg("h")
+            .arg(format!("f{i}"))
+            .arg(i)
+            .ignore();
+        pipe.cmd("SADD").arg("s").arg(format!("m{i}")).ignore();
+    }
+    let _: () = pipe.query_async(&mut c).await.unwrap();
+    for (cmd, key, prefix) in [(&b"HSCAN"[..], &b"h"[..], "f"), (b"SSCAN", b"s", "m")] {
+        let (mut cursor, mut seen, mut steps) = (0u64, HashSet::new(), 0);
+        loop {
+            let (next, page): (u64, Vec<Vec<u8>>) = q(
+                &mut c,
+                &[cmd, key, cursor.to_string().as_bytes(), b"COUNT", b"25"],
+            )
+            .await
+            .unwrap();
+            let step = if cmd == b"HSCAN" { 2 } else { 1 };
+            seen.extend(page.into_iter().step_by(step));
+            steps += 1;
+            // Churn: elements 2000.. come and go; 0..2000 stay throughout.
+            let extra = format!("{prefix}{}", 2000 + steps);
+            let gone = format!("{prefix}{}", 2000 + steps - 1);
+            if cmd == b"HSCAN" {
+                let _: i64 = q(&mut c, &[b"HSET", key, extra.as_bytes(), b"x"])
+                    .await
+                    .unwrap();
+                let _: i64 = q(&mut c, &[b"HDEL", key, gone.as_bytes()]).await.unwrap();
+            } else {
+                let _: i64 = q(&mut c, &[b"SADD", key, extra.as_bytes()]).await.unwrap();
+                let _: i64 = q(&mut c, &[b"SREM", key, gone.as_bytes()]).await.unwrap();
+            }
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        for i in 0..2000 {
+            assert!(
+                seen.contains(format!("{prefix}{i}").as_bytes()),
+                "{prefix}{i} missed"
+            );
+        }
+        // COUNT is honoured: many steps, not one reply.
+        assert!(steps > 40, "{steps} steps");
+    }
 }

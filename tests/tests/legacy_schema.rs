@@ -285,7 +285,7 @@ async fn a_version_1_file_is_upgraded_once() {
         server
             .log()
             .iter()
-            .any(|l| l.contains("upgraded the file to schema version 3")),
+            .any(|l| l.contains("upgraded the file to schema version 4")),
         "{:?}",
         server.log()
     );
@@ -294,7 +294,7 @@ async fn a_version_1_file_is_upgraded_once() {
     assert!(!server.log().iter().any(|l| l.contains("upgrading")));
     assert_v1_contents(&server, 1000).await;
     drop(server);
-    assert_eq!(user_version(&db), 3);
+    assert_eq!(user_version(&db), 4);
     let ok: String = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -302,45 +302,313 @@ async fn a_version_1_file_is_upgraded_once() {
     assert_eq!(ok, "ok");
 }
 
-/// A version-2 file (hashes without field deadlines) gains them on open
-/// without a rewrite: its hashes read the same and take deadlines.
-#[tokio::test]
-async fn a_version_2_file_gains_field_deadlines() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v2.db");
-    {
-        let server = Resplite::on_db(&db, &[]);
-        let mut c = server.client().await;
-        let _: i64 = q(&mut c, &[b"HSET", b"h", b"a", b"1", b"b", b"2"])
+/// Turns a file of today's layout back into version 3's (hashes and sets in
+/// rowid tables with scan indexes), or version 2's (also no field deadlines).
+fn downgrade(db: &std::path::Path, version: i64) {
+    let deadline = if version == 2 { "" } else { ", expires_at" };
+    let deadline_col = if version == 2 {
+        ""
+    } else {
+        ", expires_at INTEGER"
+    };
+    let deadline_idx = if version == 2 {
+        ""
+    } else {
+        "CREATE INDEX redis_hashes_deadline ON redis_hashes(expires_at)
+             WHERE expires_at IS NOT NULL;
+         CREATE INDEX redis_hashes_key_deadline ON redis_hashes(id, expires_at)
+             WHERE expires_at IS NOT NULL;"
+    };
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute_batch(&format!(
+            "BEGIN;
+             CREATE TABLE old_h AS SELECT id, field, value{deadline} FROM redis_hashes
+                 ORDER BY id, ord;
+             CREATE TABLE old_s AS SELECT id, member FROM redis_sets;
+             CREATE TABLE old_z AS SELECT id, member, score FROM redis_zsets;
+             DROP TABLE redis_hashes; DROP TABLE redis_sets; DROP TABLE redis_zsets;
+             CREATE TABLE redis_hashes (id INTEGER NOT NULL, field BLOB NOT NULL,
+                 value BLOB NOT NULL{deadline_col}, PRIMARY KEY (id, field));
+             CREATE INDEX redis_hashes_scan ON redis_hashes(id);
+             {deadline_idx}
+             CREATE TABLE redis_sets (id INTEGER NOT NULL, member BLOB NOT NULL,
+                 PRIMARY KEY (id, member));
+             CREATE INDEX redis_sets_scan ON redis_sets(id);
+             CREATE TABLE redis_zsets (id INTEGER NOT NULL, member BLOB NOT NULL,
+                 score REAL NOT NULL, PRIMARY KEY (id, member));
+             CREATE INDEX redis_zsets_score ON redis_zsets(id, score, member);
+             CREATE INDEX redis_zsets_scan ON redis_zsets(id);
+             INSERT INTO redis_zsets SELECT * FROM old_z; DROP TABLE old_z;
+             INSERT INTO redis_hashes SELECT * FROM old_h;
+             INSERT INTO redis_sets SELECT * FROM old_s;
+             DROP TABLE old_h; DROP TABLE old_s;
+             PRAGMA user_version = {version};
+             COMMIT;"
+        ))
+        .unwrap();
+}
+
+/// What a client reads of every type: the same before and after an upgrade.
+async fn snapshot(c: &mut redis::aio::MultiplexedConnection) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sorted = |mut v: Vec<Vec<u8>>| {
+        v.sort();
+        out.push(format!("{v:?}"));
+    };
+    sorted(q(c, &[b"KEYS", b"*"]).await.unwrap());
+    sorted(q(c, &[b"HGETALL", b"h"]).await.unwrap());
+    sorted(q(c, &[b"SMEMBERS", b"s"]).await.unwrap());
+    sorted(q(c, &[b"HKEYS", b"big"]).await.unwrap());
+    sorted(q(c, &[b"SMEMBERS", b"bigset"]).await.unwrap());
+    // Whole HSCAN and SSCAN iterations.
+    for (cmd, key) in [
+        (&b"HSCAN"[..], &b"big"[..]),
+        (b"SSCAN", b"bigset"),
+        (b"ZSCAN", b"bigz"),
+    ] {
+        let (mut cursor, mut all) = (0u64, Vec::new());
+        loop {
+            let (next, page): (u64, Vec<Vec<u8>>) = q(
+                c,
+                &[cmd, key, cursor.to_string().as_bytes(), b"COUNT", b"7"],
+            )
             .await
             .unwrap();
+            all.extend(page);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        sorted(all);
     }
-    // What version 2 had: no deadline column, no indexes on it.
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute_batch(
-            "DROP INDEX redis_hashes_deadline; DROP INDEX redis_hashes_key_deadline;
-             ALTER TABLE redis_hashes DROP COLUMN expires_at; PRAGMA user_version = 2;",
-        )
-        .unwrap();
-    let server = Resplite::on_db(&db, &[]);
-    assert!(
-        server
-            .log()
-            .iter()
-            .any(|l| l.contains("upgraded the file to schema version 3")),
+    let mut plain = Vec::new();
+    // A small hash keeps its insertion order through the conversion.
+    plain.push(format!(
         "{:?}",
-        server.log()
-    );
-    let mut c = server.client().await;
-    assert_eq!(q::<i64>(&mut c, &[b"HLEN", b"h"]).await.unwrap(), 2);
-    let set: Vec<i64> = q(&mut c, &[b"HEXPIRE", b"h", b"100", b"FIELDS", b"1", b"a"])
+        q::<Vec<Vec<u8>>>(c, &[b"HGETALL", b"h"]).await.unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<u8>>(c, &[b"GET", b"str"]).await.unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<Vec<u8>>>(c, &[b"LRANGE", b"l", b"0", b"-1"])
+            .await
+            .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<Vec<u8>>>(c, &[b"ZRANGE", b"z", b"0", b"-1", b"WITHSCORES"])
+            .await
+            .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<redis::Value>(c, &[b"XRANGE", b"x", b"-", b"+"])
+            .await
+            .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<redis::Value>(c, &[b"XPENDING", b"x", b"g"])
+            .await
+            .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<i64>>(c, &[b"HPEXPIRETIME", b"h", b"FIELDS", b"2", b"a", b"\x00b"])
+            .await
+            .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<Vec<u8>>>(
+            c,
+            &[
+                b"ZRANGEBYLEX",
+                b"bigz",
+                b"[m1",
+                b"(m2",
+                b"LIMIT",
+                b"2",
+                b"5"
+            ]
+        )
+        .await
+        .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<Vec<u8>>>(c, &[b"ZRANGE", b"bigz", b"10", b"20", b"WITHSCORES"])
+            .await
+            .unwrap()
+    ));
+    for key in [&b"h"[..], b"s", b"bigset", b"big", b"z", b"bigz"] {
+        plain.push(format!(
+            "{:?}",
+            q::<i64>(c, &[b"PEXPIRETIME", key]).await.unwrap()
+        ));
+    }
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<bool>>(c, &[b"SMISMEMBER", b"bigset", b"m1", b"m999", b"\xff"])
+            .await
+            .unwrap()
+    ));
+    plain.push(format!(
+        "{:?}",
+        q::<Vec<Vec<u8>>>(c, &[b"SINTER", b"s", b"bigset"])
+            .await
+            .unwrap()
+    ));
+    out.extend(plain);
+    out
+}
+
+/// Version 3 and version 2 files (hashes and sets in rowid tables; version 2
+/// without field deadlines) are converted on open, in one transaction, and
+/// serve every type as they did; the new file passes an integrity check.
+#[tokio::test]
+async fn version_3_and_2_files_are_converted_and_serve_the_same() {
+    for version in [3, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("old.db");
+        let before = {
+            let server = Resplite::on_db(&db, &[]);
+            let mut c = server.client().await;
+            let mut fill: Vec<Vec<Vec<u8>>> = vec![
+                vec![b"SET".to_vec(), b"str".to_vec(), b"v\x00".to_vec()],
+                vec![
+                    b"HSET".to_vec(),
+                    b"h".to_vec(),
+                    b"a".to_vec(),
+                    b"1".to_vec(),
+                ],
+                vec![
+                    b"HSET".to_vec(),
+                    b"h".to_vec(),
+                    b"\x00b".to_vec(),
+                    b"\xff".to_vec(),
+                ],
+                vec![
+                    b"SADD".to_vec(),
+                    b"s".to_vec(),
+                    b"m1".to_vec(),
+                    b"\xff".to_vec(),
+                ],
+                vec![
+                    b"RPUSH".to_vec(),
+                    b"l".to_vec(),
+                    b"x".to_vec(),
+                    b"y".to_vec(),
+                ],
+                vec![
+                    b"ZADD".to_vec(),
+                    b"z".to_vec(),
+                    b"1.5".to_vec(),
+                    b"m".to_vec(),
+                ],
+                vec![
+                    b"XADD".to_vec(),
+                    b"x".to_vec(),
+                    b"1-1".to_vec(),
+                    b"f".to_vec(),
+                    b"v".to_vec(),
+                ],
+                vec![
+                    b"XGROUP".to_vec(),
+                    b"CREATE".to_vec(),
+                    b"x".to_vec(),
+                    b"g".to_vec(),
+                    b"0".to_vec(),
+                ],
+                vec![
+                    b"XREADGROUP".to_vec(),
+                    b"GROUP".to_vec(),
+                    b"g".to_vec(),
+                    b"c".to_vec(),
+                    b"STREAMS".to_vec(),
+                    b"x".to_vec(),
+                    b">".to_vec(),
+                ],
+                vec![
+                    b"PEXPIREAT".to_vec(),
+                    b"bigset".to_vec(),
+                    b"4102444800000".to_vec(),
+                ],
+            ];
+            for i in 0..500 {
+                fill.push(vec![
+                    b"HSET".to_vec(),
+                    b"big".to_vec(),
+                    format!("f{i}").into_bytes(),
+                    format!("{i}").into_bytes(),
+                ]);
+                fill.push(vec![
+                    b"SADD".to_vec(),
+                    b"bigset".to_vec(),
+                    format!("m{i}").into_bytes(),
+                ]);
+                fill.push(vec![
+                    b"ZADD".to_vec(),
+                    b"bigz".to_vec(),
+                    b"0".to_vec(),
+                    format!("m{i}").into_bytes(),
+                ]);
+            }
+            if version == 3 {
+                fill.push(vec![
+                    b"HPEXPIREAT".to_vec(),
+                    b"h".to_vec(),
+                    b"4102444800000".to_vec(),
+                    b"FIELDS".to_vec(),
+                    b"1".to_vec(),
+                    b"a".to_vec(),
+                ]);
+            }
+            for cmd in &fill {
+                let args: Vec<&[u8]> = cmd.iter().map(|a| a.as_slice()).collect();
+                let _: redis::Value = q(&mut c, &args).await.unwrap();
+            }
+            snapshot(&mut c).await
+        };
+        downgrade(&db, version);
+        assert_eq!(user_version(&db), version);
+        let mut server = Resplite::on_db(&db, &[]);
+        assert!(
+            server
+                .log()
+                .iter()
+                .any(|l| l.contains("upgraded the file to schema version 4")),
+            "{:?}",
+            server.log()
+        );
+        let mut c = server.client().await;
+        assert_eq!(snapshot(&mut c).await, before, "version {version}");
+        // Writable as before: deadlines, new members, counts.
+        let set: Vec<i64> = q(
+            &mut c,
+            &[b"HEXPIRE", b"h", b"100", b"FIELDS", b"1", b"\x00b"],
+        )
         .await
         .unwrap();
-    assert_eq!(set, [1]);
-    drop(server);
-    assert_eq!(user_version(&db), 3);
-    resplite_tests::assert_integrity(&db);
+        assert_eq!(set, [1]);
+        assert_eq!(
+            q::<i64>(&mut c, &[b"SADD", b"bigset", b"new"])
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(q::<i64>(&mut c, &[b"SCARD", b"bigset"]).await.unwrap(), 501);
+        server.restart();
+        assert!(!server.log().iter().any(|l| l.contains("upgrading")));
+        drop(server);
+        assert_eq!(user_version(&db), 4);
+        resplite_tests::assert_integrity(&db);
+    }
 }
 
 /// A file from a newer resplite is refused with a clear message, untouched.

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, OptionalExtension};
 
+use super::clustered::element_hash;
+use super::hash::HashPut;
 use super::SqliteEngine;
 use crate::engine::hash_ttl::{FieldCondition, FieldDeadline, FieldExpire, HashTtlOps};
 use crate::engine::{DbKey, KeyType, Result};
@@ -68,12 +70,12 @@ impl SqliteEngine {
         if !self.may_have_deadlines()? {
             return Ok(0);
         }
-        let due: Vec<(i64, i64, i64, Vec<u8>)> = self
+        let due: Vec<(Vec<u8>, i64, i64, Vec<u8>)> = self
             .conn
             .prepare_cached(
-                "SELECT h.rowid, h.id, k.db, k.key FROM redis_hashes h \
-                 JOIN redis_keys k ON k.id = h.id \
-                 WHERE h.expires_at <= ?1 AND h.expires_at IS NOT NULL LIMIT ?2",
+                "SELECT x.field, x.id, k.db, k.key FROM redis_hashes x \
+                 JOIN redis_keys k ON k.id = x.id \
+                 WHERE x.expires_at <= ?1 AND x.expires_at IS NOT NULL LIMIT ?2",
             )?
             .query_map(params![self.now, limit as i64], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -88,9 +90,9 @@ impl SqliteEngine {
         let mut by_hash: BTreeMap<i64, (i64, Vec<u8>, usize)> = BTreeMap::new();
         let mut delete = self
             .conn
-            .prepare_cached("DELETE FROM redis_hashes WHERE rowid = ?1")?;
-        for (rowid, id, phys, key) in &due {
-            delete.execute([rowid])?;
+            .prepare_cached("DELETE FROM redis_hashes WHERE id = ?1 AND h = ?3 AND field = ?2")?;
+        for (field, id, phys, key) in &due {
+            delete.execute(params![id, field, element_hash(field)])?;
             by_hash.entry(*id).or_insert((*phys, key.clone(), 0)).2 += 1;
         }
         drop(delete);
@@ -111,8 +113,10 @@ impl SqliteEngine {
     fn field_state(&self, id: i64, field: &[u8]) -> Result<FieldDeadline> {
         let found: Option<Option<i64>> = self
             .conn
-            .prepare_cached("SELECT expires_at FROM redis_hashes WHERE id = ?1 AND field = ?2")?
-            .query_row(params![id, field], |r| r.get(0))
+            .prepare_cached(
+                "SELECT expires_at FROM redis_hashes WHERE id = ?1 AND h = ?3 AND field = ?2",
+            )?
+            .query_row(params![id, field, element_hash(field)], |r| r.get(0))
             .optional()?;
         Ok(match found {
             None => FieldDeadline::Missing,
@@ -126,8 +130,10 @@ impl SqliteEngine {
             self.field_deadlines = Some(true);
         }
         self.conn
-            .prepare_cached("UPDATE redis_hashes SET expires_at = ?3 WHERE id = ?1 AND field = ?2")?
-            .execute(params![id, field, at])?;
+            .prepare_cached(
+                "UPDATE redis_hashes SET expires_at = ?3 WHERE id = ?1 AND h = ?4 AND field = ?2",
+            )?
+            .execute(params![id, field, at, element_hash(field)])?;
         Ok(())
     }
 }
@@ -165,8 +171,10 @@ impl HashTtlOps for SqliteEngine {
                 out.push(FieldExpire::Refused);
             } else if at <= self.now {
                 self.conn
-                    .prepare_cached("DELETE FROM redis_hashes WHERE id = ?1 AND field = ?2")?
-                    .execute(params![id, field])?;
+                    .prepare_cached(
+                        "DELETE FROM redis_hashes WHERE id = ?1 AND h = ?3 AND field = ?2",
+                    )?
+                    .execute(params![id, field, element_hash(field)])?;
                 deleted += 1;
                 out.push(FieldExpire::Deleted);
             } else {
@@ -209,17 +217,11 @@ impl HashTtlOps for SqliteEngine {
 
     fn hset_keep_ttl(&mut self, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
         let id = self.hash_for_write(key)?;
-        let updated = self
-            .conn
-            .prepare_cached("UPDATE redis_hashes SET value = ?3 WHERE id = ?1 AND field = ?2")?
-            .execute(params![id, field, value])?;
-        if updated > 0 {
+        let mut next = self.hash_next_ord(id)?;
+        if !self.hash_put(id, field, value, HashPut::KeepDeadline, &mut next)? {
             self.touch(key, id);
             return Ok(false);
         }
-        self.conn
-            .prepare_cached("INSERT INTO redis_hashes (id, field, value) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, field, value])?;
         self.add_len(key, id, 1);
         Ok(true)
     }

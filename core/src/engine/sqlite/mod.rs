@@ -3,6 +3,7 @@
 
 mod backup;
 mod checkpoint;
+mod clustered;
 mod db;
 mod functions;
 mod hash;
@@ -172,6 +173,7 @@ impl SqliteEngine {
         )?;
         pragma.apply(&conn)?;
         zset::register_functions(&conn)?;
+        clustered::register_functions(&conn)?;
         schema::create(&conn)?;
         let mut engine = SqliteEngine {
             checkpointer: None,

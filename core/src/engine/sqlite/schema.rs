@@ -1,6 +1,7 @@
-//! The on-disk schema, version 3, and the one-time upgrade of older files
+//! The on-disk schema, version 4, and the one-time upgrade of older files
 //! (RESPlite 1.x's and resplite's version 1, which share a layout; version 2,
-//! whose hashes had no field deadlines).
+//! whose hashes had no field deadlines; version 3, whose hashes, sets and
+//! zsets were rowid tables).
 //!
 //! A key's identity, (database number, key bytes), is stored once, in
 //! `redis_keys`, which gives it an integer id; every type table is keyed by that
@@ -16,7 +17,7 @@ use rusqlite::Connection;
 use crate::engine::{EngineError, KeyType, Result};
 
 /// The layout this code reads and writes.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS redis_keys (
@@ -42,18 +43,18 @@ CREATE TABLE IF NOT EXISTS resplite_dbs (
     physical INTEGER NOT NULL
 );
 
--- Hashes, sets and zsets are rowid tables: a member keeps its rowid while it
--- exists (writes upsert, never REPLACE), and the index on (id) orders each key's
--- rows by rowid, so HSCAN/SSCAN/ZSCAN cursors are rowids and a full iteration
--- returns every member present throughout it.
+-- Hashes, sets and zsets: clustered by (id, h, element), where `h` is a
+-- 32-bit hash of the element's bytes (see clustered.rs): an element is stored
+-- once and found in one descent; HSCAN/SSCAN/ZSCAN cursors are `h` values.
 CREATE TABLE IF NOT EXISTS redis_hashes (
     id         INTEGER NOT NULL,
+    h          INTEGER NOT NULL,
     field      BLOB NOT NULL,
+    ord        INTEGER,                -- insertion rank in a small hash (see hash.rs)
     value      BLOB NOT NULL,
     expires_at INTEGER,                -- the field's deadline (HEXPIRE), ms; NULL = none
-    PRIMARY KEY (id, field)
-);
-CREATE INDEX IF NOT EXISTS redis_hashes_scan ON redis_hashes(id);
+    PRIMARY KEY (id, h, field)
+) WITHOUT ROWID;
 -- Field deadlines: partial indexes, empty (and free) while no field has one.
 -- The sweeper walks the first; a hash's commands ask the second whether any
 -- of its fields is due.
@@ -64,10 +65,10 @@ CREATE INDEX IF NOT EXISTS redis_hashes_key_deadline ON redis_hashes(id, expires
 
 CREATE TABLE IF NOT EXISTS redis_sets (
     id     INTEGER NOT NULL,
+    h      INTEGER NOT NULL,
     member BLOB NOT NULL,
-    PRIMARY KEY (id, member)
-);
-CREATE INDEX IF NOT EXISTS redis_sets_scan ON redis_sets(id);
+    PRIMARY KEY (id, h, member)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS redis_list_meta (
     id       INTEGER PRIMARY KEY,
@@ -82,14 +83,15 @@ CREATE TABLE IF NOT EXISTS redis_list_items (
     PRIMARY KEY (id, seq)
 ) WITHOUT ROWID;
 
+-- Score order, rank and lex ranges: the (id, score, member) index.
 CREATE TABLE IF NOT EXISTS redis_zsets (
     id     INTEGER NOT NULL,
+    h      INTEGER NOT NULL,
     member BLOB NOT NULL,
     score  REAL NOT NULL,
-    PRIMARY KEY (id, member)
-);
+    PRIMARY KEY (id, h, member)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS redis_zsets_score ON redis_zsets(id, score, member);
-CREATE INDEX IF NOT EXISTS redis_zsets_scan ON redis_zsets(id);
 
 -- Streams. Entry ids are pairs of unsigned 64-bit integers; SQLite's are
 -- signed, so every `ms`/`seq` column holds the value with its top bit flipped
@@ -270,18 +272,20 @@ pub fn copy_contents_sql(t: KeyType) -> Vec<String> {
     }
     let sql: &[&str] = match t {
         KeyType::String => &[],
-        KeyType::Hash => &["INSERT INTO redis_hashes (id, field, value, expires_at) \
-             SELECT ?2, field, value, expires_at FROM redis_hashes WHERE id = ?1 ORDER BY rowid"],
-        KeyType::Set => &["INSERT INTO redis_sets (id, member) \
-             SELECT ?2, member FROM redis_sets WHERE id = ?1 ORDER BY rowid"],
+        KeyType::Hash => &[
+            "INSERT INTO redis_hashes (id, h, field, ord, value, expires_at) \
+             SELECT ?2, h, field, ord, value, expires_at FROM redis_hashes WHERE id = ?1",
+        ],
+        KeyType::Set => &["INSERT INTO redis_sets (id, h, member) \
+             SELECT ?2, h, member FROM redis_sets WHERE id = ?1"],
         KeyType::List => &[
             "INSERT INTO redis_list_meta (id, head_seq, tail_seq) \
              SELECT ?2, head_seq, tail_seq FROM redis_list_meta WHERE id = ?1",
             "INSERT INTO redis_list_items (id, seq, value) \
              SELECT ?2, seq, value FROM redis_list_items WHERE id = ?1",
         ],
-        KeyType::ZSet => &["INSERT INTO redis_zsets (id, member, score) \
-             SELECT ?2, member, score FROM redis_zsets WHERE id = ?1 ORDER BY rowid"],
+        KeyType::ZSet => &["INSERT INTO redis_zsets (id, h, member, score) \
+             SELECT ?2, h, member, score FROM redis_zsets WHERE id = ?1"],
         KeyType::Stream => unreachable!("returned above"),
     };
     sql.iter().map(|s| s.to_string()).collect()
@@ -297,8 +301,8 @@ pub fn create(conn: &Connection) -> Result<()> {
              ({VERSION}); open it with a newer resplite"
         )));
     }
-    if version == 2 {
-        return upgrade_v2(conn);
+    if version == 2 || version == 3 {
+        return upgrade_v3(conn, version);
     }
     if version < VERSION && has_table(conn, "redis_keys")? {
         return upgrade_v1(conn);
@@ -384,16 +388,27 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
         // Rows of keys that are missing or of another type were never visible:
         // they are left behind.
         // (table, its columns after `id`, key type, extra order): each row
-        // joins its key's new row; in key order, so each index grows by appending.
+        // joins its key's new row; in key order, so each B-tree grows by
+        // appending. Hash, set and zset rows gain their element's hash
+        // (`h`).
         const CONTENTS: [(&str, &str, u8, &str); 5] = [
-            ("redis_hashes", "field, value", 2, ""),
-            ("redis_sets", "member", 3, ""),
+            ("redis_hashes", "h, field, ord, value", 2, ", 2, 3"),
+            ("redis_sets", "h, member", 3, ", 2, 3"),
             ("redis_list_meta", "head_seq, tail_seq", 4, ""),
             ("redis_list_items", "seq, value", 4, ", o.seq"),
-            ("redis_zsets", "member, score", 5, ""),
+            ("redis_zsets", "h, member, score", 5, ", 2, 3"),
         ];
         for (table, cols, ty, order) in CONTENTS {
-            let select: Vec<String> = cols.split(", ").map(|c| format!("o.{c}")).collect();
+            let select: Vec<String> = cols
+                .split(", ")
+                .map(|c| match (c, table) {
+                    ("h", "redis_hashes") => "resplite_hash(o.field)".to_string(),
+                    // Old rowids: insertion order.
+                    ("ord", _) => "o.rowid".to_string(),
+                    ("h", _) => "resplite_hash(o.member)".to_string(),
+                    _ => format!("o.{c}"),
+                })
+                .collect();
             step(
                 conn,
                 table,
@@ -411,9 +426,9 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
             step(
                 conn,
                 "hash-field deadlines",
-                "UPDATE redis_hashes AS h SET expires_at = t.expires_at \
+                "UPDATE redis_hashes AS x SET expires_at = t.expires_at \
                  FROM redis_hash_field_ttl t JOIN redis_keys k ON k.db = 0 AND k.key = t.key \
-                 WHERE h.id = k.id AND h.field = t.field",
+                 WHERE x.id = k.id AND x.h = resplite_hash(t.field) AND x.field = t.field",
             )?;
             conn.execute_batch("DROP TABLE redis_hash_field_ttl")?;
         }
@@ -451,21 +466,73 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
     }
 }
 
-/// Version 2 to 3: hash fields gain a deadline column (NULL in every row:
-/// SQLite adds it without rewriting the table) and its indexes.
-fn upgrade_v2(conn: &Connection) -> Result<()> {
-    conn.execute_batch(&format!(
-        "BEGIN IMMEDIATE;
-         ALTER TABLE redis_hashes ADD COLUMN expires_at INTEGER;
-         {SCHEMA}
-         PRAGMA user_version = {VERSION};
-         COMMIT;"
-    ))
-    .inspect_err(|_| {
-        let _ = conn.execute_batch("ROLLBACK");
-    })?;
-    tracing::info!("upgraded the file to schema version {VERSION} (hash-field deadlines)");
-    Ok(())
+/// Versions 2 and 3 to 4: hashes, sets and zsets move into clustered tables (every
+/// row rewritten, in one transaction); a version 2 file's hash fields first
+/// gain their deadline column (NULL in every row).
+fn upgrade_v3(conn: &Connection, version: i64) -> Result<()> {
+    let started = std::time::Instant::now();
+    tracing::info!(
+        "upgrading the file from schema version {version} to {VERSION} (one transaction)"
+    );
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = (|| -> Result<()> {
+        if version == 2 {
+            conn.execute_batch("ALTER TABLE redis_hashes ADD COLUMN expires_at INTEGER")?;
+        }
+        // The old indexes go first: the new tables' would share their names.
+        conn.execute_batch(
+            "DROP INDEX IF EXISTS redis_hashes_scan;
+             DROP INDEX IF EXISTS redis_hashes_deadline;
+             DROP INDEX IF EXISTS redis_hashes_key_deadline;
+             DROP INDEX IF EXISTS redis_sets_scan;
+             DROP INDEX IF EXISTS redis_zsets_score;
+             DROP INDEX IF EXISTS redis_zsets_scan;
+             ALTER TABLE redis_hashes RENAME TO v3_redis_hashes;
+             ALTER TABLE redis_sets RENAME TO v3_redis_sets;
+             ALTER TABLE redis_zsets RENAME TO v3_redis_zsets;",
+        )?;
+        conn.execute_batch(SCHEMA)?;
+        // Sorted first, so each B-tree is built by appending.
+        step(
+            conn,
+            "hash fields",
+            "INSERT INTO redis_hashes (id, h, field, ord, value, expires_at) \
+             SELECT id, resplite_hash(field), field, rowid, value, expires_at \
+             FROM v3_redis_hashes ORDER BY 1, 2, 3",
+        )?;
+        step(
+            conn,
+            "set members",
+            "INSERT INTO redis_sets (id, h, member) \
+             SELECT id, resplite_hash(member), member FROM v3_redis_sets ORDER BY 1, 2, 3",
+        )?;
+        step(
+            conn,
+            "zset members",
+            "INSERT INTO redis_zsets (id, h, member, score) \
+             SELECT id, resplite_hash(member), member, score FROM v3_redis_zsets \
+             ORDER BY 1, 2, 3",
+        )?;
+        conn.execute_batch(&format!(
+            "DROP TABLE v3_redis_hashes; DROP TABLE v3_redis_sets; DROP TABLE v3_redis_zsets;
+             PRAGMA user_version = {VERSION};"
+        ))?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            conn.execute_batch("COMMIT")?;
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                "upgraded the file to schema version {VERSION}"
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// One statement of the upgrade, logged with its row count.

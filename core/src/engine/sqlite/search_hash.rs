@@ -464,15 +464,10 @@ impl SqliteEngine {
 
     /// The schema fields' current values in hash `id`.
     fn hash_values(&self, def: &HashIndex, id: i64) -> Result<Vec<Option<String>>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT value FROM redis_hashes WHERE id = ?1 AND field = ?2")?;
         def.fields
             .iter()
             .map(|f| {
-                let v: Option<Vec<u8>> = stmt
-                    .query_row(params![id, f.field.as_bytes()], |r| r.get(0))
-                    .optional()?;
+                let v = self.hash_field(id, f.field.as_bytes())?;
                 Ok(v.map(|v| String::from_utf8_lossy(&v).into_owned()))
             })
             .collect()

@@ -1,12 +1,11 @@
 //! Sets on SQLite: one `redis_sets` row per member. Set algebra runs in SQL:
 //! intersections and differences walk one set and probe the others through the
-//! (key, member) primary key; stored results go through a temporary table so
+//! clustered (id, h, member) key; stored results go through a temporary table so
 //! the destination may also be a source.
-
-use std::collections::HashSet;
 
 use rusqlite::{params, OptionalExtension};
 
+use super::clustered::{element_hash, Clustered};
 use super::SqliteEngine;
 use crate::engine::{KeyType, Result, SetOps};
 use crate::util::glob::glob_match;
@@ -15,9 +14,6 @@ use crate::util::glob::glob_match;
 /// the result afterwards (keeps the statement text, and its cache entry, small).
 const MAX_SQL_PROBES: usize = 16;
 
-/// Containers at most this large are read whole for random picks with repeats.
-const SMALL: u64 = 64;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Algebra {
     Inter,
@@ -25,145 +21,12 @@ enum Algebra {
     Diff,
 }
 
-/// The tables whose rows are random-picked and scanned by rowid.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum RowTable {
-    Hashes,
-    Sets,
-}
-
-impl RowTable {
-    fn name(self) -> &'static str {
-        match self {
-            RowTable::Hashes => "redis_hashes",
-            RowTable::Sets => "redis_sets",
-        }
-    }
-}
-
 impl SqliteEngine {
-    /// Rowids of random rows of `key` in `table` (which holds `len` of them):
-    /// `count` distinct ones (all if fewer), or `count` with repeats. Large
-    /// samples read the key's rowids once; small ones probe random points of
-    /// the key's rowid range through the (key) index, so they cost O(count log n).
-    pub(super) fn random_rowids(
-        &mut self,
-        table: RowTable,
-        id: i64,
-        len: u64,
-        count: u64,
-        distinct: bool,
-    ) -> Result<Vec<i64>> {
-        if len == 0 || count == 0 {
-            return Ok(Vec::new());
-        }
-        let t = table.name();
-        let read_all = if distinct {
-            count.saturating_mul(3) >= len
-        } else {
-            len <= SMALL
-        };
-        if read_all {
-            let mut all: Vec<i64> = self
-                .conn
-                .prepare_dynamic(&format!("SELECT rowid FROM {t} WHERE id = ?1"))?
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            if distinct {
-                if count >= all.len() as u64 {
-                    return Ok(all);
-                }
-                // Partial Fisher-Yates: the first `count` slots are the sample.
-                for i in 0..count as usize {
-                    let j = i + (self.next_random() % (all.len() - i) as u64) as usize;
-                    all.swap(i, j);
-                }
-                all.truncate(count as usize);
-                return Ok(all);
-            }
-            return Ok((0..count)
-                .map(|_| all[(self.next_random() % all.len() as u64) as usize])
-                .collect());
-        }
-        let lo: i64 = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT rowid FROM {t} WHERE id = ?1 ORDER BY rowid LIMIT 1"
-            ))?
-            .query_row([id], |r| r.get(0))?;
-        let hi: i64 = self
-            .conn
-            .prepare_dynamic(&format!(
-                "SELECT rowid FROM {t} WHERE id = ?1 ORDER BY rowid DESC LIMIT 1"
-            ))?
-            .query_row([id], |r| r.get(0))?;
-        let span = (hi - lo) as u64 + 1;
-        let mut out = Vec::with_capacity(count as usize);
-        let mut seen = HashSet::new();
-        while (out.len() as u64) < count {
-            let point = lo + (self.next_random() % span) as i64;
-            let rowid: i64 = self
-                .conn
-                .prepare_dynamic(&format!(
-                    "SELECT rowid FROM {t} WHERE id = ?1 AND rowid >= ?2 ORDER BY rowid LIMIT 1"
-                ))?
-                .query_row(params![id, point], |r| r.get(0))?;
-            if !distinct || seen.insert(rowid) {
-                out.push(rowid);
-            }
-        }
-        Ok(out)
-    }
-
-    /// One *SCAN step over `key`'s rows in `table`: up to `count` rows after
-    /// rowid `cursor`, as (rowid, columns...) through `read`.
-    pub(super) fn scan_rows<T>(
-        &mut self,
-        table: RowTable,
-        columns: &str,
-        id: i64,
-        cursor: u64,
-        count: usize,
-        mut read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Option<T>>,
-    ) -> Result<(u64, Vec<T>)> {
-        let count = count.clamp(1, 100_000);
-        // A cursor past every rowid (a client's made-up value) ends the scan.
-        let Ok(cursor) = i64::try_from(cursor) else {
-            return Ok((0, Vec::new()));
-        };
-        let sql = format!(
-            "SELECT rowid, {columns} FROM {} WHERE id = ?1 AND rowid > ?2 \
-             ORDER BY rowid LIMIT ?3",
-            table.name()
-        );
-        let mut stmt = self.conn.prepare_dynamic(&sql)?;
-        let mut rows = stmt.query(params![id, cursor, count as i64])?;
-        let mut out = Vec::new();
-        let mut seen = 0usize;
-        let mut last = 0i64;
-        while let Some(row) = rows.next()? {
-            seen += 1;
-            last = row.get(0)?;
-            if let Some(item) = read(row)? {
-                out.push(item);
-            }
-        }
-        let next = if seen < count { 0 } else { last as u64 };
-        Ok((next, out))
-    }
-
-    fn set_member_at(&self, rowid: i64) -> Result<Vec<u8>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT member FROM redis_sets WHERE rowid = ?1")?
-            .query_row([rowid], |r| r.get(0))?)
-    }
-
     fn set_has(&self, id: i64, member: &[u8]) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT 1 FROM redis_sets WHERE id = ?1 AND member = ?2")?
-            .query_row(params![id, member], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM redis_sets WHERE id = ?1 AND h = ?3 AND member = ?2")?
+            .query_row(params![id, member, element_hash(member)], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -184,7 +47,7 @@ impl SqliteEngine {
     /// The SQL walk for an intersection or difference: the set at `?1` filtered
     /// by (NOT) EXISTS probes of the sets at `?2..`.
     fn probe_sql(prefix: &str, others: usize, keep_if_present: bool) -> String {
-        let mut sql = format!("{prefix}SELECT s.member FROM redis_sets s WHERE s.id = ?1");
+        let mut sql = format!("{prefix}SELECT s.member, s.h FROM redis_sets s WHERE s.id = ?1");
         let exists = if keep_if_present {
             "EXISTS"
         } else {
@@ -193,7 +56,7 @@ impl SqliteEngine {
         for i in 0..others {
             sql.push_str(&format!(
                 " AND {exists} (SELECT 1 FROM redis_sets o WHERE o.id = ?{} \
-                 AND o.member = s.member)",
+                 AND o.h = s.h AND o.member = s.member)",
                 i + 2
             ));
         }
@@ -300,7 +163,10 @@ impl SqliteEngine {
     /// The scratch table for stored results, created on first use (and again
     /// after a rollback undid its creation).
     fn temp_table(&mut self) -> Result<()> {
-        self.exec("CREATE TEMP TABLE IF NOT EXISTS resplite_set_result (member BLOB PRIMARY KEY)")
+        self.exec(
+            "CREATE TEMP TABLE IF NOT EXISTS resplite_set_result \
+             (member BLOB PRIMARY KEY, h INTEGER NOT NULL)",
+        )
     }
 
     fn clear_temp(&mut self) -> Result<()> {
@@ -310,8 +176,8 @@ impl SqliteEngine {
     fn union_into_temp(&mut self, ids: Vec<Option<(i64, u64)>>) -> Result<()> {
         self.temp_table()?;
         let mut stmt = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO temp.resplite_set_result (member) \
-             SELECT member FROM redis_sets WHERE id = ?1",
+            "INSERT OR IGNORE INTO temp.resplite_set_result (member, h) \
+             SELECT member, h FROM redis_sets WHERE id = ?1",
         )?;
         let mut done: Vec<i64> = Vec::new();
         for (id, _) in ids.into_iter().flatten() {
@@ -332,7 +198,7 @@ impl SqliteEngine {
             let present = op == Algebra::Inter;
             let (in_sql, rest) = plan.others.split_at(plan.others.len().min(MAX_SQL_PROBES));
             let sql = Self::probe_sql(
-                "INSERT INTO temp.resplite_set_result (member) ",
+                "INSERT INTO temp.resplite_set_result (member, h) ",
                 in_sql.len(),
                 present,
             );
@@ -343,10 +209,12 @@ impl SqliteEngine {
                 .execute(rusqlite::params_from_iter(bind))?;
             let filter = if present {
                 "DELETE FROM temp.resplite_set_result WHERE NOT EXISTS (SELECT 1 FROM redis_sets o \
-                 WHERE o.id = ?1 AND o.member = resplite_set_result.member)"
+                 WHERE o.id = ?1 AND o.h = resplite_set_result.h \
+                 AND o.member = resplite_set_result.member)"
             } else {
                 "DELETE FROM temp.resplite_set_result WHERE EXISTS (SELECT 1 FROM redis_sets o \
-                 WHERE o.id = ?1 AND o.member = resplite_set_result.member)"
+                 WHERE o.id = ?1 AND o.h = resplite_set_result.h \
+                 AND o.member = resplite_set_result.member)"
             };
             for id in rest {
                 self.conn.prepare_cached(filter)?.execute([id])?;
@@ -365,8 +233,8 @@ impl SqliteEngine {
             let (id, _) = self.container_for_write(dst, KeyType::Set)?;
             self.conn
                 .prepare_cached(
-                    "INSERT INTO redis_sets (id, member) \
-                     SELECT ?1, member FROM temp.resplite_set_result",
+                    "INSERT INTO redis_sets (id, h, member) \
+                     SELECT ?1, h, member FROM temp.resplite_set_result",
                 )?
                 .execute([id])?;
             self.add_len(dst, id, n);
@@ -385,12 +253,12 @@ struct Plan {
 impl SetOps for SqliteEngine {
     fn sadd(&mut self, key: &[u8], members: &[&[u8]]) -> Result<u64> {
         let (id, _) = self.container_for_write(key, KeyType::Set)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("INSERT OR IGNORE INTO redis_sets (id, member) VALUES (?1, ?2)")?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO redis_sets (id, h, member) VALUES (?1, ?2, ?3)",
+        )?;
         let mut added = 0;
         for m in members {
-            added += stmt.execute(params![id, m])? as u64;
+            added += stmt.execute(params![id, element_hash(m), m])? as u64;
         }
         drop(stmt);
         if added > 0 {
@@ -405,10 +273,10 @@ impl SetOps for SqliteEngine {
         };
         let mut stmt = self
             .conn
-            .prepare_cached("DELETE FROM redis_sets WHERE id = ?1 AND member = ?2")?;
+            .prepare_cached("DELETE FROM redis_sets WHERE id = ?1 AND h = ?3 AND member = ?2")?;
         let mut removed = 0;
         for m in members {
-            removed += stmt.execute(params![id, m])? as u64;
+            removed += stmt.execute(params![id, m, element_hash(m)])? as u64;
         }
         drop(stmt);
         if removed > 0 {
@@ -463,13 +331,11 @@ impl SetOps for SqliteEngine {
             self.remove(self.phys, key, id, KeyType::Set)?;
             return Ok(all);
         }
-        let rowids = self.random_rowids(RowTable::Sets, id, len, count, true)?;
-        let mut out = Vec::with_capacity(rowids.len());
-        for rowid in rowids {
-            out.push(self.set_member_at(rowid)?);
+        let out = self.random_elements(Clustered::Sets, id, len, count, true)?;
+        for m in &out {
             self.conn
-                .prepare_cached("DELETE FROM redis_sets WHERE rowid = ?1")?
-                .execute([rowid])?;
+                .prepare_cached("DELETE FROM redis_sets WHERE id = ?1 AND h = ?3 AND member = ?2")?
+                .execute(params![id, m, element_hash(m)])?;
         }
         self.add_len(key, id, -(out.len() as i64));
         self.drop_if_empty(key, id, KeyType::Set)?;
@@ -481,8 +347,7 @@ impl SetOps for SqliteEngine {
             return Ok(Vec::new());
         };
         let len = self.container_len(id)?;
-        let rowids = self.random_rowids(RowTable::Sets, id, len, count, distinct)?;
-        rowids.into_iter().map(|r| self.set_member_at(r)).collect()
+        self.random_elements(Clustered::Sets, id, len, count, distinct)
     }
 
     fn smove(&mut self, src: &[u8], dst: &[u8], member: &[u8]) -> Result<bool> {
@@ -544,7 +409,7 @@ impl SetOps for SqliteEngine {
         let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok((0, Vec::new()));
         };
-        self.scan_rows(RowTable::Sets, "member", id, cursor, count, |row| {
+        self.scan_elements(Clustered::Sets, "member", id, cursor, count, |row| {
             let member: Vec<u8> = row.get(1)?;
             Ok(pattern
                 .is_none_or(|p| glob_match(p, &member, false))

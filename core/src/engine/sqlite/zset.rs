@@ -1,14 +1,13 @@
-//! Sorted sets on SQLite: `redis_zsets(id, member, score)` under the key's id.
-//! Score order comes from the (id, score, member) index, lex ranges from the
-//! (id, member) primary key, ZSCAN cursors and random picks from the (id)
-//! index's rowids.
+//! Sorted sets on SQLite: `redis_zsets(id, h, member, score)`, clustered under
+//! the key's id by member hash (see `clustered`: member lookups, ZSCAN
+//! cursors, random picks). Score and lex order come from the (id, score,
+//! member) index.
 //! BLOB comparison is memcmp, so ties on score order by member bytes as in Redis.
-
-use std::collections::HashSet;
 
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension};
 
+use super::clustered::{element_hash, Clustered};
 use super::SqliteEngine;
 use crate::engine::{
     Aggregate, Engine, EngineError, KeyType, LexBound, LexRange, Result, ScoreRange, Scored, SetOp,
@@ -22,12 +21,16 @@ fn norm(score: f64) -> f64 {
 }
 
 /// A slice of one key's members as SQL: `?1` is the key's id, `?2`/`?3` the bounds,
-/// `?4`/`?5` LIMIT and OFFSET.
+/// `?4`/`?5` LIMIT and OFFSET (a lex range's `?6`: see `lex_slice_cond`).
 struct Slice {
-    cond: &'static str,
+    cond: String,
     order: &'static str,
-    params: [Value; 5],
+    params: Vec<Value>,
 }
+
+/// Zsets of at most this many members are scanned whole by ZSCAN, in score
+/// order, as Redis scans a listpack (default `zset-max-listpack-entries`).
+const WHOLE_SCAN: u64 = 128;
 
 fn score_cond(r: &ScoreRange) -> &'static str {
     match (r.min.exclusive, r.max.exclusive) {
@@ -69,23 +72,29 @@ impl SqliteEngine {
     fn zscore_of(&self, id: i64, member: &[u8]) -> Result<Option<f64>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT score FROM redis_zsets WHERE id = ?1 AND member = ?2")?
-            .query_row(params![id, member], |r| r.get(0))
+            .prepare_cached(
+                "SELECT score FROM redis_zsets WHERE id = ?1 AND h = ?3 AND member = ?2",
+            )?
+            .query_row(params![id, member, element_hash(member)], |r| r.get(0))
             .optional()?)
     }
 
     fn zinsert(&mut self, key: &[u8], id: i64, member: &[u8], score: f64) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO redis_zsets (id, member, score) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, member, norm(score)])?;
+            .prepare_cached(
+                "INSERT INTO redis_zsets (id, h, member, score) VALUES (?1, ?4, ?2, ?3)",
+            )?
+            .execute(params![id, member, norm(score), element_hash(member)])?;
         self.add_len(key, id, 1);
         Ok(())
     }
 
     fn zupdate(&mut self, key: &[u8], id: i64, member: &[u8], score: f64) -> Result<()> {
         self.conn
-            .prepare_cached("UPDATE redis_zsets SET score = ?3 WHERE id = ?1 AND member = ?2")?
-            .execute(params![id, member, norm(score)])?;
+            .prepare_cached(
+                "UPDATE redis_zsets SET score = ?3 WHERE id = ?1 AND h = ?4 AND member = ?2",
+            )?
+            .execute(params![id, member, norm(score), element_hash(member)])?;
         self.touch(key, id);
         Ok(())
     }
@@ -113,9 +122,9 @@ impl SqliteEngine {
                 // in O(log n)); the cost stays proportional to the rank reached,
                 // never to the whole set.
                 Slice {
-                    cond: "?2 IS NULL AND ?3 IS NULL",
+                    cond: "?2 IS NULL AND ?3 IS NULL".into(),
                     order: order_score,
-                    params: [
+                    params: vec![
                         blob,
                         Value::Null,
                         Value::Null,
@@ -129,9 +138,9 @@ impl SqliteEngine {
                     return Ok(None);
                 }
                 Slice {
-                    cond: score_cond(r),
+                    cond: score_cond(r).into(),
                     order: order_score,
-                    params: [
+                    params: vec![
                         blob,
                         Value::Real(r.min.value),
                         Value::Real(r.max.value),
@@ -144,22 +153,17 @@ impl SqliteEngine {
                 if r.is_empty() || range.offset < 0 {
                     return Ok(None);
                 }
-                let (cond, min, max) = lex_cond(r);
-                // Lex ranges assume equal scores (as Redis documents), where
-                // member order is the set's order: the primary key serves it.
+                let (cond, min, max, score) = self.lex_slice_cond(id, r, 6)?;
                 Slice {
                     cond,
-                    order: if range.rev {
-                        "ORDER BY member DESC"
-                    } else {
-                        "ORDER BY member"
-                    },
-                    params: [
+                    order: order_score,
+                    params: vec![
                         blob,
                         min,
                         max,
                         Value::Integer(range.limit),
                         Value::Integer(range.offset),
+                        score,
                     ],
                 }
             }
@@ -179,30 +183,60 @@ impl SqliteEngine {
         Ok(rows.len() as u64)
     }
 
-    /// One row at or after a random rowid of `key` (whose rowids span lo..=hi).
-    fn zrandom_row(&mut self, id: i64, lo: i64, hi: i64) -> Result<(i64, Scored)> {
-        let pick = lo + (self.next_random() % (hi - lo + 1) as u64) as i64;
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT rowid, member, score FROM redis_zsets WHERE id = ?1 AND rowid >= ?2 \
-                 ORDER BY rowid LIMIT 1",
-            )?
-            .query_row(params![id, pick], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
-            })?)
-    }
-
-    fn zrowid_bounds(&mut self, id: i64) -> Result<(i64, i64)> {
-        let bound = |sql: &'static str| -> Result<i64> {
+    /// The score every member of zset `id` has, if they all have one: lex
+    /// ranges assume it (as Redis documents) and then are ranges of the
+    /// (id, score, member) index. Otherwise they filter the whole zset in
+    /// score order.
+    fn common_score(&mut self, id: i64) -> Result<Option<f64>> {
+        let bound = |sql: &'static str| -> Result<Option<f64>> {
             Ok(self
                 .conn
                 .prepare_cached(sql)?
-                .query_row([id], |r| r.get(0))?)
+                .query_row([id], |r| r.get(0))
+                .optional()?)
         };
-        let lo = bound("SELECT rowid FROM redis_zsets WHERE id = ?1 ORDER BY rowid LIMIT 1")?;
-        let hi = bound("SELECT rowid FROM redis_zsets WHERE id = ?1 ORDER BY rowid DESC LIMIT 1")?;
-        Ok((lo, hi))
+        let lo = bound("SELECT score FROM redis_zsets WHERE id = ?1 ORDER BY score LIMIT 1")?;
+        let hi = bound("SELECT score FROM redis_zsets WHERE id = ?1 ORDER BY score DESC LIMIT 1")?;
+        Ok(lo.filter(|lo| Some(*lo) == hi))
+    }
+
+    /// A lex range's condition on zset `id` and its bounds (`?2`, `?3`), with
+    /// `score = ?{n}` when every member has the same score (the fourth value;
+    /// NULL otherwise, unused).
+    fn lex_slice_cond(
+        &mut self,
+        id: i64,
+        r: &LexRange,
+        n: usize,
+    ) -> Result<(String, Value, Value, Value)> {
+        let (cond, min, max) = lex_cond(r);
+        Ok(match self.common_score(id)? {
+            Some(score) => (
+                format!("score = ?{n} AND {cond}"),
+                min,
+                max,
+                Value::Real(score),
+            ),
+            None => (format!("?{n} IS NULL AND {cond}"), min, max, Value::Null),
+        })
+    }
+
+    /// Deletes members of zset `id` (named `key`); the number deleted.
+    fn zdelete(&mut self, key: &[u8], id: i64, members: &[&[u8]]) -> Result<u64> {
+        let mut removed = 0u64;
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "DELETE FROM redis_zsets WHERE id = ?1 AND h = ?3 AND member = ?2",
+            )?;
+            for m in members {
+                removed += stmt.execute(params![id, m, element_hash(m)])? as u64;
+            }
+        }
+        if removed > 0 {
+            self.add_len(key, id, -(removed as i64));
+            self.drop_if_empty(key, id, KeyType::ZSet)?;
+        }
+        Ok(removed)
     }
 
     /// The SELECT (columns `member`, `s`) computing a union/intersection/
@@ -239,8 +273,10 @@ impl SqliteEngine {
             for kind in kinds.iter().skip(1) {
                 let Some((table, id)) = kind else { continue };
                 params.push(Value::Integer(*id));
+                // Sets and zsets both cluster members by the same hash.
                 sql.push_str(&format!(
-                    " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.id = ?{} AND o.member = f.member)",
+                    " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.id = ?{} \
+                     AND o.h = f.h AND o.member = f.member)",
                     params.len()
                 ));
             }
@@ -412,20 +448,7 @@ impl ZSetOps for SqliteEngine {
         let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(0);
         };
-        let mut removed = 0u64;
-        {
-            let mut stmt = self
-                .conn
-                .prepare_cached("DELETE FROM redis_zsets WHERE id = ?1 AND member = ?2")?;
-            for m in members {
-                removed += stmt.execute(params![id, m])? as u64;
-            }
-        }
-        if removed > 0 {
-            self.add_len(key, id, -(removed as i64));
-            self.drop_if_empty(key, id, KeyType::ZSet)?;
-        }
-        Ok(removed)
+        self.zdelete(key, id, members)
     }
 
     fn zcard(&mut self, key: &[u8]) -> Result<u64> {
@@ -476,12 +499,12 @@ impl ZSetOps for SqliteEngine {
         if range.is_empty() {
             return Ok(0);
         }
-        let (cond, min, max) = lex_cond(range);
+        let (cond, min, max, score) = self.lex_slice_cond(id, range, 4)?;
         let sql = format!("SELECT count(*) FROM redis_zsets WHERE id = ?1 AND {cond}");
         let n: i64 = self
             .conn
             .prepare_dynamic(&sql)?
-            .query_row(params![id, min, max], |r| r.get(0))?;
+            .query_row(params![id, min, max, score], |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -543,27 +566,17 @@ impl ZSetOps for SqliteEngine {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT rowid, member, score FROM redis_zsets WHERE id = ?1 {} LIMIT ?2",
+            "SELECT member, score FROM redis_zsets WHERE id = ?1 {} LIMIT ?2",
             if max { BY_SCORE_REV } else { BY_SCORE }
         );
-        let rows: Vec<(i64, Scored)> = self
+        let rows: Vec<Scored> = self
             .conn
             .prepare_dynamic(&sql)?
-            .query_map(params![id, count.min(i64::MAX as u64) as i64], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
-            })?
+            .query_map(params![id, count.min(i64::MAX as u64) as i64], scored)?
             .collect::<rusqlite::Result<_>>()?;
-        {
-            let mut del = self
-                .conn
-                .prepare_cached("DELETE FROM redis_zsets WHERE rowid = ?1")?;
-            for (rowid, _) in &rows {
-                del.execute([rowid])?;
-            }
-        }
-        self.add_len(key, id, -(rows.len() as i64));
-        self.drop_if_empty(key, id, KeyType::ZSet)?;
-        Ok(rows.into_iter().map(|(_, s)| s).collect())
+        let members: Vec<&[u8]> = rows.iter().map(|(m, _)| m.as_slice()).collect();
+        self.zdelete(key, id, &members)?;
+        Ok(rows)
     }
 
     fn zremrange(&mut self, key: &[u8], range: &ZRange) -> Result<u64> {
@@ -574,8 +587,8 @@ impl ZSetOps for SqliteEngine {
             return Ok(0);
         };
         let sql = format!(
-            "DELETE FROM redis_zsets WHERE rowid IN (SELECT rowid FROM redis_zsets \
-             WHERE id = ?1 AND {} {} LIMIT ?4 OFFSET ?5)",
+            "DELETE FROM redis_zsets WHERE id = ?1 AND (h, member) IN (SELECT h, member \
+             FROM redis_zsets WHERE id = ?1 AND {} {} LIMIT ?4 OFFSET ?5)",
             slice.cond, slice.order
         );
         let removed = self
@@ -593,55 +606,19 @@ impl ZSetOps for SqliteEngine {
         let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok(Vec::new());
         };
-        if count == 0 {
-            return Ok(Vec::new());
-        }
         let len = self.container_len(id)?;
-        if len == 0 {
+        if count == 0 || len == 0 {
             return Ok(Vec::new());
         }
-        let (lo, hi) = self.zrowid_bounds(id)?;
-        if count < 0 {
-            // With repeats: independent picks at random rowids (gaps between
-            // rowids skew this a little; no scan of the set).
-            return (0..count.unsigned_abs())
-                .map(|_| self.zrandom_row(id, lo, hi).map(|(_, s)| s))
-                .collect();
-        }
-        let want = count as u64;
-        if want >= len {
+        if count > 0 && count as u64 >= len {
             return self.zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }));
         }
-        if want * 3 > len {
-            // Most of the set: one pass in rowid order, selection sampling.
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT member, score FROM redis_zsets WHERE id = ?1 ORDER BY rowid",
-            )?;
-            let mut rows = stmt.query([id])?;
-            let (mut seen, mut out) = (0u64, Vec::with_capacity(want as usize));
-            while let Some(row) = rows.next()? {
-                let left = len - seen;
-                let need = want - out.len() as u64;
-                if need == 0 {
-                    break;
-                }
-                seen += 1;
-                // The field, not next_random: `self` is borrowed.
-                let r = self.rng.next_u64();
-                if r % left < need {
-                    out.push(scored(row)?);
-                }
-            }
-            return Ok(out);
-        }
-        // A small part of the set: distinct random picks.
-        let mut taken = HashSet::new();
-        let mut out = Vec::with_capacity(want as usize);
-        while (out.len() as u64) < want {
-            let (rowid, item) = self.zrandom_row(id, lo, hi)?;
-            if taken.insert(rowid) {
-                out.push(item);
-            }
+        let members =
+            self.random_elements(Clustered::Zsets, id, len, count.unsigned_abs(), count > 0)?;
+        let mut out = Vec::with_capacity(members.len());
+        for member in members {
+            let score = self.zscore_of(id, &member)?.unwrap_or_default();
+            out.push((member, score));
         }
         Ok(out)
     }
@@ -650,24 +627,18 @@ impl ZSetOps for SqliteEngine {
         let Some(id) = self.container(key, KeyType::ZSet)? else {
             return Ok((0, Vec::new()));
         };
-        let count = count.clamp(1, 100_000);
-        let rows: Vec<(i64, Scored)> = self
-            .conn
-            .prepare_cached(
-                "SELECT rowid, member, score FROM redis_zsets WHERE id = ?1 AND rowid > ?2 \
-                 ORDER BY rowid LIMIT ?3",
-            )?
-            .query_map(
-                params![id, cursor.min(i64::MAX as u64) as i64, count as i64],
-                |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        let next = if rows.len() < count {
-            0
-        } else {
-            rows.last().map_or(0, |(id, _)| *id as u64)
-        };
-        Ok((next, rows.into_iter().map(|(_, s)| s).collect()))
+        if self.container_len(id)? <= WHOLE_SCAN {
+            let all = self.zrange(key, &ZRange::new(ZRangeBy::Rank { start: 0, stop: -1 }))?;
+            return Ok((0, all));
+        }
+        self.scan_elements(
+            Clustered::Zsets,
+            "member, score",
+            id,
+            cursor,
+            count,
+            |row| Ok(Some((row.get(1)?, row.get(2)?))),
+        )
     }
 
     fn zcombine(&mut self, op: SetOp, sources: &[ZSource], agg: Aggregate) -> Result<Vec<Scored>> {
@@ -729,8 +700,8 @@ impl ZSetOps for SqliteEngine {
             let (id, _) = self.container_for_write(dst, KeyType::ZSet)?;
             self.conn
                 .prepare_cached(
-                    "INSERT INTO redis_zsets (id, member, score) \
-                     SELECT ?1, member, score + 0.0 FROM temp.zset_scratch",
+                    "INSERT INTO redis_zsets (id, h, member, score) \
+                     SELECT ?1, resplite_hash(member), member, score + 0.0 FROM temp.zset_scratch",
                 )?
                 .execute([id])?;
             self.add_len(dst, id, n);
