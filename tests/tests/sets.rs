@@ -469,3 +469,40 @@ async fn sets_expire_and_survive_a_restart() {
         .unwrap();
     assert_eq!(got, [BIN_A.to_vec()]);
 }
+
+/// A small set of integers comes back in numeric order, as Redis returns an
+/// intset (SMEMBERS, and SSCAN whole); checked against redis-server, also
+/// after a restart.
+#[tokio::test]
+async fn a_small_integer_set_reads_in_intset_order_as_redis_does() {
+    let redis = resplite_tests::RedisServer::start().await;
+    let mut oracle = resplite_tests::connect(&redis.url()).await;
+    let mut server = Resplite::start();
+    let mut c = server.client().await;
+    let add: &[&[u8]] = &[
+        b"SADD",
+        b"s",
+        b"10",
+        b"9",
+        b"-3",
+        b"100",
+        b"0",
+        b"77",
+        b"-9223372036854775808",
+    ];
+    let added: i64 = q(&mut c, add).await.unwrap();
+    assert_eq!(added, q::<i64>(&mut oracle, add).await.unwrap());
+    let reads: [&[&[u8]]; 2] = [
+        &[b"SMEMBERS", b"s"],
+        &[b"SSCAN", b"s", b"0", b"COUNT", b"2"],
+    ];
+    for round in 0..2 {
+        for r in reads {
+            let want: redis::Value = q(&mut oracle, r).await.unwrap();
+            let got: redis::Value = q(&mut c, r).await.unwrap();
+            assert_eq!(got, want, "round {round}: {:?}", r[0]);
+        }
+        server.restart();
+        c = server.client().await;
+    }
+}

@@ -390,6 +390,12 @@ impl SqliteEngine {
     /// Elements in an existing container: the stored count plus this group's
     /// pending changes. O(1).
     fn container_len(&mut self, id: i64) -> Result<u64> {
+        // Most commands have just read the key's row, which holds the count.
+        if let Some(m) = &self.row_memo {
+            if m.row.id == id && m.changes == self.conn.total_changes() {
+                return Ok(self.row_len(&m.row));
+            }
+        }
         let stored: i64 = self
             .conn
             .prepare_cached("SELECT count FROM redis_keys WHERE id = ?1")?

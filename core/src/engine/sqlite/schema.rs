@@ -344,8 +344,8 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
     );
     // Renames must not rewrite other tables' foreign keys (RESPlite 1.5's
     // field-TTL and search tables reference `redis_keys`).
-    conn.execute_batch("PRAGMA legacy_alter_table = ON; BEGIN IMMEDIATE;")?;
-    let result = (|| -> Result<()> {
+    conn.execute_batch("PRAGMA legacy_alter_table = ON")?;
+    let result = in_one_transaction(conn, || {
         for t in V1_TABLES {
             if has_table(conn, t)? {
                 conn.execute_batch(&format!("ALTER TABLE {t} RENAME TO v1_{t}"))?;
@@ -448,22 +448,16 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
         }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION};"))?;
         Ok(())
-    })();
-    match result {
-        Ok(()) => {
-            conn.execute_batch("COMMIT; PRAGMA legacy_alter_table = OFF;")?;
-            tracing::info!(
-                keys,
-                ms = started.elapsed().as_millis() as u64,
-                "upgraded the file to schema version {VERSION}; its keys are in database 0"
-            );
-            Ok(())
-        }
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK; PRAGMA legacy_alter_table = OFF;");
-            Err(e)
-        }
-    }
+    });
+    let off = conn.execute_batch("PRAGMA legacy_alter_table = OFF");
+    result?;
+    off?;
+    tracing::info!(
+        keys,
+        ms = started.elapsed().as_millis() as u64,
+        "upgraded the file to schema version {VERSION}; its keys are in database 0"
+    );
+    Ok(())
 }
 
 /// Versions 2 and 3 to 4: hashes, sets and zsets move into clustered tables (every
@@ -474,8 +468,7 @@ fn upgrade_v3(conn: &Connection, version: i64) -> Result<()> {
     tracing::info!(
         "upgrading the file from schema version {version} to {VERSION} (one transaction)"
     );
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let result = (|| -> Result<()> {
+    in_one_transaction(conn, || {
         if version == 2 {
             conn.execute_batch("ALTER TABLE redis_hashes ADD COLUMN expires_at INTEGER")?;
         }
@@ -518,16 +511,20 @@ fn upgrade_v3(conn: &Connection, version: i64) -> Result<()> {
              PRAGMA user_version = {VERSION};"
         ))?;
         Ok(())
-    })();
-    match result {
-        Ok(()) => {
-            conn.execute_batch("COMMIT")?;
-            tracing::info!(
-                ms = started.elapsed().as_millis() as u64,
-                "upgraded the file to schema version {VERSION}"
-            );
-            Ok(())
-        }
+    })?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "upgraded the file to schema version {VERSION}"
+    );
+    Ok(())
+}
+
+/// Runs `f` in one write transaction: committed if it succeeds, rolled back
+/// (the file as it was) if it fails.
+fn in_one_transaction(conn: &Connection, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f() {
+        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             Err(e)

@@ -9,6 +9,20 @@ use super::clustered::{element_hash, Clustered};
 use super::SqliteEngine;
 use crate::engine::{KeyType, Result, SetOps};
 use crate::util::glob::glob_match;
+use crate::util::number::parse_i64;
+
+/// Redis keeps a set of at most this many integers (`set-max-intset-entries`'s
+/// default) as an intset, which SMEMBERS and SSCAN return in numeric order;
+/// other sets come in hash order, as unspecified as Redis' hashtable's.
+const INTSET_ENTRIES: u64 = 512;
+
+/// Sorts `members` numerically if they would form a Redis intset: all
+/// integers as Redis writes them.
+fn intset_order(members: &mut [Vec<u8>]) {
+    if members.iter().all(|m| parse_i64(m).is_some()) {
+        members.sort_by_cached_key(|m| parse_i64(m));
+    }
+}
 
 /// Other keys probed inside one SQL statement; any further ones are applied to
 /// the result afterwards (keeps the statement text, and its cache entry, small).
@@ -290,11 +304,15 @@ impl SetOps for SqliteEngine {
         let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok(Vec::new());
         };
-        Ok(self
+        let mut all: Vec<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT member FROM redis_sets WHERE id = ?1")?
             .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+            .collect::<rusqlite::Result<_>>()?;
+        if all.len() as u64 <= INTSET_ENTRIES {
+            intset_order(&mut all);
+        }
+        Ok(all)
     }
 
     fn sismember(&mut self, key: &[u8], member: &[u8]) -> Result<bool> {
@@ -409,11 +427,18 @@ impl SetOps for SqliteEngine {
         let Some(id) = self.container(key, KeyType::Set)? else {
             return Ok((0, Vec::new()));
         };
+        let keep = |m: &[u8]| pattern.is_none_or(|p| glob_match(p, m, false));
+        if self.container_len(id)? <= INTSET_ENTRIES {
+            // A would-be intset comes all at once, as Redis scans one.
+            let mut all = self.smembers(key)?;
+            if all.iter().all(|m| parse_i64(m).is_some()) {
+                all.retain(|m| keep(m));
+                return Ok((0, all));
+            }
+        }
         self.scan_elements(Clustered::Sets, "member", id, cursor, count, |row| {
             let member: Vec<u8> = row.get(1)?;
-            Ok(pattern
-                .is_none_or(|p| glob_match(p, &member, false))
-                .then_some(member))
+            Ok(keep(&member).then_some(member))
         })
     }
 }
