@@ -560,6 +560,27 @@ async fn version_3_and_2_files_are_converted_and_serve_the_same() {
     }
 }
 
+/// A long conversion says that it moves: a line per million rows read.
+#[tokio::test]
+async fn a_long_upgrade_logs_each_million_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 1_000_000;
+    let db = v1_file(dir.path(), n);
+    let server = Resplite::on_db(&db, &[]);
+    let log = server.log();
+    let progress = log
+        .iter()
+        .position(|l| l.contains("upgrade: keys and strings read so far") && l.contains("1000000"));
+    let copied = log
+        .iter()
+        .position(|l| l.contains("upgrade: keys and strings copied"));
+    assert!(
+        matches!((progress, copied), (Some(p), Some(c)) if p < c),
+        "{log:?}"
+    );
+    assert_v1_contents(&server, n).await;
+}
+
 /// A file from a newer resplite is refused with a clear message, untouched.
 #[test]
 fn a_newer_file_is_refused() {

@@ -301,6 +301,9 @@ pub fn create(conn: &Connection) -> Result<()> {
              ({VERSION}); open it with a newer resplite"
         )));
     }
+    if version < VERSION {
+        register_progress(conn)?;
+    }
     if version == 2 || version == 3 {
         return upgrade_v3(conn, version);
     }
@@ -382,7 +385,8 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
                  SELECT 0, k.key, k.type, k.expires_at, {updated_at}, 0, \
                         CASE WHEN k.type = 1 THEN coalesce(s.value, x'') END \
                  FROM v1_redis_keys k LEFT JOIN v1_redis_strings s ON s.key = k.key \
-                 WHERE k.type BETWEEN 1 AND 5 ORDER BY k.key"
+                 WHERE k.type BETWEEN 1 AND 5 AND resplite_progress('keys and strings') \
+                 ORDER BY k.key"
             ),
         )?;
         // Rows of keys that are missing or of another type were never visible:
@@ -416,7 +420,7 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
                     "INSERT INTO {table} (id, {cols}) \
                      SELECT k.id, {} FROM v1_{table} o \
                      JOIN redis_keys k ON k.db = 0 AND k.key = o.key AND k.type = {ty} \
-                     ORDER BY k.id{order}",
+                     WHERE resplite_progress('{table}') ORDER BY k.id{order}",
                     select.join(", ")
                 ),
             )?;
@@ -491,20 +495,21 @@ fn upgrade_v3(conn: &Connection, version: i64) -> Result<()> {
             "hash fields",
             "INSERT INTO redis_hashes (id, h, field, ord, value, expires_at) \
              SELECT id, resplite_hash(field), field, rowid, value, expires_at \
-             FROM v3_redis_hashes ORDER BY 1, 2, 3",
+             FROM v3_redis_hashes WHERE resplite_progress('hash fields') ORDER BY 1, 2, 3",
         )?;
         step(
             conn,
             "set members",
             "INSERT INTO redis_sets (id, h, member) \
-             SELECT id, resplite_hash(member), member FROM v3_redis_sets ORDER BY 1, 2, 3",
+             SELECT id, resplite_hash(member), member FROM v3_redis_sets \
+             WHERE resplite_progress('set members') ORDER BY 1, 2, 3",
         )?;
         step(
             conn,
             "zset members",
             "INSERT INTO redis_zsets (id, h, member, score) \
              SELECT id, resplite_hash(member), member, score FROM v3_redis_zsets \
-             ORDER BY 1, 2, 3",
+             WHERE resplite_progress('zset members') ORDER BY 1, 2, 3",
         )?;
         conn.execute_batch(&format!(
             "DROP TABLE v3_redis_hashes; DROP TABLE v3_redis_sets; DROP TABLE v3_redis_zsets;
@@ -530,6 +535,34 @@ fn in_one_transaction(conn: &Connection, f: impl FnOnce() -> Result<()>) -> Resu
             Err(e)
         }
     }
+}
+
+/// `resplite_progress(what)`, always true: in an upgrade statement's WHERE, it
+/// counts the rows read and logs each millionth, so a long conversion shows
+/// that it moves. Not deterministic, so SQLite calls it for every row.
+fn register_progress(conn: &Connection) -> Result<()> {
+    let counts = std::sync::Mutex::new(std::collections::HashMap::<String, u64>::new());
+    conn.create_scalar_function(
+        "resplite_progress",
+        1,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        move |ctx| {
+            let what = ctx.get_raw(0).as_str().unwrap_or("rows");
+            let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+            let n = match counts.get_mut(what) {
+                Some(n) => {
+                    *n += 1;
+                    *n
+                }
+                None => *counts.entry(what.to_owned()).or_insert(1),
+            };
+            if n % 1_000_000 == 0 {
+                tracing::info!(rows = n, "upgrade: {what} read so far");
+            }
+            Ok(true)
+        },
+    )?;
+    Ok(())
 }
 
 /// One statement of the upgrade, logged with its row count.
