@@ -174,6 +174,17 @@ async fn a_resplite_1x_file_is_served_unchanged() {
         let expected = if t == b"hash" { 2 } else { 1 };
         assert_eq!(keys.len(), expected, "{}", String::from_utf8_lossy(t));
     }
+    // The old file's `redis_zsets_score` index went with its table; the new
+    // table has its own of that name.
+    let on: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT tbl_name FROM sqlite_master WHERE name = 'redis_zsets_score'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(on, "redis_zsets");
 }
 
 /// resplite's own version-1 layout (before numbered databases): rowid
@@ -273,6 +284,16 @@ async fn assert_v1_contents(server: &Resplite, n: usize) {
     assert_eq!(q::<i64>(&mut c, &[b"DBSIZE"]).await.unwrap(), 0);
 }
 
+/// The server's log says it converted its file to the current version.
+fn assert_upgraded(server: &Resplite) {
+    let log = server.log();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("upgraded the file to schema version 4")),
+        "{log:?}"
+    );
+}
+
 /// Today's (version 1) files are upgraded in place once, logged, and serve
 /// every type; the upgraded file opens again without a second upgrade.
 #[tokio::test]
@@ -281,14 +302,7 @@ async fn a_version_1_file_is_upgraded_once() {
     let db = v1_file(dir.path(), 1000);
     assert_eq!(user_version(&db), 0);
     let mut server = Resplite::on_db(&db, &[]);
-    assert!(
-        server
-            .log()
-            .iter()
-            .any(|l| l.contains("upgraded the file to schema version 4")),
-        "{:?}",
-        server.log()
-    );
+    assert_upgraded(&server);
     assert_v1_contents(&server, 1000).await;
     server.restart();
     assert!(!server.log().iter().any(|l| l.contains("upgrading")));
@@ -527,14 +541,7 @@ async fn version_3_and_2_files_are_converted_and_serve_the_same() {
         downgrade(&db, version);
         assert_eq!(user_version(&db), version);
         let mut server = Resplite::on_db(&db, &[]);
-        assert!(
-            server
-                .log()
-                .iter()
-                .any(|l| l.contains("upgraded the file to schema version 4")),
-            "{:?}",
-            server.log()
-        );
+        assert_upgraded(&server);
         let mut c = server.client().await;
         assert_eq!(snapshot(&mut c).await, before, "version {version}");
         // Writable as before: deadlines, new members, counts.

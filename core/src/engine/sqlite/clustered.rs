@@ -51,8 +51,8 @@ const SMALL: u64 = 64;
 /// A random pick reads one bucket of the `h` range (as many buckets as
 /// elements) and takes one of its `c` elements with probability
 /// `min(c, CAP) / CAP`: every element then has the same chance, except in a
-/// bucket holding more than CAP (about one in 10^5 at CAP 7), whose first
-/// CAP share CAP's chances. The cost is CAP
+/// bucket holding more than CAP (about one in 10^5 at CAP 7: meeting one, the
+/// pick falls back to reading every element). The cost is CAP
 /// probes per pick on average.
 const CAP: usize = 7;
 
@@ -95,56 +95,91 @@ impl SqliteEngine {
         if len == 0 || count == 0 {
             return Ok(Vec::new());
         }
-        let (t, e) = (table.table(), table.element());
+        // Reading every element costs `len` rows; sampling about CAP probes
+        // per pick.
         let read_all = if distinct {
             count.saturating_mul(3) >= len
         } else {
-            len <= SMALL
+            len <= SMALL || count.saturating_mul(4) >= len
         };
-        if read_all {
-            let mut all: Vec<Vec<u8>> = self
-                .conn
-                .prepare_dynamic(&format!("SELECT {e} FROM {t} WHERE id = ?1"))?
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            if distinct {
-                if count >= all.len() as u64 {
-                    return Ok(all);
-                }
-                // Partial Fisher-Yates: the first `count` slots are the sample.
-                for i in 0..count as usize {
-                    let j = i + (self.next_random() % (all.len() - i) as u64) as usize;
-                    all.swap(i, j);
-                }
-                all.truncate(count as usize);
-                return Ok(all);
+        if !read_all {
+            if let Some(out) = self.sample_buckets(table, id, len, count, distinct)? {
+                return Ok(out);
             }
+        }
+        let (t, e) = (table.table(), table.element());
+        let mut all: Vec<Vec<u8>> = self
+            .conn
+            .prepare_dynamic(&format!("SELECT {e} FROM {t} WHERE id = ?1"))?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if all.is_empty() {
+            return Ok(all);
+        }
+        if !distinct {
             return Ok((0..count)
                 .map(|_| all[(self.next_random() % all.len() as u64) as usize].clone())
                 .collect());
         }
+        if count >= all.len() as u64 {
+            return Ok(all);
+        }
+        // Partial Fisher-Yates: the first `count` slots are the sample.
+        for i in 0..count as usize {
+            let j = i + (self.next_random() % (all.len() - i) as u64) as usize;
+            all.swap(i, j);
+        }
+        all.truncate(count as usize);
+        Ok(all)
+    }
+
+    /// Picks by bucket (see [`CAP`]); `None` when it takes too many probes
+    /// (elements chosen for their hashes can crowd a few buckets, a count can
+    /// overstate the rows): the caller then reads every element.
+    fn sample_buckets(
+        &mut self,
+        table: Clustered,
+        id: i64,
+        len: u64,
+        count: u64,
+        distinct: bool,
+    ) -> Result<Option<Vec<Vec<u8>>>> {
+        let (t, e) = (table.table(), table.element());
         let buckets = len.min(H_END as u64);
         let width = (H_END as u64).div_ceil(buckets) as i64;
-        let sql = format!("SELECT {e} FROM {t} WHERE id = ?1 AND h >= ?2 AND h < ?3 LIMIT {CAP}");
+        let sql = format!("SELECT {e} FROM {t} WHERE id = ?1 AND h >= ?2 AND h < ?3 LIMIT ?4");
         let mut out = Vec::with_capacity(count as usize);
         let mut seen = HashSet::new();
+        let mut probes_left = count.saturating_mul(16 * CAP as u64).saturating_add(1024);
         while (out.len() as u64) < count {
+            if probes_left == 0 {
+                return Ok(None);
+            }
+            probes_left -= 1;
             let lo = (self.next_random() % buckets) as i64 * width;
-            let mut bucket: Vec<Vec<u8>> = self
-                .conn
-                .prepare_dynamic(&sql)?
-                .query_map(params![id, lo, lo + width], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let r = self.next_random() as usize % CAP;
+            let read = |conn: &super::db::Db, limit: i64| -> Result<Vec<Vec<u8>>> {
+                Ok(conn
+                    .prepare_dynamic(&sql)?
+                    .query_map(params![id, lo, lo + width, limit], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?)
+            };
+            let mut bucket = read(&self.conn, CAP as i64 + 1)?;
+            let mut r = self.next_random() as usize % CAP;
             if r >= bucket.len() {
                 continue;
+            }
+            if bucket.len() > CAP {
+                // A crowded bucket: any of its elements, each a little less
+                // likely than the others.
+                bucket = read(&self.conn, -1)?;
+                r = self.next_random() as usize % bucket.len();
             }
             let pick = bucket.swap_remove(r);
             if !distinct || seen.insert(pick.clone()) {
                 out.push(pick);
             }
         }
-        Ok(out)
+        Ok(Some(out))
     }
 
     /// One *SCAN step over `id`'s rows in `table`: rows from `h` = `cursor`
@@ -218,14 +253,19 @@ mod tests {
     fn random_picks_are_uniform() {
         let n = 200;
         let (mut e, id) = engine_with_set(n);
-        let picks = 40_000;
-        let got = e
-            .random_elements(Clustered::Sets, id, n as u64, picks, false)
-            .unwrap();
-        assert_eq!(got.len(), picks as usize);
+        // Small counts, so that each call samples buckets (large ones read
+        // every element).
+        let (calls, per_call) = (2000, 20);
+        let picks = calls * per_call;
         let mut hist: HashMap<Vec<u8>, u64> = HashMap::new();
-        for m in got {
-            *hist.entry(m).or_default() += 1;
+        for _ in 0..calls {
+            let got = e
+                .random_elements(Clustered::Sets, id, n as u64, per_call, false)
+                .unwrap();
+            assert_eq!(got.len(), per_call as usize);
+            for m in got {
+                *hist.entry(m).or_default() += 1;
+            }
         }
         assert_eq!(hist.len(), n, "every member is picked");
         let expected = picks as f64 / n as f64;
@@ -241,6 +281,42 @@ mod tests {
             .unwrap();
         let unique: HashSet<_> = distinct.iter().collect();
         assert_eq!((distinct.len(), unique.len()), (50, 50));
+    }
+
+    /// Elements chosen so that their hashes share one bucket cannot stall a
+    /// pick (they are all reachable), nor can a count that overstates the rows.
+    #[test]
+    fn crowded_buckets_and_wrong_counts_end() {
+        let mut e = SqliteEngine::with_connection(
+            Connection::open_in_memory().unwrap(),
+            PragmaTemplate::Default,
+        )
+        .unwrap();
+        e.begin().unwrap();
+        // 30 members whose hashes all fall in the first of 30 buckets.
+        let crowded: Vec<Vec<u8>> = (0..)
+            .map(|i| format!("c{i}").into_bytes())
+            .filter(|m| element_hash(m) < H_END / 30)
+            .take(30)
+            .collect();
+        let refs: Vec<&[u8]> = crowded.iter().map(Vec::as_slice).collect();
+        e.sadd(b"s", &refs).unwrap();
+        let id = e.row(b"s").unwrap().unwrap().id;
+        let mut reached = HashSet::new();
+        for _ in 0..40 {
+            let picks = e.random_elements(Clustered::Sets, id, 30, 8, true).unwrap();
+            let unique: HashSet<_> = picks.iter().collect();
+            assert_eq!((picks.len(), unique.len()), (8, 8));
+            reached.extend(picks);
+        }
+        assert_eq!(reached.len(), 30, "every member is reachable");
+        // No rows behind a count of 1000: an empty answer, not a hang.
+        for distinct in [true, false] {
+            let none = e
+                .random_elements(Clustered::Sets, id + 1, 1000, 5, distinct)
+                .unwrap();
+            assert!(none.is_empty());
+        }
     }
 
     /// Each scan step returns at least COUNT rows unless the set ends, and

@@ -365,6 +365,18 @@ fn upgrade_v1(conn: &Connection) -> Result<()> {
                 conn.execute_batch(&format!("CREATE TABLE v1_{t} ({cols})"))?;
             }
         }
+        // Renamed tables keep their indexes' names, which the new tables' may
+        // share (`CREATE INDEX IF NOT EXISTS` would then make none).
+        let old_indexes: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+                 AND tbl_name LIKE 'v1!_%' ESCAPE '!'",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for name in old_indexes {
+            conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
         conn.execute_batch(SCHEMA)?;
         let has_updated_at: bool = conn.query_row(
             "SELECT count(*) FROM pragma_table_info('v1_redis_keys') WHERE name = 'updated_at'",

@@ -36,6 +36,15 @@ enum Algebra {
 }
 
 impl SqliteEngine {
+    fn first_member_is_integer(&self, id: i64) -> Result<bool> {
+        let first: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT member FROM redis_sets WHERE id = ?1 LIMIT 1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        Ok(first.is_some_and(|m| parse_i64(&m).is_some()))
+    }
+
     fn set_has(&self, id: i64, member: &[u8]) -> Result<bool> {
         Ok(self
             .conn
@@ -428,8 +437,9 @@ impl SetOps for SqliteEngine {
             return Ok((0, Vec::new()));
         };
         let keep = |m: &[u8]| pattern.is_none_or(|p| glob_match(p, m, false));
-        if self.container_len(id)? <= INTSET_ENTRIES {
-            // A would-be intset comes all at once, as Redis scans one.
+        // A would-be intset comes all at once, as Redis scans one (one member
+        // tells most sets apart without reading them all).
+        if self.container_len(id)? <= INTSET_ENTRIES && self.first_member_is_integer(id)? {
             let mut all = self.smembers(key)?;
             if all.iter().all(|m| parse_i64(m).is_some()) {
                 all.retain(|m| keep(m));
