@@ -51,9 +51,8 @@ const SMALL: u64 = 64;
 /// A random pick reads one bucket of the `h` range (as many buckets as
 /// elements) and takes one of its `c` elements with probability
 /// `min(c, CAP) / CAP`: every element then has the same chance, except in a
-/// bucket holding more than CAP (about one in 10^5 at CAP 7: meeting one, the
-/// pick falls back to reading every element). The cost is CAP
-/// probes per pick on average.
+/// bucket holding more than CAP (about one in 10^5 at CAP 7), whose elements
+/// are a little less likely. The cost is CAP probes per pick on average.
 const CAP: usize = 7;
 
 /// The clustered tables: name and element column.
