@@ -539,14 +539,10 @@ fn upgrade_v3(conn: &Connection, version: i64) -> Result<()> {
 /// Runs `f` in one write transaction: committed if it succeeds, rolled back
 /// (the file as it was) if it fails.
 fn in_one_transaction(conn: &Connection, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    match f() {
-        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(e)
-        }
-    }
+    // rusqlite's transaction rolls back when dropped uncommitted.
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    f()?;
+    Ok(tx.commit()?)
 }
 
 /// `resplite_progress(what)`, always true: in an upgrade statement's WHERE, it

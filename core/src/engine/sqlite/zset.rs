@@ -4,6 +4,8 @@
 //! member) index.
 //! BLOB comparison is memcmp, so ties on score order by member bytes as in Redis.
 
+use std::borrow::Cow;
+
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension};
 
@@ -23,7 +25,7 @@ fn norm(score: f64) -> f64 {
 /// A slice of one key's members as SQL: `?1` is the key's id, `?2`/`?3` the bounds,
 /// `?4`/`?5` LIMIT and OFFSET (a lex range's `?6`: see `lex_slice_cond`).
 struct Slice {
-    cond: String,
+    cond: Cow<'static, str>,
     order: &'static str,
     params: Vec<Value>,
 }
@@ -155,7 +157,7 @@ impl SqliteEngine {
                 }
                 let (cond, min, max, score) = self.lex_slice_cond(id, r, 6)?;
                 Slice {
-                    cond,
+                    cond: cond.into(),
                     order: order_score,
                     params: vec![
                         blob,
